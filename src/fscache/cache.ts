@@ -1,0 +1,205 @@
+// `FsCache`: one cache over one backend and one runtime. It wires the object and op workers into the
+// runtime, offers the netfs API in two shapes (`netfs.*`: steps run in the caller's task, as the spec's
+// threads; and a facade that spawns a netfs task per call, for production callers) and `inspect()`.
+
+import { label, type Runtime } from "../runtime/runtime.ts";
+import type { CacheBackend } from "./backend.ts";
+import { CacheCore } from "./context.ts";
+import type { Cookie, CookieDef } from "./cookie.ts";
+import { runObjectWorker } from "./dispatcher.ts";
+import { FsCacheError } from "./errors.ts";
+import { type CacheView, inspectCore } from "./inspect.ts";
+import { type ApiResult, type Design, DESIGN_REPAIRS, type Repair } from "./names.ts";
+import * as api from "./netfs.ts";
+import type { Caller, ReadOutcome } from "./netfs.ts";
+import { runOpWorker } from "./opwork.ts";
+import { OP_FIRST_STEP } from "./operation.ts";
+
+export interface FsCacheOptions {
+  readonly runtime: Runtime;
+  readonly backend: CacheBackend;
+  /** Default POST_FIX_REPAIRED. */
+  readonly design?: Design;
+  /** Overrides the design's default repairs (e.g. to match the set a spec configuration models). */
+  readonly repairs?: readonly Repair[];
+  /** Bytes per page (default 4096). */
+  readonly pageSize?: number;
+  /** Called when a worker task fails (an OopsError is also recorded as `inspect().oops`). */
+  readonly onFault?: (error: unknown, task: string) => void;
+}
+
+/** The netfs API run inside the caller's own task, as thread `caller.t` of the spec. */
+export interface TaskApi {
+  acquireCookie(
+    caller: Caller,
+    parent: Cookie | null,
+    def: CookieDef,
+    data: unknown,
+    id?: string,
+  ): Promise<Cookie | null>;
+  invalidate(caller: Caller, cookie: Cookie): Promise<void>;
+  waitOnInvalidate(caller: Caller, cookie: Cookie): Promise<void>;
+  updateCookie(caller: Caller, cookie: Cookie): Promise<void>;
+  attrChanged(caller: Caller, cookie: Cookie): Promise<ApiResult>;
+  readPage(caller: Caller, cookie: Cookie, page: number): Promise<ReadOutcome>;
+  writePage(caller: Caller, cookie: Cookie, page: number, data: Uint8Array): Promise<ApiResult>;
+  waitOnPageWrite(caller: Caller, cookie: Cookie): Promise<void>;
+  relinquishCookie(caller: Caller, cookie: Cookie, retire: boolean): Promise<void>;
+}
+
+const NOBUFS: ReadOutcome = { result: "ENOBUFS", data: null };
+
+export class FsCache {
+  /** The shared state; exposed for white-box tests and the conformance harness (read it via inspect()). */
+  readonly core: CacheCore;
+  readonly netfs: TaskApi;
+  private nextCall = 1;
+
+  constructor(options: FsCacheOptions) {
+    const design = options.design ?? "POST_FIX_REPAIRED";
+    const onFault = options.onFault;
+    const watch = (core: CacheCore, done: Promise<void>, name: string): void => {
+      done.catch((e: unknown) => {
+        core.recordFault(e);
+        onFault?.(e, name);
+      });
+    };
+    this.core = new CacheCore(
+      options.runtime,
+      options.backend,
+      design,
+      options.repairs ?? DESIGN_REPAIRS[design],
+      options.pageSize ?? 4096,
+      {
+        object: (core, obj) => {
+          const name = `object:${obj.id}`;
+          const h = core.runtime.spawn(name, label("DispatchStart", { o: obj.id }), (task) =>
+            runObjectWorker(core, obj, task),
+          );
+          watch(core, h.done, name);
+        },
+        op: (core, op) => {
+          const name = `op:${op.id}`;
+          const first = OP_FIRST_STEP[op.kind] ?? "OpPut";
+          const h = core.runtime.spawn(name, label(first, { k: op.id }), (task) =>
+            runOpWorker(core, op, task),
+          );
+          watch(core, h.done, name);
+        },
+      },
+    );
+    const core = this.core;
+    this.netfs = {
+      acquireCookie: (caller, parent, def, data, id) =>
+        api.acquireCookie(core, caller, parent, def, data, id),
+      invalidate: (caller, cookie) => api.invalidate(core, caller, cookie),
+      waitOnInvalidate: (caller, cookie) => api.waitOnInvalidate(core, caller, cookie),
+      updateCookie: (caller, cookie) => api.updateCookie(core, caller, cookie),
+      attrChanged: (caller, cookie) => api.attrChanged(core, caller, cookie),
+      readPage: (caller, cookie, page) => api.readPage(core, caller, cookie, page),
+      writePage: (caller, cookie, page, data) => api.writePage(core, caller, cookie, page, data),
+      waitOnPageWrite: (caller, cookie) => api.waitOnPageWrite(core, caller, cookie),
+      relinquishCookie: (caller, cookie, retire) => api.relinquishCookie(core, caller, cookie, retire),
+    };
+  }
+
+  get design(): Design {
+    return this.core.design;
+  }
+
+  /** A snapshot of every cookie, object, op and netfs thread. */
+  inspect(): CacheView {
+    return inspectCore(this.core);
+  }
+
+  // ---- Facade: each call runs as its own netfs task (named netfs:apiN); a null cookie means "not cached".
+
+  /** Acquires a cookie under `parent` (null: the netfs's primary index under FSDEF); null if uncached. */
+  acquireCookie(parent: Cookie | null, def: CookieDef, data: unknown, id?: string): Promise<Cookie | null> {
+    return this.call("AcquireCookie", {}, (caller) =>
+      api.acquireCookie(this.core, caller, parent, def, data, id),
+    );
+  }
+
+  readPage(cookie: Cookie | null, page: number): Promise<ReadOutcome> {
+    if (!cookie) return Promise.resolve(NOBUFS);
+    return this.call("ReadPage", { p: `p${page}` }, (caller) =>
+      api.readPage(this.core, caller, cookie, page),
+    );
+  }
+
+  writePage(cookie: Cookie | null, page: number, data: Uint8Array): Promise<ApiResult> {
+    if (!cookie) return Promise.resolve("ENOBUFS");
+    return this.call("WritePage", { p: `p${page}` }, (caller) =>
+      api.writePage(this.core, caller, cookie, page, data),
+    );
+  }
+
+  invalidate(cookie: Cookie | null): Promise<void> {
+    if (!cookie) return Promise.resolve();
+    return this.call("Invalidate", {}, (caller) => api.invalidate(this.core, caller, cookie));
+  }
+
+  waitOnInvalidate(cookie: Cookie | null): Promise<void> {
+    if (!cookie) return Promise.resolve();
+    return this.call("WaitOnInvalidate", {}, (caller) => api.waitOnInvalidate(this.core, caller, cookie));
+  }
+
+  updateCookie(cookie: Cookie | null): Promise<void> {
+    if (!cookie) return Promise.resolve();
+    return this.call("UpdateCookie", {}, (caller) => api.updateCookie(this.core, caller, cookie));
+  }
+
+  attrChanged(cookie: Cookie | null): Promise<ApiResult> {
+    if (!cookie) return Promise.resolve("ENOBUFS");
+    return this.call("AttrChanged", {}, (caller) => api.attrChanged(this.core, caller, cookie));
+  }
+
+  waitOnPageWrite(cookie: Cookie | null): Promise<void> {
+    if (!cookie) return Promise.resolve();
+    return this.call("WaitOnPageWrite", {}, (caller) => api.waitOnPageWrite(this.core, caller, cookie));
+  }
+
+  /**
+   * Waits for the cookie's page writes, then relinquishes it. Children must have been relinquished first: a
+   * facade caller gets HAS_CHILDREN rather than a task that sleeps until they are.
+   */
+  async relinquishCookie(cookie: Cookie | null, retire = false): Promise<void> {
+    if (!cookie) return;
+    if (cookie.n_children > 0) {
+      throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
+    }
+    if (cookie.type === "DATAFILE" && cookie.mem === "LIVE" && !cookie.relinquishing) {
+      await this.waitOnPageWrite(cookie);
+    }
+    return this.call("RelinquishCookie", { retire }, (caller) =>
+      api.relinquishCookie(this.core, caller, cookie, retire),
+    );
+  }
+
+  private call<T>(
+    action: string,
+    params: Record<string, string | boolean>,
+    body: (caller: Caller) => Promise<T>,
+  ): Promise<T> {
+    const t = `api${this.nextCall++}`;
+    let out: T | undefined;
+    let set = false;
+    const h = this.core.runtime.spawn(`netfs:${t}`, api.firstLabel(action, t, params), async (task) => {
+      out = await body({ task, t, entered: true });
+      set = true;
+    });
+    return h.done.then(
+      () => {
+        this.core.threads.delete(t);
+        if (!set) throw new Error(`netfs:${t} ended without a result`);
+        return out as T;
+      },
+      (e: unknown) => {
+        this.core.threads.delete(t);
+        this.core.recordFault(e);
+        throw e;
+      },
+    );
+  }
+}

@@ -1,0 +1,118 @@
+// What every module of one cache shares: the runtime, the backend, the design and its repairs, and the
+// registries of cookies, objects, ops and netfs threads that `inspect()` exposes. Spawning object and op
+// workers goes through hooks so that object.ts/operation.ts need not import the workers (no import cycles).
+
+import type { Runtime, WaitQueue } from "../runtime/runtime.ts";
+import type { CacheBackend } from "./backend.ts";
+import type { Cookie } from "./cookie.ts";
+import { OopsError } from "./errors.ts";
+import type { ApiResult, Design, Repair } from "./names.ts";
+import type { FscacheObject } from "./object.ts";
+import type { Operation } from "./operation.ts";
+
+/** A netfs thread as the spec sees it (`thread[t]`). */
+export interface ThreadRecord {
+  readonly t: string;
+  /** The next action of the thread, `Ready` between calls, `Done` once its cookie is gone. */
+  pc: string;
+  /** The op the thread holds (0: none). */
+  op: number;
+  page: string;
+  retire: boolean;
+  result: ApiResult;
+  /** The cookie of the thread's current or last call (the spec's `TCookie[t]`). */
+  cookie: Cookie | null;
+}
+
+export interface Workers {
+  /** Starts the object's work item (first step DispatchStart(o)). */
+  object(core: CacheCore, obj: FscacheObject): void;
+  /** Starts an ASYNC op on the op workqueue (first step named by its kind). */
+  op(core: CacheCore, op: Operation): void;
+}
+
+export class CacheCore {
+  readonly cookies = new Map<string, Cookie>();
+  /** Every object ever allocated, by id (freed ones keep `mem: "FREED"`). */
+  readonly objects = new Map<string, FscacheObject>();
+  /** Ops in use, by slot id (a freed slot is deleted and reused, lowest first). */
+  readonly ops = new Map<number, Operation>();
+  readonly threads = new Map<string, ThreadRecord>();
+  /** The spec's `oops`: the first kernel fault detected, or "NONE". */
+  oops = "NONE";
+  private readonly repairSet: ReadonlySet<Repair>;
+  private nextCookie = 1;
+
+  constructor(
+    readonly runtime: Runtime,
+    readonly backend: CacheBackend,
+    readonly design: Design,
+    repairs: readonly Repair[],
+    readonly pageSize: number,
+    private readonly workers: Workers,
+  ) {
+    this.repairSet = new Set(repairs);
+  }
+
+  get preFix(): boolean {
+    return this.design === "PRE_FIX";
+  }
+
+  repaired(r: Repair): boolean {
+    return this.repairSet.has(r);
+  }
+
+  get repairs(): Repair[] {
+    return [...this.repairSet];
+  }
+
+  wake(...queues: WaitQueue[]): void {
+    for (const q of queues) this.runtime.wake(q);
+  }
+
+  spawnObjectWorker(obj: FscacheObject): void {
+    this.workers.object(this, obj);
+  }
+
+  spawnOpWorker(op: Operation): void {
+    this.workers.op(this, op);
+  }
+
+  /** A fresh cookie id (`c1`, `c2`, …) unless the caller names it. */
+  cookieId(requested?: string): string {
+    if (requested !== undefined) return requested;
+    let id: string;
+    do id = `c${this.nextCookie++}`;
+    while (this.cookies.has(id));
+    return id;
+  }
+
+  /** Object id: the cookie's id for its first object (the spec's identity), suffixed for later ones. */
+  objectId(cookieId: string): string {
+    if (!this.objects.has(cookieId)) return cookieId;
+    let n = 2;
+    while (this.objects.has(`${cookieId}#${n}`)) n++;
+    return `${cookieId}#${n}`;
+  }
+
+  /** Lowest free op slot from 1, as the spec allocates `OpIds`. */
+  opId(): number {
+    let k = 1;
+    while (this.ops.has(k)) k++;
+    return k;
+  }
+
+  /** Records a task's failure: an OopsError sets `oops` (first one wins). */
+  recordFault(e: unknown): void {
+    if (e instanceof OopsError && this.oops === "NONE") this.oops = e.oops;
+  }
+
+  thread(t: string): ThreadRecord {
+    let th = this.threads.get(t);
+    if (!th) {
+      th = { t, pc: "Ready", op: 0, page: "NONE", retire: false, result: "NONE", cookie: null };
+      this.threads.set(t, th);
+    }
+    return th;
+  }
+}

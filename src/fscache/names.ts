@@ -1,0 +1,143 @@
+// The vocabulary shared by the kernel (fs/fscache), the TLA+ spec (spec/FSCache.tla) and this code: state,
+// event, flag and design names as literal unions backed by const arrays, so one list feeds both the types
+// and any code that enumerates them (inspection, DOT export, tests).
+
+/** Object states of the 3.12 work/wait machine (§2.3); DETACH_FROM_COOKIE exists only in PRE_FIX. */
+export const STATE_NAMES = [
+  "WAIT_FOR_INIT",
+  "INIT_OBJECT",
+  "WAIT_FOR_PARENT",
+  "PARENT_READY",
+  "LOOK_UP_OBJECT",
+  "OBJECT_AVAILABLE",
+  "JUMPSTART_DEPS",
+  "WAIT_FOR_CMD",
+  "INVALIDATE_OBJECT",
+  "UPDATE_OBJECT",
+  "ABORT_INIT",
+  "LOOKUP_FAILURE",
+  "KILL_OBJECT",
+  "KILL_DEPENDENTS",
+  "WAIT_FOR_CLEARANCE",
+  "DETACH_FROM_COOKIE",
+  "DROP_OBJECT",
+  "OBJECT_DEAD",
+] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+
+/** Object events with the kernel's bit numbers; when several are pending the highest bit wins. */
+export const EVENT_BITS = {
+  NEW_CHILD: 0,
+  PARENT_READY: 1,
+  UPDATE: 2,
+  INVALIDATE: 3,
+  CLEARED: 4,
+  ERROR: 5,
+  KILL: 6,
+} as const;
+export type EventName = keyof typeof EVENT_BITS;
+/** Events in bit order (lowest first). */
+export const EVENT_NAMES = Object.keys(EVENT_BITS).sort(
+  (a, b) => EVENT_BITS[a as EventName] - EVENT_BITS[b as EventName],
+) as EventName[];
+
+/** The highest-bit event of `events` (the one the dispatcher consumes), or undefined if none. */
+export function highestEvent(events: Iterable<EventName>): EventName | undefined {
+  let best: EventName | undefined;
+  for (const e of events) if (best === undefined || EVENT_BITS[e] > EVENT_BITS[best]) best = e;
+  return best;
+}
+
+/** Cookie flags (§1.2); CREATING is the pre-1362729b flag relinquish waited on (PRE_FIX only). */
+export const COOKIE_FLAGS = [
+  "LOOKING_UP",
+  "NO_DATA_YET",
+  "UNAVAILABLE",
+  "INVALIDATING",
+  "RELINQUISHED",
+  "RETIRED",
+  "CREATING",
+] as const;
+export type CookieFlag = (typeof COOKIE_FLAGS)[number];
+
+/** Object flags the lifecycle uses (§1.3). */
+export const OBJECT_FLAGS = ["IS_LIVE", "IS_LOOKED_UP", "IS_AVAILABLE", "PENDING_WRITE"] as const;
+export type ObjectFlag = (typeof OBJECT_FLAGS)[number];
+
+/** Operation states (§1.4); FREE is a slot with no op in it (the kernel's freed memory). */
+export const OP_STATES = ["FREE", "INITIALISED", "PENDING", "IN_PROGRESS", "COMPLETE", "CANCELLED"] as const;
+export type OpState = (typeof OP_STATES)[number];
+
+export const OP_FLAGS = [
+  "ASYNC",
+  "MYTHREAD",
+  "EXCLUSIVE",
+  "UNUSE_COOKIE",
+  "DEC_READ_CNT",
+  "WAITING",
+] as const;
+export type OpFlag = (typeof OP_FLAGS)[number];
+
+export const OP_KINDS = ["NONE", "INVALIDATE", "WRITE", "READ", "ATTR_CHANGED"] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** Allocation state of a cookie or object (the spec's `mem`). */
+export type MemState = "UNBORN" | "LIVE" | "FREED";
+
+/** The object's work item (`object->work` on fscache_object_wq). */
+export type WorkQueueState = "IDLE" | "QUEUED" | "RUNNING" | "REQUEUED";
+
+/** Out-of-band tables, swapped per lifecycle phase. */
+export type OobTableName = "init" | "lookup" | "run";
+
+/** Which protocol runs: the 3.12 kernel, the same with the spec's repairs, or caaef69 without 1362729b. */
+export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
+export type Design = (typeof DESIGNS)[number];
+
+/**
+ * Repairs of 3.12 defects, each switchable so a harness can match the set the spec models:
+ * - ABORT_INIT_PUTS_DEP_REF: ABORT_INIT puts the dependent ref INIT_OBJECT took (3.12 leaks it, so the
+ *   object is never destroyed and its cookie never freed).
+ * - NO_OPS_ON_DEAD_OBJECT: submission refuses (ENOBUFS) an op for an object that is not IS_LIVE (3.12 queues
+ *   it on a looked-up object KILL_OBJECT has already passed, where nothing ever runs or cancels it), and an
+ *   exclusive submission to an object neither active nor looked up is refused instead of ASSERTing.
+ * The next three are candidates found while building the implementation, not (yet) in the spec:
+ * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
+ *   submission is refused, discards the PENDING pages no writer will ever store and clears PENDING_WRITE
+ *   (3.12 leaves them in `stores`, so the netfs's wait-on-page-write before relinquish never returns).
+ * - DROP_CLEARS_LOOKING_UP: DROP_OBJECT clears LOOKING_UP (setting UNAVAILABLE) with a wake-up (3.12 never
+ *   clears it when the object dies before its lookup, e.g. its parent was killed: readers wait forever).
+ * - NOBUFS_IF_NOT_LOOKED_UP: a read finding an object that never got looked up (lookup failed) returns
+ *   ENOBUFS instead of 3.12's ASSERT(IS_LOOKED_UP).
+ * - WRITE_ERROR_RETIRES: a failed page write sets NO_DATA_YET and RETIRED on the cookie: the cache may hold
+ *   an older copy of that page, which must be neither read back now nor found by a later lookup (cachefiles
+ *   withdraws the whole cache on an I/O error instead, which is not modelled).
+ */
+export const REPAIRS = [
+  "ABORT_INIT_PUTS_DEP_REF",
+  "NO_OPS_ON_DEAD_OBJECT",
+  "STRANDED_WRITES_DISCARDED",
+  "DROP_CLEARS_LOOKING_UP",
+  "NOBUFS_IF_NOT_LOOKED_UP",
+  "WRITE_ERROR_RETIRES",
+] as const;
+export type Repair = (typeof REPAIRS)[number];
+
+/** The repairs each design enables by default. */
+export const DESIGN_REPAIRS: Record<Design, readonly Repair[]> = {
+  POST_FIX: [],
+  PRE_FIX: [],
+  POST_FIX_REPAIRED: REPAIRS,
+};
+
+/** The spec's model value for the cache's root index object (always live and available). */
+export const FSDEF = "FSDEF";
+/** The spec's null pointer. */
+export const NULL = "NULL";
+
+/** What a netfs API call returned, as the spec's `thread[t].result`. */
+export type ApiResult = "OK" | "ENOBUFS" | "ENODATA" | "NONE";
+
+/** The backend outcomes the spec chooses among. */
+export type LookupResult = "POSITIVE" | "NEGATIVE" | "ERROR";
+export type WriteResult = "OK" | "ERROR";

@@ -1,0 +1,137 @@
+// The cache object (`struct fscache_object` plus the backend's refcount): its state-machine fields, event
+// raising/enqueueing (`fscache_raise_event`, `fscache_enqueue_object`) and the put → destroy path that
+// finally releases the object's ref on its cookie.
+
+import type { BackendObject } from "./backend.ts";
+import type { CacheCore } from "./context.ts";
+import { type Cookie, cookiePut } from "./cookie.ts";
+import { bugOn, OopsError } from "./errors.ts";
+import type { EventName, MemState, ObjectFlag, OobTableName, StateName, WorkQueueState } from "./names.ts";
+import type { Operation } from "./operation.ts";
+import { OOB_TABLES } from "./states.ts";
+
+export class FscacheObject {
+  mem: MemState = "LIVE";
+  state: StateName = "WAIT_FOR_INIT";
+  oob: OobTableName = "init";
+  oob_event_mask = new Set<EventName>(OOB_TABLES.init.events);
+  event_mask = new Set<EventName>(["ERROR", "KILL", "NEW_CHILD"]);
+  readonly events = new Set<EventName>();
+  readonly flags = new Set<ObjectFlag>(["IS_LIVE"]);
+  /** Set by alloc_object; 3.12 clears it only in destroy, PRE_FIX also on detach. */
+  cookie: Cookie | null;
+  /** The parent cookie's object, FSDEF for a top-level index, null before attach and after drop. */
+  parent: FscacheObject | "FSDEF" | null = null;
+  n_children = 0;
+  n_ops = 0;
+  n_obj_ops = 0;
+  n_in_progress = 0;
+  n_exclusive = 0;
+  n_reads = 0;
+  /** The backend refcount: 1 for the allocation, +1 per queued work item, +1 per dependents membership. */
+  usage = 1;
+  dependents: FscacheObject[] = [];
+  pending_ops: Operation[] = [];
+  /** The work item on fscache_object_wq. */
+  wq: WorkQueueState = "IDLE";
+  /** The dispatcher's next action (its program counter), "IDLE" when not queued. */
+  disp = "IDLE";
+  /** The work state being executed (differs from `state` for OOB transitions), "NONE" between. */
+  exec: StateName | "NONE" = "NONE";
+  /** The dispatcher's saved `event_mask`. */
+  dmask = new Set<EventName>();
+  /** Highest page index + 1 the cache stores (`store_limit`). */
+  store_limit = Infinity;
+  /** Whether attach took a ref on the cookie (3.12 takes it in `fscache_attach_object`, not at init). */
+  holdsCookieRef = false;
+  /** PRE_FIX (caaef69): retirement is recorded on the object by relinquish. */
+  retire = false;
+  /** Aux data read at alloc time (cachefiles keeps it in `lookup_data` for the lookup). */
+  readonly lookupAux: Uint8Array;
+
+  constructor(
+    readonly id: string,
+    cookie: Cookie,
+    readonly backend: BackendObject,
+    lookupAux: Uint8Array,
+  ) {
+    this.cookie = cookie;
+    this.lookupAux = lookupAux;
+  }
+}
+
+/** `fscache_object_is_active`: available and live (a cache I/O error is not modelled). */
+export function objectIsActive(obj: FscacheObject): boolean {
+  return obj.flags.has("IS_AVAILABLE") && obj.flags.has("IS_LIVE");
+}
+
+/**
+ * `fscache_raise_event`: set the bit; if it was newly set and the object listens for it, queue the object.
+ * A bit raised while masked stays pending for the dispatcher's re-check.
+ */
+export function raiseEvent(core: CacheCore, obj: FscacheObject, ev: EventName): void {
+  bugOn(obj.mem !== "LIVE", `raise ${ev}: ${obj.mem} object ${obj.id}`);
+  if (obj.events.has(ev)) return;
+  obj.events.add(ev);
+  if (obj.event_mask.has(ev)) enqueueObject(core, obj);
+}
+
+/**
+ * `fscache_enqueue_object`: a queued work item holds an object ref; queueing an already-queued item is a
+ * no-op, but a running item can be queued again (REQUEUED) and will run once more.
+ */
+export function enqueueObject(core: CacheCore, obj: FscacheObject): void {
+  if (obj.wq === "IDLE") {
+    obj.usage++;
+    obj.wq = "QUEUED";
+    obj.disp = "DispatchStart";
+    core.spawnObjectWorker(obj);
+  } else if (obj.wq === "RUNNING") {
+    obj.usage++;
+    obj.wq = "REQUEUED";
+  }
+}
+
+/** `put_object`: drop one ref; at 0 the backend frees the object after `fscache_object_destroy`. */
+export function objectPut(core: CacheCore, obj: FscacheObject): void {
+  bugOn(obj.mem !== "LIVE", `put: ${obj.mem} object ${obj.id}`);
+  obj.usage--;
+  bugOn(obj.usage < 0, `put: usage of object ${obj.id} below 0`);
+  if (obj.usage === 0) objectDestroy(core, obj);
+}
+
+/** `fscache_object_destroy` and the backend's free: the object's cookie ref goes (maybe freeing the chain). */
+function objectDestroy(core: CacheCore, obj: FscacheObject): void {
+  core.backend.putObject(obj.backend);
+  const cookie = obj.cookie;
+  obj.cookie = null;
+  obj.mem = "FREED";
+  if (cookie && obj.holdsCookieRef) {
+    obj.holdsCookieRef = false;
+    cookiePut(core, cookie);
+  }
+}
+
+/**
+ * `object->cookie` dereferenced by code that does not hold the object lock: a NULL or freed cookie is the
+ * kernel's oops (PRE_FIX, §4.3), reported as `<site>: NULL cookie` / `<site>: freed cookie`.
+ */
+export function derefCookie(cookie: Cookie | null, site: string): Cookie {
+  if (cookie === null) throw new OopsError(`${site}: NULL cookie`);
+  if (cookie.mem !== "LIVE") throw new OopsError(`${site}: freed cookie`);
+  return cookie;
+}
+
+/** A call into the netfs (`def->…(netfs_data)`): cleared netfs data is the oops S4 forbids. */
+export function netfsOf(cookie: Cookie, site: string): { def: NonNullable<Cookie["def"]>; data: unknown } {
+  if (cookie.def === null) throw new OopsError(`${site}: netfs data cleared`);
+  return { def: cookie.def, data: cookie.netfs_data };
+}
+
+/** Removes `obj` from its cookie's `backing_objects` (the hlist unhash); returns whether it was there. */
+export function unhashObject(cookie: Cookie, obj: FscacheObject): boolean {
+  const i = cookie.backing_objects.indexOf(obj);
+  if (i < 0) return false;
+  cookie.backing_objects.splice(i, 1);
+  return true;
+}

@@ -1,0 +1,204 @@
+// Operations (`struct fscache_operation`, fs/fscache/operation.c, §1.4): allocation into the lowest free slot,
+// submission (plain and exclusive), running, starting pending ops, cancellation, completion and the final put
+// whose release gives back the op's `n_active` unit (UNUSE_COOKIE) and its `n_ops` count.
+
+import type { WaitQueue } from "../runtime/runtime.ts";
+import type { CacheCore } from "./context.ts";
+import { unuseCookie } from "./cookie.ts";
+import { bugOn, OopsError } from "./errors.ts";
+import type { OpFlag, OpKind, OpState } from "./names.ts";
+import { type FscacheObject, objectIsActive, raiseEvent } from "./object.ts";
+
+/** The first action of an ASYNC op's worker, by kind. */
+export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
+  WRITE: "WriteOp",
+  INVALIDATE: "OpInvalidateObject",
+  ATTR_CHANGED: "OpAttrChanged",
+};
+
+export class Operation {
+  state: OpState = "INITIALISED";
+  object: FscacheObject | null = null;
+  readonly flags: Set<OpFlag>;
+  usage = 1;
+  /** The op worker's next action, "NONE" when not on the op workqueue. */
+  pc = "NONE";
+  /** Woken when WAITING clears (`wake_up_bit(&op->flags, FSCACHE_OP_WAITING)`). */
+  readonly waitq: WaitQueue;
+
+  constructor(
+    readonly id: number,
+    readonly kind: OpKind,
+    flags: readonly OpFlag[],
+    core: CacheCore,
+  ) {
+    this.flags = new Set(flags);
+    this.waitq = core.runtime.waitQueue(`op:${id}`);
+  }
+}
+
+/** Allocates an op in the lowest free slot (usage 1: the allocator's ref). */
+export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[]): Operation {
+  const op = new Operation(core.opId(), kind, flags, core);
+  core.ops.set(op.id, op);
+  return op;
+}
+
+/** Frees an op that was never accepted by an object (the kernel's kfree on the submit-failure paths). */
+export function freeOp(core: CacheCore, op: Operation): void {
+  op.state = "FREE";
+  core.ops.delete(op.id);
+}
+
+/** Whether submission must refuse the op because the object is dead (repair NO_OPS_ON_DEAD_OBJECT). */
+function deadRefused(core: CacheCore, obj: FscacheObject): boolean {
+  return core.repaired("NO_OPS_ON_DEAD_OBJECT") && !obj.flags.has("IS_LIVE");
+}
+
+/** `fscache_submit_op` (under object->lock): run, queue, or refuse (op CANCELLED, returns false). */
+export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
+  op.state = "PENDING";
+  if (objectIsActive(obj)) {
+    op.object = obj;
+    obj.n_ops++;
+    if (obj.n_exclusive > 0) {
+      queuePending(obj, op);
+    } else if (obj.pending_ops.length > 0) {
+      queuePending(obj, op);
+      startOperations(core, obj);
+    } else {
+      runOp(core, obj, op);
+    }
+    return true;
+  }
+  if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) {
+    // 3.12 queues on any looked-up object, even one KILL_OBJECT has already passed: the defect the repair
+    // closes, since nothing will ever start or cancel it there.
+    op.object = obj;
+    obj.n_ops++;
+    queuePending(obj, op);
+    return true;
+  }
+  op.state = "CANCELLED";
+  return false;
+}
+
+/**
+ * `fscache_submit_exclusive_op`: as submitOp but counted in `n_exclusive`, waiting for everything in progress.
+ * 3.12 has no "dying" branch: an object neither active nor looked up is an ASSERT (no cache I/O error is
+ * modelled), which the repair turns into a refusal.
+ */
+export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
+  op.state = "PENDING";
+  if (objectIsActive(obj)) {
+    op.object = obj;
+    obj.n_ops++;
+    obj.n_exclusive++;
+    if (obj.n_in_progress > 0) {
+      queuePending(obj, op);
+    } else if (obj.pending_ops.length > 0) {
+      queuePending(obj, op);
+      startOperations(core, obj);
+    } else {
+      runOp(core, obj, op);
+    }
+    obj.flags.delete("PENDING_WRITE");
+    return true;
+  }
+  if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) {
+    op.object = obj;
+    obj.n_ops++;
+    obj.n_exclusive++;
+    queuePending(obj, op);
+    return true;
+  }
+  if (core.repaired("NO_OPS_ON_DEAD_OBJECT")) {
+    op.state = "CANCELLED";
+    return false;
+  }
+  throw new OopsError(`submit_exclusive_op: object ${obj.id} neither active nor looked up`);
+}
+
+/** The pending list holds its own op ref. */
+function queuePending(obj: FscacheObject, op: Operation): void {
+  op.usage++;
+  obj.pending_ops.push(op);
+}
+
+/** `fscache_run_op`: IN_PROGRESS, wake a MYTHREAD waiter, put an ASYNC op on the op workqueue (+1 ref). */
+export function runOp(core: CacheCore, obj: FscacheObject, op: Operation): void {
+  op.state = "IN_PROGRESS";
+  obj.n_in_progress++;
+  if (op.flags.delete("WAITING")) core.wake(op.waitq);
+  if (op.flags.has("ASYNC")) {
+    op.usage++;
+    const first = OP_FIRST_STEP[op.kind];
+    bugOn(first === undefined, `run_op: no processor for ${op.kind} op ${op.id}`);
+    op.pc = first ?? "NONE";
+    core.spawnOpWorker(op);
+  }
+}
+
+/** `fscache_start_operations`: from the head of `pending_ops`; an exclusive op runs alone and stops the scan. */
+export function startOperations(core: CacheCore, obj: FscacheObject): void {
+  let stop = false;
+  while (!stop) {
+    const op = obj.pending_ops[0];
+    if (!op) break;
+    if (op.flags.has("EXCLUSIVE")) {
+      if (obj.n_in_progress > 0) break;
+      stop = true;
+    }
+    obj.pending_ops.shift();
+    runOp(core, obj, op);
+    putOp(core, op);
+  }
+}
+
+/** `fscache_cancel_all_ops`: every pending op → CANCELLED, waiters woken, the pending list's ref dropped. */
+export function cancelAllOps(core: CacheCore, obj: FscacheObject): void {
+  let op: Operation | undefined;
+  while ((op = obj.pending_ops.shift())) {
+    bugOn(op.state !== "PENDING", `cancel_all_ops: op ${op.id} is ${op.state}`);
+    op.state = "CANCELLED";
+    if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
+    if (op.flags.delete("WAITING")) core.wake(op.waitq);
+    putOp(core, op);
+  }
+}
+
+/** `fscache_op_complete`: the op stops counting as in progress; at 0 in progress, pending ops start. */
+export function opComplete(core: CacheCore, op: Operation, cancelled = false): void {
+  const obj = op.object;
+  bugOn(obj === null, `op_complete: op ${op.id} has no object`);
+  if (!obj) return;
+  bugOn(op.state !== "IN_PROGRESS", `op_complete: op ${op.id} is ${op.state}`);
+  op.state = cancelled ? "CANCELLED" : "COMPLETE";
+  if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
+  obj.n_in_progress--;
+  if (obj.n_in_progress === 0) startOperations(core, obj);
+}
+
+/**
+ * `fscache_put_operation`: at usage 0 release it: DEC_READ_CNT, UNUSE_COOKIE (the op's n_active unit), then
+ * `n_ops` with CLEARED at 0, and free the slot.
+ */
+export function putOp(core: CacheCore, op: Operation): void {
+  bugOn(op.state === "FREE", `put_operation: op ${op.id} already freed`);
+  op.usage--;
+  bugOn(op.usage < 0, `put_operation: usage of op ${op.id} below 0`);
+  if (op.usage > 0) return;
+  const obj = op.object;
+  bugOn(obj === null, `put_operation: op ${op.id} released without an object`);
+  if (obj) {
+    if (op.flags.has("DEC_READ_CNT")) obj.n_reads--;
+    if (op.flags.has("UNUSE_COOKIE")) {
+      bugOn(obj.cookie === null, `put_operation: op ${op.id} unuse with NULL cookie`);
+      if (obj.cookie) unuseCookie(core, obj.cookie);
+    }
+    obj.n_ops--;
+    bugOn(obj.n_ops < 0, `put_operation: n_ops of ${obj.id} below 0`);
+    if (obj.n_ops === 0) raiseEvent(core, obj, "CLEARED");
+  }
+  freeOp(core, op);
+}

@@ -1,0 +1,170 @@
+// The op workqueue's processors for ASYNC ops: the exclusive invalidation (cachefiles `invalidate_object`),
+// the write op (`fscache_write_op`, one page per pass) and attr_changed, each ending with the worker's put.
+// A worker task starts inside its first step, named by the op's kind (OP_FIRST_STEP).
+
+import { label, type Task } from "../runtime/runtime.ts";
+import { BackendError } from "./backend.ts";
+import type { CacheCore } from "./context.ts";
+import { type Cookie, unuseCookie, useCookie } from "./cookie.ts";
+import { bugOn } from "./errors.ts";
+import type { WriteResult } from "./names.ts";
+import { derefCookie, type FscacheObject, netfsOf, objectIsActive, raiseEvent } from "./object.ts";
+import { opComplete, type Operation, putOp } from "./operation.ts";
+
+/** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
+export function pageName(page: number): string {
+  return `p${page}`;
+}
+
+/** The size the netfs reports (`def->get_attr`), 0 without the callback. */
+function netfsSize(cookie: Cookie, site: string): number {
+  const { def, data } = netfsOf(cookie, site);
+  return def.getAttr?.(data) ?? 0;
+}
+
+/**
+ * Repair STRANDED_WRITES_DISCARDED: no write op will ever store the PENDING pages of this object, so drop
+ * them (the netfs still has the data; only the cache copy is lost) and let a later write start a new op.
+ */
+export function discardStrandedWrites(core: CacheCore, obj: FscacheObject): void {
+  if (!core.repaired("STRANDED_WRITES_DISCARDED")) return;
+  obj.flags.delete("PENDING_WRITE");
+  const cookie = obj.cookie;
+  if (!cookie || cookie.mem !== "LIVE") return;
+  let dropped = false;
+  for (const [page, entry] of cookie.stores) {
+    if (entry.tag === "PENDING") {
+      cookie.stores.delete(page);
+      dropped = true;
+    }
+  }
+  if (dropped) core.wake(cookie.storesWq);
+}
+
+export async function runOpWorker(core: CacheCore, op: Operation, task: Task): Promise<void> {
+  const k = op.id;
+  const obj = op.object;
+  bugOn(obj === null, `op worker: op ${k} has no object`);
+  if (!obj) return;
+  const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
+    op.pc = action;
+    return task.step(label(action, { k, ...params }));
+  };
+  switch (op.kind) {
+    case "INVALIDATE":
+      await invalidateObject(core, op, obj);
+      break;
+    case "ATTR_CHANGED":
+      await attrChanged(core, op, obj);
+      break;
+    case "WRITE":
+      await writeOp(core, op, obj, yieldTo);
+      break;
+    default:
+      bugOn(true, `op worker: op ${k} of kind ${op.kind} is not ASYNC`);
+  }
+  await yieldTo("OpPut");
+  op.pc = "NONE";
+  putOp(core, op);
+}
+
+/** OpInvalidateObject: truncate to the netfs's size (read through the op's n_active unit), then complete. */
+async function invalidateObject(core: CacheCore, op: Operation, obj: FscacheObject): Promise<void> {
+  const cookie = derefCookie(obj.cookie, "OpInvalidateObject");
+  const size = netfsSize(cookie, "OpInvalidateObject");
+  try {
+    await core.backend.invalidateObject(obj.backend, size);
+  } catch (e) {
+    if (!(e instanceof BackendError)) throw e;
+    raiseEvent(core, obj, "ERROR");
+    // The truncation may not have happened: the old data must not be served or found again.
+    if (core.repaired("WRITE_ERROR_RETIRES")) {
+      cookie.flags.add("NO_DATA_YET");
+      cookie.flags.add("RETIRED");
+    }
+  }
+  opComplete(core, op);
+}
+
+/** OpAttrChanged: only for an active object whose netfs data can still be pinned. */
+async function attrChanged(core: CacheCore, op: Operation, obj: FscacheObject): Promise<void> {
+  const cookie = derefCookie(obj.cookie, "OpAttrChanged");
+  if (objectIsActive(obj) && (core.preFix || useCookie(cookie))) {
+    const size = netfsSize(cookie, "OpAttrChanged");
+    try {
+      await core.backend.attrChanged(obj.backend, size);
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      raiseEvent(core, obj, "ERROR");
+    }
+    if (!core.preFix) unuseCookie(core, cookie);
+  }
+  opComplete(core, op);
+}
+
+/** The lowest-indexed PENDING page of `stores`. */
+function lowestPending(cookie: Cookie): number | undefined {
+  let best: number | undefined;
+  for (const [page, entry] of cookie.stores) {
+    if (entry.tag === "PENDING" && (best === undefined || page < best)) best = page;
+  }
+  return best;
+}
+
+/**
+ * `fscache_write_op`: one page per pass (WriteOp), its I/O outcome labelling the next step
+ * (WriteOpWritePage); after a successful write the op requeues itself for the next page.
+ */
+async function writeOp(
+  core: CacheCore,
+  op: Operation,
+  obj: FscacheObject,
+  yieldTo: (action: string, params?: Record<string, string>) => Promise<void>,
+): Promise<void> {
+  for (;;) {
+    // WriteOp, under object->lock.
+    const cookie = obj.cookie;
+    if (!objectIsActive(obj) || cookie === null) {
+      // 3.12 leaves PENDING_WRITE set and the PENDING pages in `stores`.
+      discardStrandedWrites(core, obj);
+      opComplete(core, op);
+      return;
+    }
+    const page = lowestPending(cookie);
+    const entry = page === undefined ? undefined : cookie.stores.get(page);
+    if (page === undefined || !entry) {
+      obj.flags.delete("PENDING_WRITE");
+      opComplete(core, op);
+      return;
+    }
+    entry.tag = "STORING";
+    const data = entry.data;
+    op.pc = "WriteOpWritePage";
+    let result: WriteResult = "OK";
+    try {
+      await core.backend.writePage(obj.backend, page, data);
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      result = "ERROR";
+    }
+    await yieldTo("WriteOpWritePage", { result });
+    // fscache_end_page_write, under object->lock (which copes with a detached cookie).
+    const c = obj.cookie;
+    if (c !== null && c.mem === "LIVE") {
+      const e = c.stores.get(page);
+      if (e && e.tag === "STORING") c.stores.delete(page);
+      core.wake(c.storesWq);
+    }
+    if (result === "ERROR") {
+      raiseEvent(core, obj, "ERROR");
+      if (core.repaired("WRITE_ERROR_RETIRES") && c !== null && c.mem === "LIVE") {
+        c.flags.add("NO_DATA_YET");
+        c.flags.add("RETIRED");
+      }
+      discardStrandedWrites(core, obj);
+      opComplete(core, op);
+      return;
+    }
+    await yieldTo("WriteOp");
+  }
+}

@@ -1,0 +1,276 @@
+// The work states' functions (fs/fscache/object.c, §2.3), one per work state of the table, each returning a
+// next state its table entry allows. A function starts inside its first step (labelled with the state's
+// name); `w.step` ends a step and starts the next one, named as in docs/model.md.
+
+import { BackendError } from "./backend.ts";
+import type { CacheCore } from "./context.ts";
+import { clearCookieFlag, cookiePut, unuseCookie, useCookie } from "./cookie.ts";
+import { bugOn } from "./errors.ts";
+import type { LookupResult } from "./names.ts";
+import { derefCookie, type FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
+import { allocOp, cancelAllOps, freeOp, putOp, startOperations, submitExclusiveOp } from "./operation.ts";
+import type { NextOf, WorkStateName } from "./states.ts";
+
+/** What a work function gets: the cache, its object, and the way to end one atomic step and start the next. */
+export interface WorkCtx {
+  readonly core: CacheCore;
+  readonly obj: FscacheObject;
+  step(action: string, params?: Record<string, string>): Promise<void>;
+}
+
+/** A work function may finish within its first step (plain return) or span several (a promise). */
+type WorkFns = { readonly [S in WorkStateName]: (w: WorkCtx) => NextOf<S> | Promise<NextOf<S>> };
+
+/** `fscache_done_parent_op`: a child's lookup no longer counts in its parent's `n_ops`. */
+function doneParentOp(core: CacheCore, obj: FscacheObject): void {
+  const parent = obj.parent;
+  if (parent === null || parent === "FSDEF") return;
+  parent.n_obj_ops--;
+  parent.n_ops--;
+  if (parent.n_ops === 0) raiseEvent(core, parent, "CLEARED");
+}
+
+/** Pops every dependent, raising `ev` on it and putting the ref INIT_OBJECT took for the membership. */
+function kickDependents(core: CacheCore, obj: FscacheObject, ev: "PARENT_READY" | "KILL"): void {
+  const deps = obj.dependents;
+  obj.dependents = [];
+  for (const dep of deps) {
+    raiseEvent(core, dep, ev);
+    objectPut(core, dep);
+  }
+}
+
+/** Runs the backend lookup whose outcome the next step (LookupObject) carries; an I/O error is ERROR. */
+async function backendLookup(core: CacheCore, obj: FscacheObject): Promise<LookupResult> {
+  try {
+    return await core.backend.lookupObject(obj.backend, obj.lookupAux);
+  } catch (e) {
+    if (e instanceof BackendError) return "ERROR";
+    throw e;
+  }
+}
+
+export const WORK: WorkFns = {
+  // Find the parent: available → look up now; live → become its dependent and wake it; else give up.
+  INIT_OBJECT({ core, obj }) {
+    const drop = core.preFix ? "DETACH_FROM_COOKIE" : "DROP_OBJECT";
+    const parent = obj.parent;
+    if (parent === null) return drop;
+    if (parent === "FSDEF") return "PARENT_READY";
+    if (!parent.flags.has("IS_LIVE")) return drop;
+    if (parent.flags.has("IS_AVAILABLE")) return "PARENT_READY";
+    // Under parent->lock: the dependents membership holds a ref on the child.
+    obj.usage++;
+    parent.dependents.push(obj);
+    raiseEvent(core, parent, "NEW_CHILD");
+    return "WAIT_FOR_PARENT";
+  },
+
+  // The child's lookup counts as an op on the parent, so the parent cannot be cleared under it.
+  PARENT_READY({ obj }) {
+    const parent = obj.parent;
+    if (parent !== null && parent !== "FSDEF") {
+      parent.n_ops++;
+      parent.n_obj_ops++;
+    }
+    return "LOOK_UP_OBJECT";
+  },
+
+  async LOOK_UP_OBJECT(w): Promise<NextOf<"LOOK_UP_OBJECT">> {
+    const { core, obj } = w;
+    obj.oob = "lookup";
+    const parent = obj.parent;
+    if (parent === null || (parent !== "FSDEF" && !parent.flags.has("IS_LIVE"))) return "LOOKUP_FAILURE";
+    if (!core.preFix && !useCookie(derefCookie(obj.cookie, "LOOK_UP_OBJECT"))) return "LOOKUP_FAILURE";
+    // The lookup I/O ends this step, so that the next step's label can carry its outcome.
+    const result = await backendLookup(core, obj);
+    await w.step("LookupObject", { result });
+    // cachefiles checks the stored aux with the netfs (`fscache_check_aux`) under the lookup's n_active unit.
+    const cookie = derefCookie(obj.cookie, "LookupObject");
+    netfsOf(cookie, "LookupObject");
+    if (result === "ERROR") {
+      // fscache_object_lookup_error: the bit only, no queueing (the dispatcher is running).
+      obj.events.add("ERROR");
+    } else {
+      if (!obj.flags.has("IS_LOOKED_UP")) {
+        obj.flags.add("IS_LOOKED_UP");
+        if (result === "POSITIVE") cookie.flags.delete("NO_DATA_YET");
+        else cookie.flags.add("NO_DATA_YET");
+        clearCookieFlag(core, cookie, "LOOKING_UP");
+      }
+      obj.flags.add("IS_AVAILABLE");
+      if (core.preFix) clearCookieFlag(core, cookie, "CREATING");
+    }
+    await w.step("LookupUnuse");
+    if (!core.preFix) unuseCookie(core, derefCookie(obj.cookie, "LookupUnuse"));
+    return result === "ERROR" ? "LOOKUP_FAILURE" : "OBJECT_AVAILABLE";
+  },
+
+  OBJECT_AVAILABLE({ core, obj }) {
+    obj.oob = "run";
+    doneParentOp(core, obj);
+    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
+    core.backend.lookupComplete(obj.backend);
+    return "JUMPSTART_DEPS";
+  },
+
+  JUMPSTART_DEPS({ core, obj }) {
+    kickDependents(core, obj, "PARENT_READY");
+    return "WAIT_FOR_CMD";
+  },
+
+  async INVALIDATE_OBJECT(w): Promise<NextOf<"INVALIDATE_OBJECT">> {
+    const { core, obj } = w;
+    // PRE_FIX reads the pointer here, unlocked, and uses it in the later steps (§4.3).
+    let cookie = obj.cookie;
+    if (!core.preFix) {
+      const c = derefCookie(cookie, "INVALIDATE_OBJECT");
+      if (!useCookie(c)) {
+        // Relinquish got n_active to 0 first: the data is stale anyway, so delete it at drop time.
+        bugOn(c.stores.size > 0, "INVALIDATE_OBJECT: stores not empty after relinquish");
+        c.flags.add("RETIRED");
+        return "KILL_OBJECT";
+      }
+    }
+    await w.step("InvalidateWrites");
+    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    let dropped = false;
+    for (const [page, entry] of cookie.stores) {
+      if (entry.tag === "PENDING") {
+        cookie.stores.delete(page);
+        dropped = true;
+      }
+    }
+    if (dropped) core.wake(cookie.storesWq);
+    await w.step("InvalidateSubmitOp");
+    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    obj.flags.delete("PENDING_WRITE");
+    cancelAllOps(core, obj);
+    const op = allocOp(
+      core,
+      "INVALIDATE",
+      core.preFix ? ["ASYNC", "EXCLUSIVE"] : ["ASYNC", "EXCLUSIVE", "UNUSE_COOKIE"],
+    );
+    if (!submitExclusiveOp(core, obj, op)) {
+      // 3.12 leaks the n_active unit taken above on this path (unreachable while the object is live).
+      obj.flags.delete("IS_LIVE");
+      freeOp(core, op);
+      return "KILL_OBJECT";
+    }
+    await w.step("InvalidateDone");
+    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    putOp(core, op);
+    cookie.flags.add("NO_DATA_YET");
+    clearCookieFlag(core, cookie, "INVALIDATING");
+    return "UPDATE_OBJECT";
+  },
+
+  async UPDATE_OBJECT(w): Promise<NextOf<"UPDATE_OBJECT">> {
+    const { core, obj } = w;
+    const cookie = derefCookie(obj.cookie, "UPDATE_OBJECT");
+    // cachefiles' update_object takes its own n_active unit and skips the update without one.
+    if (!core.preFix && !useCookie(cookie)) return "WAIT_FOR_CMD";
+    await w.step("UpdateObject");
+    const c = derefCookie(obj.cookie, "UpdateObject");
+    const { def, data } = netfsOf(c, "UpdateObject");
+    const aux = def.getAux?.(data) ?? new Uint8Array();
+    try {
+      await core.backend.updateObject(obj.backend, aux);
+    } catch (e) {
+      // cachefiles ignores a failed aux update: the next lookup sees stale aux and discards the data.
+      if (!(e instanceof BackendError)) throw e;
+    }
+    if (!core.preFix) unuseCookie(core, c);
+    return "WAIT_FOR_CMD";
+  },
+
+  ABORT_INIT({ core, obj }) {
+    obj.oob_event_mask = new Set();
+    const parent = obj.parent;
+    if (parent !== null && parent !== "FSDEF") {
+      const i = parent.dependents.indexOf(obj);
+      if (i >= 0) {
+        parent.dependents.splice(i, 1);
+        // 3.12 keeps the ref INIT_OBJECT took for the membership: the object is never destroyed.
+        if (core.repaired("ABORT_INIT_PUTS_DEP_REF")) objectPut(core, obj);
+      }
+    }
+    if (core.preFix) {
+      obj.flags.delete("IS_LIVE");
+      if (obj.cookie && obj.cookie.mem === "LIVE") clearCookieFlag(core, obj.cookie, "CREATING");
+    }
+    return "KILL_OBJECT";
+  },
+
+  LOOKUP_FAILURE({ core, obj }) {
+    obj.oob_event_mask = new Set();
+    core.backend.lookupComplete(obj.backend);
+    // PRE_FIX reads the cookie under object->lock and copes with NULL; 3.12 relies on it being pinned.
+    const cookie = core.preFix ? obj.cookie : derefCookie(obj.cookie, "LOOKUP_FAILURE");
+    if (cookie && cookie.mem === "LIVE") {
+      cookie.flags.add("UNAVAILABLE");
+      clearCookieFlag(core, cookie, "LOOKING_UP");
+      if (core.preFix) clearCookieFlag(core, cookie, "CREATING");
+    }
+    doneParentOp(core, obj);
+    return "KILL_OBJECT";
+  },
+
+  KILL_OBJECT({ core, obj }) {
+    obj.flags.delete("IS_LIVE");
+    obj.oob_event_mask = new Set();
+    if (obj.dependents.length === 0 && obj.n_ops === 0 && obj.n_children === 0) {
+      return core.preFix && obj.cookie !== null ? "DETACH_FROM_COOKIE" : "DROP_OBJECT";
+    }
+    // Start what is pending so it can run or fail and release its n_ops count.
+    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
+    return obj.dependents.length > 0 ? "KILL_DEPENDENTS" : "WAIT_FOR_CLEARANCE";
+  },
+
+  KILL_DEPENDENTS({ core, obj }) {
+    kickDependents(core, obj, "KILL");
+    return "WAIT_FOR_CLEARANCE";
+  },
+
+  DETACH_FROM_COOKIE({ core, obj }) {
+    const cookie = obj.cookie;
+    if (cookie !== null) {
+      unhashObject(cookie, obj);
+      obj.cookie = null;
+      clearCookieFlag(core, cookie, "INVALIDATING");
+      obj.holdsCookieRef = false;
+      cookiePut(core, cookie);
+    }
+    return "DROP_OBJECT";
+  },
+
+  async DROP_OBJECT({ core, obj }): Promise<NextOf<"DROP_OBJECT">> {
+    let retire: boolean;
+    if (core.preFix) {
+      bugOn(obj.cookie !== null, `DROP_OBJECT: object ${obj.id} still attached`);
+      retire = obj.retire;
+    } else {
+      const cookie = derefCookie(obj.cookie, "DROP_OBJECT");
+      unhashObject(cookie, obj);
+      clearCookieFlag(core, cookie, "INVALIDATING");
+      if (core.repaired("DROP_CLEARS_LOOKING_UP") && clearCookieFlag(core, cookie, "LOOKING_UP")) {
+        cookie.flags.add("UNAVAILABLE");
+      }
+      retire = cookie.flags.has("RETIRED");
+    }
+    try {
+      await core.backend.dropObject(obj.backend, retire);
+    } catch (e) {
+      // The object is leaving the cache either way; a failed delete leaves stale data its aux will reject.
+      if (!(e instanceof BackendError)) throw e;
+    }
+    const parent = obj.parent;
+    if (parent !== null && parent !== "FSDEF") {
+      parent.n_children--;
+      if (parent.n_children === 0) raiseEvent(core, parent, "CLEARED");
+    }
+    obj.parent = null;
+    objectPut(core, obj);
+    return "OBJECT_DEAD";
+  },
+};
