@@ -1,0 +1,139 @@
+// The `check` command: runs TLC on one model of spec/ in one design variant and summarises the result. The
+// variant is set by appending `CONSTANT DESIGN = "<variant>"` to a private copy of the model's cfg, so the
+// checked-in cfg files stay variant-free and no file in spec/ is written.
+
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { runTlc, toJson, type TlcRun } from "../tla/index.ts";
+import { formatInterleaving, interleaving, type InterleavingStep, type JsonState } from "./interleaving.ts";
+import { type Design, type Expectation, type ModelEntry, SPEC_DIR } from "./models.ts";
+
+export interface CheckOptions {
+  readonly workers?: number;
+  readonly timeoutMs?: number;
+  readonly seed?: number;
+  /** Extra TLC arguments, e.g. `["-dump", ...]`. */
+  readonly extraArgs?: readonly string[];
+}
+
+/** The machine-readable result of one check (what `--json` prints). */
+export interface CheckReport {
+  readonly model: string;
+  readonly variant: Design;
+  readonly outcome: TlcRun["outcome"];
+  readonly expected: Expectation;
+  /** True when the outcome is what spec/models.json expects (property name included). */
+  readonly asExpected: boolean;
+  readonly property?: string;
+  readonly stats: TlcRun["stats"];
+  readonly wallMs: number;
+  readonly errors: readonly string[];
+  readonly counterexample?: readonly InterleavingStep[];
+  /** For liveness counterexamples: the state the lasso loops back to, or stuttering. */
+  readonly loop?: string;
+  readonly command: string;
+}
+
+/** Writes the variant's cfg into a private directory, runs TLC on it, and always removes the directory. */
+export async function checkModel(entry: ModelEntry, options: CheckOptions = {}): Promise<CheckReport> {
+  const dir = await mkdtemp(join(tmpdir(), "fscache-check-"));
+  try {
+    const cfgText = await readFile(join(SPEC_DIR, entry.cfg), "utf8");
+    const cfg = join(dir, basename(entry.cfg));
+    await writeFile(cfg, `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n`);
+    const run = await runTlc({
+      // Relative to cwd: TLC 2.18 given an absolute module path resolves `-config` against the module's
+      // directory and then cannot find an absolute cfg path.
+      spec: entry.module,
+      config: cfg,
+      cwd: SPEC_DIR,
+      workers: options.workers ?? 1,
+      seed: options.seed ?? 0,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
+    });
+    return report(entry, run);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function report(entry: ModelEntry, run: TlcRun): CheckReport {
+  const property = run.violation?.name;
+  const states = run.trace?.states.map((s) => toJsonState(s.state)) ?? [];
+  const names =
+    run.trace?.states.map((s) => (s.action === "Initial predicate" ? "Init" : s.action.name)) ?? [];
+  const loop = run.trace?.loop;
+  const asExpected =
+    (entry.expect === "pass" && run.outcome === "success") ||
+    (entry.expect === "safety" &&
+      run.outcome === "safety" &&
+      (entry.property === undefined || entry.property === property)) ||
+    (entry.expect === "liveness" && run.outcome === "liveness");
+  return {
+    model: entry.model,
+    variant: entry.variant,
+    outcome: run.outcome,
+    expected: entry.expect,
+    asExpected,
+    ...(property === undefined ? {} : { property }),
+    stats: run.stats,
+    wallMs: Math.round(run.wallMs),
+    errors: run.errors.map((e) => e.message),
+    ...(states.length === 0 ? {} : { counterexample: interleaving(states, names) }),
+    ...(loop === undefined
+      ? {}
+      : { loop: loop.kind === "stuttering" ? "stuttering" : `back to state ${loop.index}` }),
+    command: run.command.join(" "),
+  };
+}
+
+function toJsonState(state: Readonly<Record<string, Parameters<typeof toJson>[0]>>): JsonState {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, toJson(v)]));
+}
+
+const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
+  success: "no property violated",
+  safety: "invariant violated",
+  liveness: "temporal property violated",
+  deadlock: "deadlock reached",
+  assert: "assertion failed",
+  assumption: "assumption false",
+  "parse-error": "the spec does not parse",
+  "config-error": "the model configuration is invalid",
+  "eval-error": "TLC could not evaluate the spec",
+  timeout: "timed out",
+  killed: "TLC was killed",
+  crashed: "TLC crashed",
+};
+
+/** The readable summary `check` prints. */
+export function formatReport(r: CheckReport): string {
+  const s = r.stats;
+  const lines = [
+    `model ${r.model}, design ${r.variant}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
+    `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +
+      `TLC ${fmt(s.durationMs)} ms, wall ${r.wallMs} ms`,
+    `  expected: ${r.expected}${r.asExpected ? " (as expected)" : " (NOT as expected)"}`,
+    ...r.errors.map((e) => `  error: ${e}`),
+  ];
+  if (r.counterexample !== undefined) {
+    lines.push(
+      `  counterexample (${r.counterexample.length} states${r.loop === undefined ? "" : `, ${r.loop}`}):`,
+    );
+    lines.push(formatInterleaving(r.counterexample));
+  }
+  return lines.join("\n");
+}
+
+function fmt(n: number | undefined): string {
+  return n === undefined ? "?" : n.toLocaleString("en-US");
+}
+
+/** The exit code of `check`: 0 no violation, 1 a property violated, 2 the check itself could not run. */
+export function exitCodeOf(r: CheckReport): number {
+  if (r.outcome === "success") return 0;
+  if (["safety", "liveness", "deadlock", "assert"].includes(r.outcome)) return 1;
+  return 2;
+}

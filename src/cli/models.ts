@@ -1,0 +1,93 @@
+// The model manifest (spec/models.json): which TLC models exist, which design variants each is checked in,
+// and the result each (model, variant) is expected to give, with the state counts measured when it was set.
+
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+
+export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
+export type Design = (typeof DESIGNS)[number];
+
+/** What TLC is expected to say: no violation, an invariant violated, or a temporal property violated. */
+export type Expectation = "pass" | "safety" | "liveness";
+
+export interface ModelEntry {
+  readonly model: string;
+  readonly module: string;
+  readonly cfg: string;
+  readonly variant: Design;
+  readonly expect: Expectation;
+  /** The property TLC reports violated, for `safety` (2.18 does not name temporal properties). */
+  readonly property?: string;
+  readonly distinct?: number;
+  readonly depth?: number;
+  readonly note?: string;
+}
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SPEC_DIR = join(ROOT, "spec");
+export const MANIFEST = join(SPEC_DIR, "models.json");
+
+const schema = {
+  type: "array",
+  items: {
+    type: "object",
+    required: ["model", "module", "cfg", "variant", "expect"],
+    properties: {
+      model: { type: "string", minLength: 1 },
+      module: { type: "string", pattern: "\\.tla$" },
+      cfg: { type: "string", pattern: "\\.cfg$" },
+      variant: { enum: [...DESIGNS] },
+      expect: { enum: ["pass", "safety", "liveness"] },
+      property: { type: "string" },
+      distinct: { type: "integer", minimum: 0 },
+      depth: { type: "integer", minimum: 0 },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<ModelEntry[]>(schema);
+
+/** A manifest that cannot be used: names the file and what was expected. */
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ManifestError";
+  }
+}
+
+/** Reads and validates spec/models.json (or `file`). */
+export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new ManifestError(`${file}: cannot read the model manifest: ${(e as Error).message}`);
+  }
+  if (!validate(data)) {
+    const err = validate.errors?.[0];
+    throw new ManifestError(
+      `${file}: entry ${err?.instancePath ?? "?"}: ${err?.message ?? "invalid"} (expected {model, module, cfg, variant, expect})`,
+    );
+  }
+  return data;
+}
+
+/** The models named in the manifest, in first-seen order. */
+export function modelNames(entries: readonly ModelEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.model))];
+}
+
+/** Finds the entry for (model, variant); a variant missing from the manifest reuses the model's files. */
+export function findEntry(entries: readonly ModelEntry[], model: string, variant: Design): ModelEntry {
+  const exact = entries.find((e) => e.model === model && e.variant === variant);
+  if (exact !== undefined) return exact;
+  const any = entries.find((e) => e.model === model);
+  if (any === undefined) {
+    throw new ManifestError(
+      `${MANIFEST}: no model "${model}" (expected one of: ${modelNames(entries).join(", ")})`,
+    );
+  }
+  return { model, module: any.module, cfg: any.cfg, variant, expect: "pass" };
+}
