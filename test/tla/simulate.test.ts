@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { parseSimulationTrace } from "../../src/tla/simulate.ts";
+import { printState } from "../../src/tla/values.ts";
+import { fixture } from "./fixtures.ts";
+
+describe("parseSimulationTrace", () => {
+  it("reads a recorded behaviour file", () => {
+    const r = parseSimulationTrace(fixture("sim_tr_0_0"), "sim_tr_0_0");
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.module).toBe("SIMDIR/sim/tr_0_0");
+    expect(r.value.states).toHaveLength(4);
+    expect(printState(r.value.states[1] ?? {})).toBe(
+      '/\\ rec = (p1 :> [pc |-> "busy", n |-> 1] @@ p2 :> [pc |-> "idle", n |-> 0])\n/\\ x = 1\n/\\ log = <<<<p1, "inc\\n\\"q\\"">>>>',
+    );
+  });
+
+  it("skips later TLCs' action comments", () => {
+    const text =
+      "---- MODULE m ----\n\\* <Init line 1>\nSTATE_1 == \nx = 0\n\n\\* <Inc line 2>\nSTATE_2 == \nx = 1\n====\n";
+    const r = parseSimulationTrace(text);
+    expect(r.ok && r.value.states.map(printState)).toEqual(["x = 0", "x = 1"]);
+  });
+
+  it("names file and line on errors", () => {
+    expect(parseSimulationTrace("---- MODULE m ----\nSTATE_1 ==\nx = \n====\n", "t")).toMatchObject({
+      ok: false,
+      error: { file: "t", line: 3, column: 5, expected: "a value" },
+    });
+    expect(parseSimulationTrace("---- MODULE m ----\nSTATE_2 ==\nx = 1\n====\n", "t")).toMatchObject({
+      ok: false,
+      error: { line: 2, expected: "STATE_1" },
+    });
+    expect(parseSimulationTrace("---- MODULE m ----\nSTATE_1 ==\nx = 1\n", "t")).toMatchObject({
+      ok: false,
+      error: { expected: "the closing `====`" },
+    });
+  });
+});
