@@ -1,0 +1,47 @@
+// Model checking in the test suite: every (model, variant) of spec/models.json that is marked for CI is checked
+// with the real TLC, and must give the expected outcome, the expected violated property, and exactly the
+// recorded number of distinct states (runs are deterministic: -fp 0, -seed 0, one worker).
+
+import { describe, expect, it } from "vitest";
+import { checkModel } from "../../src/cli/check.ts";
+import { readManifest } from "../../src/cli/models.ts";
+
+const entries = await readManifest();
+const inCi = entries.filter((e) => e.model === "ci" || process.env.FSCACHE_CHECK_ALL === "1");
+
+describe("spec/models.json", () => {
+  it("lists the CI model in all three designs", () => {
+    const variants = entries.filter((e) => e.model === "ci").map((e) => e.variant);
+    expect(new Set(variants)).toEqual(new Set(["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"]));
+  });
+
+  it("expects the pre-fix oops and a clean repaired design", () => {
+    const pre = entries.find((e) => e.model === "ci" && e.variant === "PRE_FIX");
+    expect(pre).toMatchObject({ expect: "safety", property: "NoOops" });
+    for (const e of entries.filter((x) => x.variant === "POST_FIX_REPAIRED")) expect(e.expect).toBe("pass");
+  });
+});
+
+describe.each(inCi)("TLC on $model / $variant", (entry) => {
+  it(
+    `gives ${entry.expect}${entry.property === undefined ? "" : ` (${entry.property})`}`,
+    async () => {
+      const r = await checkModel(entry, { timeoutMs: 600_000 });
+      expect(r.errors).toEqual([]);
+      expect({ outcome: r.outcome, asExpected: r.asExpected }).toEqual({
+        outcome: entry.expect === "pass" ? "success" : entry.expect,
+        asExpected: true,
+      });
+      if (entry.expect === "pass" && entry.distinct !== undefined) expect(r.stats.distinct).toBe(entry.distinct);
+      if (entry.variant === "PRE_FIX") {
+        // The oops is the 1362729b one: INVALIDATE_OBJECT's path dereferences a NULL or freed cookie after
+        // an invalidate was followed by relinquish.
+        const actions = (r.counterexample ?? []).map((s) => s.action);
+        expect(actions).toContain("Invalidate");
+        expect(actions.some((a) => a.startsWith("Relinquish"))).toBe(true);
+        expect(actions.some((a) => a === "INVALIDATE_OBJECT" || a === "InvalidateWrites")).toBe(true);
+      }
+    },
+    900_000,
+  );
+});
