@@ -1,0 +1,200 @@
+// The harness's CLI sub-commands, mounted by src/cli/main.ts: `traces` generates trace sets from TLC (graph,
+// simulate, counterexample, trap), `conform` replays trace files against the implementation (or a mutant,
+// or every mutant), with text, --json and --junit output and a progress bar on long runs. runPipeline()
+// chains model generation and conformance for the default model.
+
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { conform, conformJson, conformJunit, formatConformResult, type ConformInput } from "./conform.ts";
+import { formatError } from "./errors.ts";
+import {
+  actionGoals,
+  counterexampleTraces,
+  graphTraces,
+  simulationTraces,
+  trapTraces,
+  withConstants,
+  type Generated,
+} from "./generate/generate.ts";
+import { loadModel } from "./generate/model.ts";
+import { tlcPort } from "./generate/tlcPort.ts";
+import { KNOWN_ACTIONS, labelAgrees } from "./mapping/actions.ts";
+import { fsCacheAdapter, loadImplementation } from "./mapping/adapter.ts";
+import { MUTANTS } from "./mutants/mutants.ts";
+import { formatMutantResults, runMutants } from "./mutants/run.ts";
+import { junitXml } from "./report/junit.ts";
+import { progressBar } from "./report/progress.ts";
+import { writeTraceSet } from "./trace/writer.ts";
+import type { Design } from "./trace/format.ts";
+
+const REPO = resolve(import.meta.dirname, "..");
+const SRC = join(REPO, "src");
+
+/** The command that replays one trace: what every failure report prints. */
+export function replayCommand(file: string, traceId: string, mutant?: string): string {
+  return `npm run cli -- conform ${file} --trace ${traceId}${mutant ? ` --mutant ${mutant}` : ""}`;
+}
+
+export interface TracesOptions {
+  model: string;
+  modelDir?: string;
+  design: Design;
+  sources: string[];
+  out: string;
+  seed: number;
+  num: number;
+  depth: number;
+}
+
+/** Generates the requested trace sets and writes one NDJSON file per source; returns the file names. */
+export async function generateTraces(
+  o: TracesOptions,
+  log: (s: string) => void = () => undefined,
+): Promise<string[]> {
+  const base = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
+  const model = await withConstants(tlcPort, base);
+  const files: string[] = [];
+  const save = (source: string, g: Generated): void => {
+    const file = join(o.out, `${o.model}-${o.design}-${source}.ndjson`);
+    writeTraceSet(file, g.set);
+    for (const e of g.errors) log(formatError(e));
+    log(`${file}: ${g.set.traces.length} traces`);
+    files.push(file);
+  };
+  for (const s of o.sources) {
+    if (s === "graph") save(s, await graphTraces(tlcPort, model, labelAgrees));
+    else if (s === "simulate")
+      save(s, await simulationTraces(tlcPort, model, { num: o.num, depth: o.depth, seed: o.seed }));
+    else if (s === "counterexample") save(s, await counterexampleTraces(tlcPort, model));
+    else if (s === "trap") {
+      const bar = progressBar(true);
+      const goals = actionGoals([...KNOWN_ACTIONS]);
+      bar.start(goals.length, "trap");
+      const g = await trapTraces(tlcPort, model, goals, () => bar.tick());
+      bar.stop();
+      if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
+      save(s, g);
+    } else throw new Error(`unknown trace source ${s}`);
+  }
+  return files;
+}
+
+export interface ConformCliOptions {
+  trace?: string;
+  mutant?: string;
+  mutants?: boolean;
+  json?: boolean;
+  junit?: string;
+  enabled: boolean;
+  design?: Design;
+}
+
+/** Replays files against the implementation (or a mutant / all mutants); returns the process exit code. */
+export async function runConform(
+  files: string[],
+  o: ConformCliOptions,
+  out: (s: string) => void,
+): Promise<number> {
+  const inputs: ConformInput[] = files.map((f) => ({ name: f, file: f }));
+  if (o.mutants || o.mutant) {
+    const selected = MUTANTS.filter((m) => o.mutants || m.name === o.mutant);
+    if (selected.length === 0) throw new Error(`no mutant ${o.mutant}`);
+    const results = await runMutants(selected, {
+      repoRoot: REPO,
+      srcRoot: SRC,
+      inputs,
+      makeAdapter: async (root, opts) =>
+        fsCacheAdapter(
+          await loadImplementation(root),
+          opts["design"] ? { design: opts["design"] as Design } : {},
+        ),
+      replayCommand: (f, id, m) => replayCommand(f, id, m),
+      progress: progressBar(!o.json),
+    });
+    if (o.json)
+      out(
+        JSON.stringify(
+          results.map((r) => ({ ...r, killedBy: r.killedBy?.toJSON(), error: r.error?.toJSON() })),
+          null,
+          2,
+        ),
+      );
+    else out(formatMutantResults(results));
+    return results.every((r) => r.status === "killed") ? 0 : 1;
+  }
+  const adapter = fsCacheAdapter(await loadImplementation(SRC), o.design ? { design: o.design } : {});
+  const r = await conform(adapter, inputs, {
+    ...(o.trace !== undefined ? { traceId: o.trace } : {}),
+    checkEnabled: o.enabled,
+    replayCommand: (f, id) => replayCommand(f, id),
+    progress: progressBar(!o.json),
+  });
+  if (o.junit) writeFileSync(o.junit, junitXml(conformJunit(r)));
+  out(o.json ? JSON.stringify(conformJson(r), null, 2) : formatConformResult(r));
+  return r.ok ? 0 : 1;
+}
+
+/** `traces`: generate trace sets from TLC. */
+export function tracesCommand(): Command {
+  return new Command("traces")
+    .description("generate conformance traces from TLC (graph, simulate, counterexample, trap)")
+    .option("--model <module>", "model module", "MCci")
+    .option("--model-dir <dir>", "directory of the model module (default spec/)")
+    .option("--design <design>", "POST_FIX | PRE_FIX | POST_FIX_REPAIRED", "POST_FIX")
+    .option("--source <sources>", "comma-separated sources", "simulate,trap")
+    .option("--out <dir>", "output directory", join(REPO, "out", "traces"))
+    .option("--seed <n>", "simulation seed", "1")
+    .option("--num <n>", "simulation traces", "100")
+    .option("--depth <n>", "simulation depth", "100")
+    .action(async (o: Record<string, string>) => {
+      const files = await generateTraces(
+        {
+          model: o["model"] ?? "MCci",
+          ...(o["modelDir"] ? { modelDir: o["modelDir"] } : {}),
+          design: (o["design"] ?? "POST_FIX") as Design,
+          sources: (o["source"] ?? "simulate").split(","),
+          out: o["out"] ?? join(REPO, "out", "traces"),
+          seed: Number(o["seed"]),
+          num: Number(o["num"]),
+          depth: Number(o["depth"]),
+        },
+        (s) => console.error(s),
+      );
+      console.log(files.join("\n"));
+    });
+}
+
+/** `conform`: replay trace files against the implementation. */
+export function conformCommand(): Command {
+  return new Command("conform")
+    .description("replay trace files in lockstep against the implementation")
+    .argument("<files...>", "fscache-trace NDJSON files")
+    .option("--trace <id>", "replay only this trace")
+    .option("--mutant <name>", "run against one mutant")
+    .option("--mutants", "run every mutant; each must be killed")
+    .option("--design <design>", "implementation design (default: the traces')")
+    .option("--no-enabled", "do not compare enabled steps with the spec's successors")
+    .option("--json", "JSON output")
+    .option("--junit <file>", "also write JUnit XML")
+    .action(async (files: string[], o: ConformCliOptions) => {
+      process.exitCode = await runConform(files, o, (s) => console.log(s));
+    });
+}
+
+/** check → traces → conform on the default model; returns the exit code. */
+export async function runPipeline(out: (s: string) => void = (s) => console.log(s)): Promise<number> {
+  const files = await generateTraces(
+    {
+      model: "MCci",
+      design: "POST_FIX",
+      sources: ["counterexample", "simulate", "trap"],
+      out: join(REPO, "out", "traces"),
+      seed: 1,
+      num: 100,
+      depth: 100,
+    },
+    out,
+  );
+  return runConform(files, { enabled: true }, out);
+}

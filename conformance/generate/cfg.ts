@@ -1,0 +1,88 @@
+// Model configs for the runs the harness makes: the model's own cfg with some sections removed (VIEW for
+// graph dumps, since lastAction must stay in the fingerprint; invariants and properties, which would stop
+// the dump), and wrapper modules that add a trap invariant to a model.
+
+/** Config section keywords of TLC 2.18 (ModelConfig). */
+const KEYWORDS = [
+  "CONSTANTS",
+  "CONSTANT",
+  "INIT",
+  "NEXT",
+  "SPECIFICATION",
+  "INVARIANTS",
+  "INVARIANT",
+  "PROPERTIES",
+  "PROPERTY",
+  "CONSTRAINTS",
+  "CONSTRAINT",
+  "ACTION_CONSTRAINTS",
+  "ACTION_CONSTRAINT",
+  "SYMMETRY",
+  "VIEW",
+  "CHECK_DEADLOCK",
+  "TYPE_CONSTRAINT",
+  "TYPE",
+  "ALIAS",
+  "POSTCONDITION",
+] as const;
+
+type Keyword = (typeof KEYWORDS)[number];
+
+const KEYWORD_RE = new RegExp(`^\\s*(${KEYWORDS.join("|")})\\b`);
+
+/** Canonical section name: singular and plural forms are one section. */
+function sectionOf(k: Keyword): string {
+  return k.replace(/S$/, "").replace("PROPERTIE", "PROPERTY");
+}
+
+/** The cfg text without the given sections (by singular name, e.g. `VIEW`, `INVARIANT`, `PROPERTY`). */
+export function dropSections(cfg: string, drop: readonly string[]): string {
+  const out: string[] = [];
+  let skipping = false;
+  for (const line of cfg.split("\n")) {
+    const m = KEYWORD_RE.exec(line.replace(/\\\*.*$/, ""));
+    if (m) skipping = drop.includes(sectionOf(m[1] as Keyword));
+    if (!skipping) out.push(line);
+  }
+  return out.join("\n");
+}
+
+/** The cfg for a full state-graph dump: no VIEW (lastAction must distinguish states), no checks, no symmetry. */
+export function graphDumpCfg(cfg: string): string {
+  return dropSections(cfg, ["VIEW", "INVARIANT", "PROPERTY", "SYMMETRY"]);
+}
+
+/** The cfg for a simulation run: invariants kept (a violation ends the run with a counterexample), no VIEW. */
+export function simulateCfg(cfg: string): string {
+  return dropSections(cfg, ["VIEW", "PROPERTY", "SYMMETRY"]);
+}
+
+/** A trap run: the model's cfg with its checks replaced by one invariant `TrapGoal`, no VIEW. */
+export function trapCfg(cfg: string, invariant = "TrapGoal"): string {
+  return `${dropSections(cfg, ["VIEW", "INVARIANT", "PROPERTY", "SYMMETRY"]).trimEnd()}\nINVARIANT ${invariant}\n`;
+}
+
+/** A goal: a state predicate over the model's variables that some behaviour should reach. */
+export interface TrapGoal {
+  /** A short id, used in trace ids and module names (letters, digits, underscore). */
+  readonly id: string;
+  /** The TLA+ predicate, e.g. `lastAction.name = "RelinquishWait"`. */
+  readonly predicate: string;
+}
+
+/** One goal per action: "an action X has fired". */
+export function actionGoals(actions: readonly string[]): TrapGoal[] {
+  return actions.map((a) => ({ id: a, predicate: `${"lastAction"}.name = "${a}"` }));
+}
+
+/** A module extending `model` whose invariant `TrapGoal` is the negated goal. */
+export function trapModule(name: string, model: string, goal: TrapGoal, invariant = "TrapGoal"): string {
+  return [
+    `---- MODULE ${name} ----`,
+    `EXTENDS ${model}`,
+    `\\* Trap property: TLC's counterexample to this invariant is a shortest behaviour reaching the goal.`,
+    `${invariant} == ~(${goal.predicate})`,
+    "====",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,41 @@
+// What trace generation needs from TLC, as a small interface: dump a model's state graph, simulate it,
+// check it for a counterexample. tlcPort.ts implements it with src/tla; tests can stub it.
+
+import type { StateGraph } from "../graph/graph.ts";
+import type { SpecState } from "../trace/format.ts";
+
+/** A model to run: a directory holding the module (and everything it extends), the module, its cfg text. */
+export interface ModelRun {
+  readonly dir: string;
+  readonly module: string;
+  readonly cfg: string;
+  /** Wall-clock limit in ms. */
+  readonly timeoutMs?: number;
+}
+
+export interface CheckOutcome {
+  /** The run finished without a violation. */
+  readonly ok: boolean;
+  /** What was violated (invariant name, deadlock, …), when not ok. */
+  readonly violation?: string;
+  /** The counterexample's states, in order, when TLC printed one. */
+  readonly trace?: SpecState[];
+  /** TLC's distinct state count, when reported. */
+  readonly distinct?: number;
+  /** A description of a TLC failure (not a violation): parse error, crash, timeout. */
+  readonly failure?: string;
+}
+
+export interface TlcPort {
+  /** `-dump dot,actionlabels`: the full state graph. */
+  dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>>;
+  /** `-simulate num=N,file=…`: N behaviours of at most `depth` states. */
+  simulate(run: ModelRun, opts: { num: number; depth: number; seed: number }): Promise<SpecState[][]>;
+  /**
+   * Evaluates the model's constants: `run.module` must print `<<"FSCACHE_CONSTANTS", record>>` with PrintT
+   * in an ASSUME; returns the record.
+   */
+  printedConstants(run: ModelRun): Promise<Record<string, unknown>>;
+  /** Breadth-first model checking. */
+  check(run: ModelRun): Promise<CheckOutcome>;
+}

@@ -1,0 +1,120 @@
+// The TlcPort over src/tla: runs TLC 2.18 through runTlc and turns its dumps, simulation files and error
+// traces into SpecStates (TLC values through toJson). Knows no FS-Cache detail beyond the trace format.
+
+import { join } from "node:path";
+import {
+  formatParseError,
+  parseDot,
+  parseValue,
+  readSimulationTraces,
+  runTlc,
+  toJson,
+  type TlaState,
+} from "../../src/tla/index.ts";
+import { readFile } from "node:fs/promises";
+import type { GraphEdge, StateGraph } from "../graph/graph.ts";
+import type { SpecState } from "../trace/format.ts";
+import type { CheckOutcome, ModelRun, TlcPort } from "./port.ts";
+
+const DEFAULT_TIMEOUT = 10 * 60_000;
+
+/** A TLC state as spec-state JSON. */
+export function stateJson(s: TlaState): SpecState {
+  const out: SpecState = {};
+  for (const [k, v] of Object.entries(s)) out[k] = toJson(v);
+  return out;
+}
+
+function describeRun(r: {
+  outcome: string;
+  errors: readonly { message: string }[];
+  problems: readonly unknown[];
+}): string {
+  const first = r.errors[0]?.message.split("\n")[0] ?? "";
+  return `TLC ended with ${r.outcome}${first ? `: ${first}` : ""}`;
+}
+
+export const tlcPort: TlcPort = {
+  async dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>> {
+    const dot = join(run.dir, "graph.dot");
+    const r = await runTlc({
+      spec: `${run.module}.tla`,
+      config: run.cfg,
+      cwd: run.dir,
+      dump: { dot },
+      extraArgs: ["-deadlock"],
+      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
+    });
+    if (r.outcome !== "success") throw new Error(`graph dump of ${run.module}: ${describeRun(r)}`);
+    const parsed = parseDot(await readFile(dot, "utf8"), dot);
+    if (!parsed.ok) throw new Error(`graph dump of ${run.module}: ${formatParseError(parsed.error)}`);
+    const nodes = new Map<string, SpecState>();
+    const initial: string[] = [];
+    for (const n of parsed.value.nodes.values()) {
+      nodes.set(n.id, stateJson(n.state));
+      if (n.initial) initial.push(n.id);
+    }
+    const edges: GraphEdge[] = parsed.value.edges.map((e) => ({ from: e.from, to: e.to, label: e.action }));
+    return { initial, nodes, edges };
+  },
+
+  async simulate(run, opts): Promise<SpecState[][]> {
+    const prefix = join(run.dir, "sim", "tr");
+    const r = await runTlc({
+      spec: `${run.module}.tla`,
+      config: run.cfg,
+      cwd: run.dir,
+      seed: opts.seed,
+      simulate: { num: opts.num, depth: opts.depth, filePrefix: prefix },
+      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
+    });
+    if (r.outcome !== "success" && r.outcome !== "safety" && r.outcome !== "deadlock") {
+      throw new Error(`simulation of ${run.module}: ${describeRun(r)}`);
+    }
+    const files = await readSimulationTraces(prefix);
+    const out: SpecState[][] = [];
+    for (const f of files) {
+      if (!f.ok) throw new Error(`simulation of ${run.module}: ${formatParseError(f.error)}`);
+      out.push(f.value.states.map(stateJson));
+    }
+    return out;
+  },
+
+  async printedConstants(run): Promise<Record<string, unknown>> {
+    const r = await runTlc({
+      spec: `${run.module}.tla`,
+      config: run.cfg,
+      cwd: run.dir,
+      timeoutMs: run.timeoutMs ?? 120_000,
+    });
+    // PrintT pretty-prints at 80 columns: gather plain lines from the marker until the value parses.
+    const lines = r.messages.flatMap((m) => (m.kind === "plain" ? [m.text] : []));
+    const start = lines.findIndex((l) => /^<<\s*"FSCACHE_CONSTANTS"/.test(l));
+    for (let end = start + 1; start >= 0 && end <= lines.length; end++) {
+      const v = parseValue(lines.slice(start, end).join("\n"));
+      if (!v.ok) continue;
+      const j = toJson(v.value);
+      if (Array.isArray(j) && typeof j[1] === "object" && j[1] !== null)
+        return j[1] as Record<string, unknown>;
+    }
+    throw new Error(`constants of ${run.module}: ${describeRun(r)} without printing them`);
+  },
+
+  async check(run): Promise<CheckOutcome> {
+    const r = await runTlc({
+      spec: `${run.module}.tla`,
+      config: run.cfg,
+      cwd: run.dir,
+      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
+    });
+    const distinct = r.stats.distinct;
+    const base = distinct === undefined ? {} : { distinct };
+    if (r.outcome === "success") return { ok: true, ...base };
+    if (r.violation) {
+      const violation = r.violation.name ?? r.violation.kind;
+      const trace = r.trace?.states.map((s) => stateJson(s.state));
+      return trace ? { ok: false, violation, trace, ...base } : { ok: false, violation, ...base };
+    }
+    return { ok: false, failure: describeRun(r), ...base };
+  },
+};

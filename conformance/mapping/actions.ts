@@ -1,0 +1,132 @@
+// The action table: every spec action (docs/model.md), whose parameter names its actor, which parameters
+// are choices the harness scripts (backend outcomes, the retire flag) rather than reads of the implementation,
+// and which actions start a netfs call from "Ready" (the netfs program's choice, taken from the trace).
+// An implementation step implements a spec action when its label has the same name and parameters.
+
+import type { StepLabel } from "../../src/runtime/runtime.ts";
+import { formatAction } from "./lastAction.ts";
+import type { SpecAction, SpecState } from "../trace/format.ts";
+import { isObject } from "../json.ts";
+
+interface ActionDef {
+  /** The parameter naming the actor: thread t, object o, op k; none for Terminated. */
+  readonly actor: "t" | "o" | "k" | "none";
+  /** Parameters the trace chooses and the harness scripts: not compared in enabled sets. */
+  readonly chosen?: readonly string[];
+  /** Starts a netfs call from pc "Ready". */
+  readonly fromReady?: boolean;
+  /** Counts against thread[t].calls. */
+  readonly countsCall?: boolean;
+}
+
+const thread = (more: Partial<ActionDef> = {}): ActionDef => ({ actor: "t", ...more });
+const obj: ActionDef = { actor: "o" };
+const op: ActionDef = { actor: "k" };
+const call: ActionDef = { actor: "t", fromReady: true, countsCall: true };
+
+export const ACTIONS: Readonly<Record<string, ActionDef>> = {
+  AcquireCookie: thread(),
+  AllocObject: thread(),
+  AttachObject: thread(),
+  AcquireNewChild: thread(),
+  AcquireFail: thread(),
+  Invalidate: call,
+  WaitOnInvalidate: call,
+  UpdateCookie: call,
+  ReadPage: call,
+  ReadWaitLookup: thread(),
+  ReadWaitActive: thread(),
+  ReadIO: thread(),
+  ReadPutOp: thread(),
+  WritePage: call,
+  WaitOnPageWrite: thread({ fromReady: true }),
+  RelinquishCookie: thread({ chosen: ["retire"] }),
+  RelinquishKill: thread(),
+  RelinquishDropActive: thread(),
+  RelinquishWait: thread(),
+  RelinquishClear: thread(),
+  RelinquishPut: thread(),
+  RelinquishWaitCreating: thread(),
+  RelinquishDetach: thread(),
+  DispatchStart: obj,
+  DispatchSelect: obj,
+  DispatchUnmask: obj,
+  INIT_OBJECT: obj,
+  PARENT_READY: obj,
+  LOOK_UP_OBJECT: obj,
+  LookupObject: { actor: "o", chosen: ["result"] },
+  LookupUnuse: obj,
+  OBJECT_AVAILABLE: obj,
+  JUMPSTART_DEPS: obj,
+  INVALIDATE_OBJECT: obj,
+  InvalidateWrites: obj,
+  InvalidateSubmitOp: obj,
+  InvalidateDone: obj,
+  UPDATE_OBJECT: obj,
+  UpdateObject: obj,
+  ABORT_INIT: obj,
+  LOOKUP_FAILURE: obj,
+  KILL_OBJECT: obj,
+  KILL_DEPENDENTS: obj,
+  DROP_OBJECT: obj,
+  DETACH_FROM_COOKIE: obj,
+  OpInvalidateObject: op,
+  WriteOp: op,
+  WriteOpWritePage: { actor: "k", chosen: ["result"] },
+  OpAttrChanged: op,
+  OpPut: op,
+  Terminated: { actor: "none" },
+};
+
+/** The spec's grouping of actions in Next, which TLC 2.18 prints as dot labels instead of the action. */
+export const ACTION_GROUPS: Readonly<Record<string, ActionDef["actor"]>> = {
+  ThreadStep: "t",
+  ObjStep: "o",
+  OpStep: "k",
+};
+
+export const KNOWN_ACTIONS: ReadonlySet<string> = new Set(Object.keys(ACTIONS));
+
+/** Whether a dot edge label agrees with the action lastAction names (the action, or its group in Next). */
+export function labelAgrees(label: string, action: string): boolean {
+  if (label === action) return true;
+  const def = ACTIONS[action];
+  return def !== undefined && ACTION_GROUPS[label] === def.actor;
+}
+
+/** The implementation step `label` implements `action`: same name, same parameters. */
+export function matches(action: SpecAction, label: StepLabel): boolean {
+  if (action.name !== label.action) return false;
+  const a = Object.keys(action.params);
+  const l = Object.keys(label.params);
+  return a.length === l.length && a.every((k) => action.params[k] === label.params[k]);
+}
+
+/** Whether `action` is a netfs call that thread t starts from "Ready". */
+export function startsFromReady(action: SpecAction): boolean {
+  return ACTIONS[action.name]?.fromReady === true;
+}
+
+export function countsCall(action: SpecAction): boolean {
+  return ACTIONS[action.name]?.countsCall === true;
+}
+
+function threadPc(state: SpecState, t: string): string | undefined {
+  const th = state["thread"];
+  if (!isObject(th)) return undefined;
+  const r = th[t];
+  return isObject(r) && typeof r["pc"] === "string" ? r["pc"] : undefined;
+}
+
+/**
+ * The enabled-set key of an action in `state`: null for a Ready thread's next call (the netfs program's
+ * choice, scripted from the trace); chosen parameters dropped (scripted outcomes).
+ */
+export function enabledKey(action: SpecAction, state: SpecState): string | null {
+  const def = ACTIONS[action.name];
+  const t = action.params["t"];
+  if (typeof t === "string" && threadPc(state, t) === "Ready") return null;
+  const params = { ...action.params };
+  for (const c of def?.chosen ?? []) delete params[c];
+  return formatAction({ name: action.name, params });
+}

@@ -1,0 +1,290 @@
+// The FsCache replay adapter: sets an implementation up in a trace's initial state on the stepped runtime
+// and drives it. One netfs task per spec thread runs a scripted netfs program: whenever thread t is between
+// calls it looks at the trace's next action of t to choose the next API call (the spec's threads choose
+// nondeterministically). Backend outcomes (LookupObject, WriteOpWritePage results) come from the trace
+// through a scripted backend. The implementation is loaded by dynamic import from a src/ root, so mutants
+// (patched copies of src/) run through the same code.
+
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as FsCacheModule from "../../src/fscache/index.ts";
+import type * as BackendModule from "../../src/fscache/backend.ts";
+import type * as MemoryModule from "../../src/fscache/backends/memory.ts";
+import type * as SteppedModule from "../../src/runtime/stepped.ts";
+import type * as RuntimeModule from "../../src/runtime/runtime.ts";
+import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
+import type { Task } from "../../src/runtime/runtime.ts";
+import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
+import type { Json } from "../json.ts";
+import type { EnabledStep, ReplayAdapter, ReplayTarget } from "../replay/target.ts";
+import type { SpecAction, Trace, TraceHeader } from "../trace/format.ts";
+import { abstractState, projectSpec, quiescent, type DriverThreadView } from "./abstraction.ts";
+import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
+import { asConstants, type ModelConstants } from "./model.ts";
+import { ScriptedBackend } from "./scriptedBackend.ts";
+
+/** The implementation modules the harness drives, loaded from one src/ root. */
+export interface Implementation {
+  readonly root: string;
+  readonly fscache: typeof FsCacheModule;
+  readonly backend: typeof BackendModule;
+  readonly memory: typeof MemoryModule;
+  readonly stepped: typeof SteppedModule;
+  readonly runtime: typeof RuntimeModule;
+}
+
+export async function loadImplementation(srcRoot: string): Promise<Implementation> {
+  const load = async <T>(rel: string): Promise<T> =>
+    (await import(pathToFileURL(join(srcRoot, rel)).href)) as T;
+  return {
+    root: srcRoot,
+    fscache: await load<typeof FsCacheModule>("fscache/index.ts"),
+    backend: await load<typeof BackendModule>("fscache/backend.ts"),
+    memory: await load<typeof MemoryModule>("fscache/backends/memory.ts"),
+    stepped: await load<typeof SteppedModule>("runtime/stepped.ts"),
+    runtime: await load<typeof RuntimeModule>("runtime/runtime.ts"),
+  };
+}
+
+/** Task id of the spec's Terminated step, which has no implementation step (the system is quiescent). */
+const TERMINATED_TASK = -1;
+const REL_PCS = new Set([
+  "RelinquishKill",
+  "RelinquishDropActive",
+  "RelinquishWait",
+  "RelinquishClear",
+  "RelinquishPut",
+  "RelinquishWaitCreating",
+  "RelinquishDetach",
+  "Done",
+]);
+
+interface ThreadDriver {
+  spawned: boolean;
+  started: boolean;
+  noParent: boolean;
+  /** WaitOnPageWrite has returned and the program is parked before RelinquishCookie. */
+  atRelinquish: boolean;
+  callsUsed: number;
+}
+
+class FsCacheTarget implements ReplayTarget {
+  private readonly rt: SteppedRuntime;
+  private readonly cache: FsCache;
+  private readonly threads = new Map<string, ThreadDriver>();
+  private cursor = 0;
+  private readonly idle;
+
+  constructor(
+    private readonly impl: Implementation,
+    private readonly k: ModelConstants,
+    private readonly trace: Trace,
+    design: Design,
+  ) {
+    this.rt = new impl.stepped.SteppedRuntime();
+    this.idle = this.rt.waitQueue("conformance:idle");
+    const backend = new ScriptedBackend(new impl.memory.MemoryBackend(), {
+      lookup: (objId) => this.lookahead("LookupObject", "o", objId),
+      write: () => this.lookahead("WriteOpWritePage"),
+      error: (op, detail) => new impl.backend.BackendError("EIO", op, detail),
+    });
+    this.cache = new impl.fscache.FsCache({ runtime: this.rt, backend, design });
+    for (const t of k.Threads) {
+      this.threads.set(t, {
+        spawned: false,
+        started: false,
+        noParent: false,
+        atRelinquish: false,
+        callsUsed: 0,
+      });
+    }
+    this.spawnReady();
+  }
+
+  /** The `result` of the next `name` action (of actor `key` = `value`) after the current step. */
+  private lookahead(name: string, key?: string, value?: string): string | undefined {
+    for (let i = this.cursor + 1; i < this.trace.steps.length; i++) {
+      const a = this.trace.steps[i]?.action;
+      if (a?.name === name && (key === undefined || a.params[key] === value)) {
+        return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Thread t's next action after the current step, if the trace has one. */
+  private nextOf(t: string): SpecAction | undefined {
+    for (let i = this.cursor + 1; i < this.trace.steps.length; i++) {
+      const a = this.trace.steps[i]?.action;
+      if (a?.params["t"] === t) return a;
+    }
+    return undefined;
+  }
+
+  private driver(t: string): ThreadDriver {
+    const d = this.threads.get(t);
+    if (!d) throw new Error(`no thread ${t} in the model`);
+    return d;
+  }
+
+  private driverView = (t: string): DriverThreadView => {
+    const d = this.driver(t);
+    return {
+      notStarted: !d.started,
+      noParent: d.noParent,
+      atRelinquish: d.atRelinquish,
+      callsUsed: d.callsUsed,
+    };
+  };
+
+  /** A netfs thread's task exists once its parent cookie does (the netfs needs the parent's pointer). */
+  private spawnReady(): void {
+    for (const t of this.k.Threads) {
+      const d = this.driver(t);
+      if (d.spawned) continue;
+      const c = this.k.TCookie[t] as string;
+      const p = this.k.Parent[c] as string;
+      if (p !== "FSDEF" && !this.cache.core.cookies.has(p)) continue;
+      d.spawned = true;
+      const L = this.impl.runtime.label;
+      this.rt.spawn(`netfs:${t}`, L("AcquireCookie", { t }), (task) => this.netfsProgram(task, t, c, p));
+    }
+  }
+
+  private parentUsable(p: string): boolean {
+    if (p === "FSDEF") return true;
+    const ck = this.cache.core.cookies.get(p);
+    if (!ck || ck.mem !== "LIVE") return false;
+    const s = this.abstract();
+    const th = s["thread"] as Record<string, { pc: string }>;
+    return this.k.Threads.every((u) => this.k.TCookie[u] !== p || !REL_PCS.has(th[u]?.pc ?? ""));
+  }
+
+  private def(c: string): CookieDef {
+    const index = this.k.IndexCookies.includes(c);
+    return { name: c, type: index ? "INDEX" : "DATAFILE", getKey: () => c, markPageCached: () => undefined };
+  }
+
+  /** The scripted netfs program of thread t: acquire, then the calls the trace shows, then relinquish. */
+  private async netfsProgram(task: Task, t: string, c: string, p: string): Promise<void> {
+    const d = this.driver(t);
+    const api = this.cache.netfs;
+    d.started = true;
+    if (!this.parentUsable(p)) {
+      d.noParent = true;
+      return;
+    }
+    const parent = p === "FSDEF" ? null : (this.cache.core.cookies.get(p) ?? null);
+    const cookie: Cookie | null = await api.acquireCookie(
+      { task, t, entered: true },
+      parent,
+      this.def(c),
+      { c },
+      c,
+    );
+    if (!cookie) return;
+    // Each call's first step is a step of this program (labelled as the call's first step); the API function
+    // then runs inside it (`entered`), so nothing of the call happens before the spec's step does.
+    const L = this.impl.runtime.label;
+    const caller = { task, t, entered: true };
+    for (;;) {
+      const next = this.nextOf(t);
+      if (!next) {
+        await task.waitUntil(L("EndOfTrace", { t }), this.idle, () => false);
+        return;
+      }
+      const first = L(next.name, { ...next.params });
+      const page = (): number => Number(String(next.params["p"]).replace(/^p/, ""));
+      switch (next.name) {
+        case "Invalidate":
+          await task.step(first);
+          await api.invalidate(caller, cookie);
+          break;
+        case "WaitOnInvalidate":
+          await task.waitUntil(first, cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
+          await api.waitOnInvalidate(caller, cookie);
+          break;
+        case "UpdateCookie":
+          await task.step(first);
+          await api.updateCookie(caller, cookie);
+          break;
+        case "ReadPage":
+          await task.step(first);
+          await api.readPage(caller, cookie, page());
+          break;
+        case "WritePage":
+          await task.step(first);
+          await api.writePage(caller, cookie, page(), new Uint8Array(16));
+          break;
+        case "WaitOnPageWrite": {
+          if (cookie.type === "DATAFILE") {
+            await task.waitUntil(first, cookie.storesWq, () => cookie.stores.size === 0);
+            await api.waitOnPageWrite(caller, cookie);
+          } else {
+            await task.step(first);
+          }
+          d.atRelinquish = true;
+          const rel = this.nextOf(t);
+          const retire = rel?.name === "RelinquishCookie" && rel.params["retire"] === true;
+          const relLabel = L("RelinquishCookie", { t, retire });
+          if (cookie.type === "INDEX")
+            await task.waitUntil(relLabel, cookie.childrenWq, () => cookie.n_children === 0);
+          else await task.step(relLabel);
+          await api.relinquishCookie(caller, cookie, retire);
+          return;
+        }
+        default:
+          throw new Error(`scripted netfs: thread ${t} cannot start ${next.name} between calls`);
+      }
+    }
+  }
+
+  abstract(): Record<string, Json> {
+    return abstractState(this.cache.inspect(), this.k, this.driverView);
+  }
+
+  enabled(): EnabledStep[] {
+    const s = this.abstract();
+    if (s["oops"] !== "NONE") return [];
+    const steps: EnabledStep[] = this.rt.enabled();
+    if (quiescent(s)) steps.push({ taskId: TERMINATED_TASK, label: { action: "Terminated", params: {} } });
+    return steps;
+  }
+
+  async run(step: EnabledStep, action: SpecAction, index: number): Promise<void> {
+    this.cursor = index;
+    if (step.taskId === TERMINATED_TASK) return;
+    const t = action.params["t"];
+    if (typeof t === "string") {
+      const d = this.driver(t);
+      if (action.name === "RelinquishCookie") d.atRelinquish = false;
+      if (countsCall(action)) d.callsUsed++;
+    }
+    const out = await this.rt.runStep(step.taskId);
+    if (out.status === "failed") {
+      const e = out.error as { oops?: unknown } | undefined;
+      if (e && typeof e.oops === "string") this.cache.core.recordFault(e);
+      else throw out.error instanceof Error ? out.error : new Error(String(out.error));
+    }
+    this.spawnReady();
+  }
+
+  dispose(): void {
+    this.threads.clear();
+  }
+}
+
+/** The replay adapter over the implementation at `impl`; `design` overrides the traces' design. */
+export function fsCacheAdapter(impl: Implementation, options: { design?: Design } = {}): ReplayAdapter {
+  return {
+    knownActions: KNOWN_ACTIONS,
+    setup(header: TraceHeader, trace: Trace): Promise<ReplayTarget> {
+      const k = asConstants(header.constants);
+      return Promise.resolve(new FsCacheTarget(impl, k, trace, options.design ?? header.design));
+    },
+    matches,
+    enabledKey,
+    project: projectSpec,
+    actionOfLabel: (l) => ({ name: l.action, params: { ...l.params } }),
+  };
+}

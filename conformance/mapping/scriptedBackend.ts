@@ -1,0 +1,71 @@
+// A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result and
+// WriteOpWritePage's result nondeterministically, so before running such a step the harness sets the outcome
+// here, and the wrapped backend (the in-memory one) does the bookkeeping. Reads always find data, so a read's
+// result depends only on the cookie's NO_DATA_YET flag, as in the spec.
+
+import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
+
+/** Where the outcomes come from: the trace's next LookupObject of the object, its next WriteOpWritePage. */
+export interface BackendScript {
+  /** The lookup outcome for the object with this id (the last key element), if the trace decides it. */
+  lookup(objectId: string): string | undefined;
+  write(): string | undefined;
+  /** The implementation's BackendError (a mutant's copy has its own class). */
+  error(op: "lookupObject" | "writePage", detail: string): Error;
+}
+
+export class ScriptedBackend implements CacheBackend {
+  readonly tag: string;
+
+  constructor(
+    private readonly inner: CacheBackend,
+    private readonly script: BackendScript,
+  ) {
+    this.tag = `scripted:${inner.tag}`;
+  }
+
+  allocObject(key: ObjectKey): BackendObject {
+    return this.inner.allocObject(key);
+  }
+
+  async lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome> {
+    const want = this.script.lookup(obj.key.path[obj.key.path.length - 1] ?? "");
+    if (want === "ERROR") throw this.script.error("lookupObject", "scripted by the trace");
+    const got = await this.inner.lookupObject(obj, aux);
+    return want === "POSITIVE" || want === "NEGATIVE" ? want : got;
+  }
+
+  lookupComplete(obj: BackendObject): void {
+    this.inner.lookupComplete(obj);
+  }
+
+  updateObject(obj: BackendObject, aux: Uint8Array): Promise<void> {
+    return this.inner.updateObject(obj, aux);
+  }
+
+  invalidateObject(obj: BackendObject, size: number): Promise<void> {
+    return this.inner.invalidateObject(obj, size);
+  }
+
+  attrChanged(obj: BackendObject, size: number): Promise<void> {
+    return this.inner.attrChanged(obj, size);
+  }
+
+  async readPage(obj: BackendObject, page: number): Promise<Uint8Array | null> {
+    const data = await this.inner.readPage(obj, page).catch(() => null);
+    return data ?? new Uint8Array(4096);
+  }
+
+  async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {
+    if (this.script.write() === "ERROR") throw this.script.error("writePage", "scripted by the trace");
+    await this.inner.writePage(obj, page, data).catch(() => undefined);
+  }
+
+  dropObject(obj: BackendObject, retire: boolean): Promise<void> {
+    return this.inner.dropObject(obj, retire);
+  }
+
+  putObject(obj: BackendObject): void {
+    this.inner.putObject(obj);
+  }
+}

@@ -1,0 +1,102 @@
+// The mutants the conformance run must kill: the PRE_FIX design run against POST_FIX traces, and hand-written
+// faults at the protocol's critical points (n_active use/unuse and its wake-up, relinquish's wait, the
+// invalidation barrier, the state table, out-of-band handling, event queueing, op start). Each is a textual
+// patch on a copy of src/; a `find` that no longer matches is reported as an error, never as a pass.
+
+import type { Mutant } from "./patch.ts";
+
+export const MUTANTS: readonly Mutant[] = [
+  {
+    name: "pre-fix-design",
+    file: "fscache/cache.ts",
+    find: "",
+    replace: "",
+    options: { design: "PRE_FIX" },
+    why: "caaef69 without 1362729b: relinquish detaches and frees the cookie; must diverge from POST_FIX traces",
+  },
+  {
+    name: "use-from-zero",
+    file: "fscache/cookie.ts",
+    find: "  if (cookie.n_active === 0) return false;\n  cookie.n_active++;",
+    replace: "  cookie.n_active++;",
+    why: "fscache_use_cookie increments from zero: an object worker resurrects a relinquished cookie (S5)",
+  },
+  {
+    name: "unuse-forgets-wakeup",
+    file: "fscache/cookie.ts",
+    find: "  if (cookie.n_active === 0) core.wake(cookie.activeWq);",
+    replace: "",
+    why: "unuse reaching 0 does not wake the relinquisher: RelinquishWait never becomes enabled (S6, L1)",
+  },
+  {
+    name: "unuse-no-decrement",
+    file: "fscache/cookie.ts",
+    find: "export function unuseCookie(core: CacheCore, cookie: Cookie): void {\n  cookie.n_active--;",
+    replace: "export function unuseCookie(core: CacheCore, cookie: Cookie): void {",
+    why: "a use is never given back: n_active leaks and relinquish waits forever",
+  },
+  {
+    name: "relinquish-does-not-wait",
+    file: "fscache/netfs.ts",
+    find: "    if (cookie.n_active !== 0) {\n      await call.waitFor(",
+    replace: "    if (false as boolean) {\n      await call.waitFor(",
+    why: "relinquish clears the netfs data while an object or op still holds an n_active unit (S4, the §4.3 oops)",
+  },
+  {
+    name: "invalidate-leaves-pending-stores",
+    file: "fscache/work.ts",
+    find: '      if (entry.tag === "PENDING") {\n        cookie.stores.delete(page);\n        dropped = true;',
+    replace:
+      '      if (entry.tag === "PENDING" && (false as boolean)) {\n        cookie.stores.delete(page);\n        dropped = true;',
+    why: "InvalidateWrites keeps PENDING pages: writes from before the invalidation reach the cache (S14)",
+  },
+  {
+    name: "wait-for-cmd-update-to-invalidate",
+    file: "fscache/states.ts",
+    find: '      { events: ["UPDATE"], to: "UPDATE_OBJECT" },',
+    replace: '      { events: ["UPDATE"], to: "INVALIDATE_OBJECT" },',
+    why: "a state-table transition to the wrong state: UPDATE in WAIT_FOR_CMD runs an invalidation",
+  },
+  {
+    name: "lost-oob-check",
+    file: "fscache/dispatcher.ts",
+    find: "  if (oobEvent !== undefined) return {",
+    replace: "  if (oobEvent !== undefined && (false as boolean)) return {",
+    why: "the dispatcher ignores out-of-band events: KILL/ERROR no longer pre-empt the wait tables",
+  },
+  {
+    name: "raise-ignores-event-mask",
+    file: "fscache/object.ts",
+    find: "  if (obj.event_mask.has(ev)) enqueueObject(core, obj);",
+    replace: "  enqueueObject(core, obj);",
+    why: "raising an event queues the object even while the dispatcher has the event masked",
+  },
+  {
+    name: "kill-keeps-live",
+    file: "fscache/work.ts",
+    find: '  KILL_OBJECT({ core, obj }) {\n    obj.flags.delete("IS_LIVE");',
+    replace: "  KILL_OBJECT({ core, obj }) {",
+    why: "KILL_OBJECT leaves IS_LIVE set: new ops are accepted on a dying object (S8)",
+  },
+  {
+    name: "lookup-unuse-skipped",
+    file: "fscache/work.ts",
+    find: '    if (!core.preFix) unuseCookie(core, derefCookie(obj.cookie, "LookupUnuse"));',
+    replace: "",
+    why: "LOOK_UP_OBJECT's n_active unit is never given back",
+  },
+  {
+    name: "run-op-keeps-waiting",
+    file: "fscache/operation.ts",
+    find: '  obj.n_in_progress++;\n  if (op.flags.delete("WAITING")) core.wake(op.waitq);',
+    replace: "  obj.n_in_progress++;",
+    why: "fscache_run_op neither clears WAITING nor wakes the MYTHREAD reader: ReadWaitActive never runs",
+  },
+  {
+    name: "object-available-skips-ops",
+    file: "fscache/work.ts",
+    find: '    obj.oob = "run";\n    doneParentOp(core, obj);\n    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);',
+    replace: '    obj.oob = "run";\n    doneParentOp(core, obj);',
+    why: "ops queued during lookup are never started when the object becomes available",
+  },
+];

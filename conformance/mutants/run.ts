@@ -1,0 +1,100 @@
+// Runs the mutants: each is applied to a fresh copy of src/, loaded by dynamic import, and replayed against
+// the trace sets until the first divergence. A mutant is killed when some trace diverges (the result names
+// that trace); one that passes every trace survives; one whose patch no longer applies is an error.
+
+import { conform, firstFailure, type ConformInput } from "../conform.ts";
+import { ConformanceError, type StateMismatchError } from "../errors.ts";
+import type { ReplayAdapter } from "../replay/target.ts";
+import type { Progress } from "../report/progress.ts";
+import { applyMutant, checkMutant, type Mutant } from "./patch.ts";
+
+export interface MutantResult {
+  readonly name: string;
+  readonly why: string;
+  readonly status: "killed" | "survived" | "error";
+  /** The divergence that killed it (trace id, step, variable, replay command). */
+  readonly killedBy?: StateMismatchError;
+  /** The trace set (file) holding the killing trace. */
+  readonly killedIn?: string;
+  readonly error?: ConformanceError;
+  readonly ms: number;
+}
+
+export interface MutantRunOptions {
+  readonly repoRoot: string;
+  readonly srcRoot: string;
+  readonly inputs: readonly ConformInput[];
+  /** Builds an adapter over the implementation rooted at `srcRoot` (a src/ copy), with mutant options. */
+  readonly makeAdapter: (
+    srcRoot: string,
+    options: Readonly<Record<string, string>>,
+  ) => Promise<ReplayAdapter>;
+  readonly replayCommand: (file: string, traceId: string, mutant: string) => string;
+  readonly progress?: Progress;
+}
+
+export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantResult> {
+  const t0 = performance.now();
+  const base = { name: m.name, why: m.why };
+  const stale = checkMutant(o.srcRoot, m);
+  if (stale) return { ...base, status: "error", error: stale, ms: 0 };
+  const tree = applyMutant(o.repoRoot, o.srcRoot, m);
+  try {
+    const adapter = await o.makeAdapter(tree.root, m.options ?? {});
+    const r = await conform(adapter, o.inputs, {
+      stopAtFirstFailure: true,
+      replayCommand: (file, id) => o.replayCommand(file, id, m.name),
+    });
+    const f = firstFailure(r);
+    const ms = performance.now() - t0;
+    if (!f) {
+      const fileErrors = r.sets.flatMap((s) => s.errors);
+      if (fileErrors[0]) return { ...base, status: "error", error: fileErrors[0], ms };
+      return {
+        ...base,
+        status: "survived",
+        error: new ConformanceError(
+          "MUTANT_SURVIVED",
+          `mutant ${m.name} passed ${r.traces} traces (${r.steps} steps)`,
+        ),
+        ms,
+      };
+    }
+    const killedIn = r.sets.find((s) => s.failures.includes(f))?.name ?? "";
+    return { ...base, status: "killed", killedBy: f, killedIn, ms };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return {
+      ...base,
+      status: "error",
+      error: new ConformanceError("IMPL_ERROR", `mutant ${m.name}: ${msg}`),
+      ms: performance.now() - t0,
+    };
+  } finally {
+    tree.dispose();
+  }
+}
+
+export async function runMutants(mutants: readonly Mutant[], o: MutantRunOptions): Promise<MutantResult[]> {
+  const out: MutantResult[] = [];
+  o.progress?.start(mutants.length, "mutants");
+  for (const m of mutants) {
+    out.push(await runMutant(m, o));
+    o.progress?.tick();
+  }
+  o.progress?.stop();
+  return out;
+}
+
+export function formatMutantResults(rs: readonly MutantResult[]): string {
+  const lines = rs.map((r) => {
+    if (r.status === "killed" && r.killedBy) {
+      const k = r.killedBy;
+      return `KILLED   ${r.name.padEnd(32)} by ${r.killedIn} trace ${k.trace} step ${k.step} ${k.action}: ${k.code} ${k.variable}`;
+    }
+    return `${r.status.toUpperCase().padEnd(8)} ${r.name.padEnd(32)} ${r.error?.message ?? ""}`;
+  });
+  const killed = rs.filter((r) => r.status === "killed").length;
+  lines.push(`${killed}/${rs.length} mutants killed`);
+  return lines.join("\n");
+}

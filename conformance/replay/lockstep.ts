@@ -1,0 +1,214 @@
+// Lockstep replay: for every step of a trace, find the enabled implementation step that implements the
+// trace's action, run it, and compare the abstract state with the trace's next state, variable by variable;
+// with graph traces also compare the enabled steps with the spec state's successors. The first divergence
+// ends the trace with a StateMismatchError that carries the command replaying that one trace.
+
+import { StateMismatchError } from "../errors.ts";
+import type { Json } from "../json.ts";
+import type { CoverageTracker } from "../coverage.ts";
+import { formatAction } from "../mapping/lastAction.ts";
+import { formatLabel } from "../../src/runtime/runtime.ts";
+import type { SpecAction, Trace, TraceHeader, TraceStepLine } from "../trace/format.ts";
+import { diffStates } from "./diff.ts";
+import type { ReplayAdapter, ReplayTarget } from "./target.ts";
+
+export interface TraceOutcome {
+  readonly trace: string;
+  /** Steps replayed and found equal (transitions, not counting the initial state). */
+  readonly steps: number;
+  readonly error?: StateMismatchError;
+}
+
+export interface ReplayOptions {
+  /** Builds the command that replays one trace, for reports. */
+  readonly replayCommand: (traceId: string) => string;
+  readonly coverage?: CoverageTracker;
+  /** Compare enabled sets where the trace carries the spec's successors (default true). */
+  readonly checkEnabled?: boolean;
+}
+
+function mismatch(
+  adapter: ReplayAdapter,
+  trace: Trace,
+  index: number,
+  action: string,
+  expectedState: Record<string, Json>,
+  actualState: Record<string, Json>,
+  replay: string,
+): StateMismatchError | undefined {
+  const expected = adapter.project ? adapter.project(expectedState) : expectedState;
+  const diffs = diffStates(expected, actualState);
+  const first = diffs[0];
+  if (!first) return undefined;
+  const variable = first.path.split(/[.[]/)[0] ?? first.path;
+  return new StateMismatchError(
+    trace.id,
+    index,
+    action,
+    variable,
+    expected[variable],
+    actualState[variable],
+    diffs,
+    replay,
+  );
+}
+
+function enabledMismatch(
+  adapter: ReplayAdapter,
+  target: ReplayTarget,
+  trace: Trace,
+  line: TraceStepLine,
+  action: string,
+  replay: string,
+): StateMismatchError | undefined {
+  if (!line.successors) return undefined;
+  const spec = new Set<string>();
+  for (const a of line.successors) {
+    const k = adapter.enabledKey(a, line.state);
+    if (k !== null) spec.add(k);
+  }
+  const impl = new Set<string>();
+  for (const e of target.enabled()) {
+    const k = adapter.enabledKey(adapter.actionOfLabel(e.label), line.state);
+    if (k !== null) impl.add(k);
+  }
+  const missing = [...spec].filter((k) => !impl.has(k)).sort();
+  const extra = [...impl].filter((k) => !spec.has(k)).sort();
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  const diffs = [
+    ...missing.map((k) => ({ path: `enabled ${k}`, expected: true, actual: false })),
+    ...extra.map((k) => ({ path: `enabled ${k}`, expected: false, actual: true })),
+  ];
+  return new StateMismatchError(
+    trace.id,
+    line.step,
+    action,
+    "(enabled)",
+    [...spec].sort(),
+    [...impl].sort(),
+    diffs,
+    replay,
+    "ENABLED_MISMATCH",
+    `enabled steps differ: spec only [${missing.join(", ")}], implementation only [${extra.join(", ")}]`,
+  );
+}
+
+/** Replays one trace in lockstep; never throws for a divergence (it is returned). */
+export async function replayTrace(
+  adapter: ReplayAdapter,
+  header: TraceHeader,
+  trace: Trace,
+  options: ReplayOptions,
+): Promise<TraceOutcome> {
+  const replay = options.replayCommand(trace.id);
+  const checkEnabled = options.checkEnabled ?? true;
+  const first = trace.steps[0];
+  if (!first) return { trace: trace.id, steps: 0 };
+  let target: ReplayTarget;
+  try {
+    target = await adapter.setup(header, trace);
+  } catch (e) {
+    return { trace: trace.id, steps: 0, error: implError(trace, 0, "(initial state)", e, replay) };
+  }
+  try {
+    const init = mismatch(adapter, trace, 0, "(initial state)", first.state, target.abstract(), replay);
+    if (init) return { trace: trace.id, steps: 0, error: init };
+    const en0 = checkEnabled
+      ? enabledMismatch(adapter, target, trace, first, "(initial state)", replay)
+      : undefined;
+    if (en0) return { trace: trace.id, steps: 0, error: en0 };
+    options.coverage?.state(first.node, first.state);
+    for (let i = 1; i < trace.steps.length; i++) {
+      const prev = trace.steps[i - 1] as TraceStepLine;
+      const line = trace.steps[i] as TraceStepLine;
+      const action = line.action as SpecAction;
+      const name = formatAction(action);
+      const enabled = target.enabled();
+      const step = enabled.find((e) => adapter.matches(action, e.label));
+      if (!step) {
+        const labels = enabled.map((e) => formatLabel(e.label)).sort();
+        const error = new StateMismatchError(
+          trace.id,
+          i,
+          name,
+          "(enabled)",
+          name,
+          labels,
+          [{ path: `enabled ${name}`, expected: true, actual: false }],
+          replay,
+          "NO_MATCHING_STEP",
+          `no enabled implementation step implements ${name}; enabled: [${labels.join(", ")}]`,
+        );
+        return { trace: trace.id, steps: i - 1, error };
+      }
+      try {
+        await target.run(step, action, i);
+      } catch (e) {
+        return { trace: trace.id, steps: i - 1, error: implError(trace, i, name, e, replay) };
+      }
+      const m = mismatch(adapter, trace, i, name, line.state, target.abstract(), replay);
+      if (m) return { trace: trace.id, steps: i - 1, error: m };
+      const en = checkEnabled ? enabledMismatch(adapter, target, trace, line, name, replay) : undefined;
+      if (en) return { trace: trace.id, steps: i - 1, error: en };
+      options.coverage?.state(line.node, line.state);
+      options.coverage?.transition(prev, action, line);
+    }
+    return { trace: trace.id, steps: trace.steps.length - 1 };
+  } finally {
+    target.dispose();
+  }
+}
+
+function implError(
+  trace: Trace,
+  index: number,
+  action: string,
+  e: unknown,
+  replay: string,
+): StateMismatchError {
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new StateMismatchError(
+    trace.id,
+    index,
+    action,
+    "(exception)",
+    null,
+    msg,
+    [{ path: "(exception)", expected: null, actual: msg }],
+    replay,
+    "IMPL_ERROR",
+    `the implementation threw: ${msg}`,
+  );
+}
+
+export interface ReplaySummary {
+  readonly outcomes: TraceOutcome[];
+  readonly steps: number;
+  readonly failed: number;
+  readonly ms: number;
+}
+
+/** Replays every trace; `onTrace` is told after each (progress bars). */
+export async function replayAll(
+  adapter: ReplayAdapter,
+  header: TraceHeader,
+  traces: readonly Trace[],
+  options: ReplayOptions & {
+    onTrace?: (o: TraceOutcome, done: number) => void;
+    stopAtFirstFailure?: boolean;
+  },
+): Promise<ReplaySummary> {
+  const t0 = performance.now();
+  const outcomes: TraceOutcome[] = [];
+  let steps = 0;
+  let failed = 0;
+  for (const t of traces) {
+    const o = await replayTrace(adapter, header, t, options);
+    outcomes.push(o);
+    steps += o.steps;
+    if (o.error) failed++;
+    options.onTrace?.(o, outcomes.length);
+    if (o.error && options.stopAtFirstFailure) break;
+  }
+  return { outcomes, steps, failed, ms: performance.now() - t0 };
+}
