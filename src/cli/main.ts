@@ -1,8 +1,10 @@
-// Command-line entry: `check` (TLC on a model and design variant), `start` (the main job on the default
-// model). Exit codes: 0 as expected / no violation, 1 a property violated or an expectation missed, 2 usage or
-// tool errors (missing Java, a broken spec or manifest, a timeout), each reported as one message.
+// Command-line entry: `check` (TLC on a model and design variant), `traces` and `conform` (the conformance
+// harness), `start` (the main job on the default model). Exit codes: 0 as expected / no violation, 1 a
+// property violated or an expectation missed, 2 usage or tool errors (missing Java, a broken spec or
+// manifest, a timeout), each reported as one message.
 
 import { Command, InvalidArgumentError, Option } from "commander";
+import { conformCommand, tracesCommand } from "../../conformance/cli.ts";
 import { TlaToolsError } from "../tla/index.ts";
 import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
 import { DESIGNS, type Design, findEntry, ManifestError, readManifest } from "./models.ts";
@@ -86,6 +88,8 @@ export function program(): Command {
     .action(async (flags: { json?: boolean; timeout: number }) => {
       process.exitCode = await start(flags);
     });
+  cmd.addCommand(tracesCommand());
+  cmd.addCommand(conformCommand());
   return cmd;
 }
 
