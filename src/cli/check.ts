@@ -22,6 +22,8 @@ export interface CheckReport {
   readonly model: string;
   readonly variant: Design;
   readonly outcome: TlcRun["outcome"];
+  /** `pass`, `safety` (an invariant or action property) or `liveness` (a temporal property); absent on errors. */
+  readonly verdict?: Expectation;
   readonly expected: Expectation;
   /** True when the outcome is what spec/models.json expects (property name included). */
   readonly asExpected: boolean;
@@ -65,16 +67,14 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
   const names =
     run.trace?.states.map((s) => (s.action === "Initial predicate" ? "Init" : s.action.name)) ?? [];
   const loop = run.trace?.loop;
+  const verdict = verdictOf(run);
   const asExpected =
-    (entry.expect === "pass" && run.outcome === "success") ||
-    (entry.expect === "safety" &&
-      run.outcome === "safety" &&
-      (entry.property === undefined || entry.property === property)) ||
-    (entry.expect === "liveness" && run.outcome === "liveness");
+    verdict === entry.expect && (verdict !== "safety" || !entry.property || entry.property === property);
   return {
     model: entry.model,
     variant: entry.variant,
     outcome: run.outcome,
+    ...(verdict === undefined ? {} : { verdict }),
     expected: entry.expect,
     asExpected,
     ...(property === undefined ? {} : { property }),
@@ -87,6 +87,18 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
       : { loop: loop.kind === "stuttering" ? "stuttering" : `back to state ${loop.index}` }),
     command: run.command.join(" "),
   };
+}
+
+/**
+ * What TLC's answer means for the manifest: TLC 2.18 exits 13 for action properties (`[][A]_v`), which are
+ * safety properties, so the kind of violation decides, not the exit code.
+ */
+export function verdictOf(run: Pick<TlcRun, "outcome" | "violation">): Expectation | undefined {
+  if (run.outcome === "success") return "pass";
+  const kind = run.violation?.kind;
+  if (kind === "invariant" || kind === "action-property") return "safety";
+  if (kind === "temporal") return "liveness";
+  return undefined;
 }
 
 function toJsonState(state: Readonly<Record<string, Parameters<typeof toJson>[0]>>): JsonState {

@@ -8,6 +8,7 @@ import { conformCommand, tracesCommand } from "../../conformance/cli.ts";
 import { TlaToolsError } from "../tla/index.ts";
 import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
 import { DESIGNS, type Design, findEntry, ManifestError, readManifest } from "./models.ts";
+import { formatSpecMutant, readSpecMutants, runSpecMutant, type SpecMutantResult } from "./spec-mutants.ts";
 
 const DEFAULT_MODEL = "ci";
 
@@ -87,6 +88,24 @@ export function program(): Command {
     .option("--timeout <seconds>", "wall-clock limit per TLC run", positiveInt, 1800)
     .action(async (flags: { json?: boolean; timeout: number }) => {
       process.exitCode = await start(flags);
+    });
+  cmd
+    .command("spec-mutants")
+    .description("show each safety property can fail: TLC on the CI model with one spec mutant swapped in")
+    .argument("[property]", "only the mutant of this property")
+    .option("--json", "print the results as JSON")
+    .action(async (property: string | undefined, flags: { json?: boolean }) => {
+      const rows = (await readSpecMutants()).filter((m) => property === undefined || m.property === property);
+      if (rows.length === 0)
+        throw new ManifestError(`spec/mutants.json: no mutant for property "${property}"`);
+      const results: SpecMutantResult[] = [];
+      for (const m of rows) {
+        const r = await runSpecMutant(m);
+        results.push(r);
+        if (!flags.json) process.stdout.write(`${formatSpecMutant(r)}\n`);
+      }
+      if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      process.exitCode = results.every((r) => r.shown) ? 0 : 1;
     });
   cmd.addCommand(tracesCommand());
   cmd.addCommand(conformCommand());

@@ -7,7 +7,7 @@ import { checkModel } from "../../src/cli/check.ts";
 import { readManifest } from "../../src/cli/models.ts";
 
 const entries = await readManifest();
-const inCi = entries.filter((e) => e.model === "ci" || process.env.FSCACHE_CHECK_ALL === "1");
+const inCi = entries.filter((e) => e.ci === true || process.env.FSCACHE_CHECK_ALL === "1");
 
 describe("spec/models.json", () => {
   it("lists the CI model in all three designs", () => {
@@ -28,8 +28,9 @@ describe.each(inCi)("TLC on $model / $variant", (entry) => {
     async () => {
       const r = await checkModel(entry, { timeoutMs: 600_000 });
       expect(r.errors).toEqual([]);
-      expect({ outcome: r.outcome, asExpected: r.asExpected }).toEqual({
-        outcome: entry.expect === "pass" ? "success" : entry.expect,
+      expect({ verdict: r.verdict, property: r.property, asExpected: r.asExpected }).toEqual({
+        verdict: entry.expect,
+        property: entry.expect === "safety" ? entry.property : undefined,
         asExpected: true,
       });
       if (entry.expect === "pass" && entry.distinct !== undefined) expect(r.stats.distinct).toBe(entry.distinct);

@@ -1,0 +1,1286 @@
+------------------------------ MODULE FSCache ------------------------------
+(***************************************************************************)
+(* Linux FS-Cache cookie / object lifecycle around commit 1362729b          *)
+(* ("Simplify cookie retention for fscache_objects, fixing oops"), 3.12.    *)
+(*                                                                          *)
+(* The contract with the TypeScript implementation is docs/model.md: every  *)
+(* variable, record field, action name and action parameter below is named  *)
+(* there; kernel facts are from ../shared/reference/fscache-domain.md (§n). *)
+(*                                                                          *)
+(* DESIGN selects the variant:                                              *)
+(*   "POST_FIX"          3.12 right after 1362729b, faithful (defects too). *)
+(*   "PRE_FIX"           caaef69 without 1362729b (§2.5, §4.2).             *)
+(*   "POST_FIX_REPAIRED" POST_FIX plus the repairs of the defects TLC finds *)
+(*                       in POST_FIX (listed in spec/README.md).            *)
+(*                                                                          *)
+(* Mapping (spec variable | TypeScript field | kernel field):               *)
+(*   cookie[c].mem        | Cookie.mem             | kmem alloc / free      *)
+(*   cookie[c].usage      | Cookie.usage           | cookie->usage          *)
+(*   cookie[c].n_children | Cookie.n_children      | cookie->n_children     *)
+(*   cookie[c].n_active   | Cookie.n_active        | cookie->n_active       *)
+(*   cookie[c].flags      | Cookie.flags           | cookie->flags          *)
+(*   cookie[c].netfs      | Cookie.netfs           | cookie->def != NULL    *)
+(*   cookie[c].stores     | Cookie.stores          | cookie->stores + tags  *)
+(*   cookie[c].backing    | Cookie.backing         | cookie->backing_objects*)
+(*   object[o].state      | FscacheObject.state    | object->state          *)
+(*   object[o].oob        | FscacheObject.oob      | object->oob_table      *)
+(*   object[o].oob_mask   | FscacheObject.oob_mask | object->oob_event_mask *)
+(*   object[o].event_mask | FscacheObject.event_mask | object->event_mask   *)
+(*   object[o].events     | FscacheObject.events   | object->events         *)
+(*   object[o].flags      | FscacheObject.flags    | object->flags          *)
+(*   object[o].cookie     | FscacheObject.cookie   | object->cookie         *)
+(*   object[o].parent     | FscacheObject.parent   | object->parent         *)
+(*   object[o].n_*        | FscacheObject.n_*      | object->n_*            *)
+(*   object[o].usage      | FscacheObject.usage    | cachefiles ->usage     *)
+(*   object[o].dependents | FscacheObject.dependents | object->dependents   *)
+(*   object[o].pending    | FscacheObject.pending  | object->pending_ops    *)
+(*   object[o].wq         | FscacheObject.wq       | object->work queueing  *)
+(*   object[o].disp/exec/dmask | worker task pc / locals | dispatcher locals*)
+(*   object[o].lop        | FscacheObject.lop      | INVALIDATE_OBJECT's op *)
+(*   op[k].*              | Operation.*            | struct fscache_operation *)
+(*   thread[t].*          | netfs task state       | the netfs process      *)
+(*   thread[t].alloc      | NetfsThread.alloc      | fscache_alloc_object's *)
+(*                        |                        | not yet attached objs  *)
+(*   oops                 | Fscache.oops           | a kernel oops / BUG    *)
+(*   lastAction           | step label {action, params} | (history only)    *)
+(***************************************************************************)
+EXTENDS Integers, Sequences, FiniteSets, TLC
+
+CONSTANTS
+    DESIGN,         \* "POST_FIX" | "PRE_FIX" | "POST_FIX_REPAIRED"
+    Cookies,        \* cookie ids (strings); object id = cookie id
+    Parent,         \* Parent[c] \in Cookies \cup {"FSDEF"}
+    IndexCookies,   \* the index cookies (the rest are data cookies)
+    Threads,        \* netfs threads (strings)
+    TCookie,        \* TCookie[t]: the cookie thread t owns
+    Pages,          \* page ids (strings)
+    MaxOps,         \* operation slots
+    MaxCalls,       \* netfs calls per thread between acquire and relinquish
+    NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","ReadPage","WritePage"}
+    LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR"}
+    WriteResults,   \* subset of {"OK","ERROR"}
+    RetireChoices   \* subset of BOOLEAN
+
+VARIABLES cookie, object, op, thread, oops, lastAction
+
+vars == <<cookie, object, op, thread, oops, lastAction>>
+varsButLastAction == <<cookie, object, op, thread, oops>>
+vars_but_lastAction == varsButLastAction   \* the spelling used in docs/model.md
+
+Objects == Cookies
+OpIds == 1..MaxOps
+DataCookies == Cookies \ IndexCookies
+NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
+Repaired == DESIGN = "POST_FIX_REPAIRED"
+
+ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
+\* Scope of this model: index cookies hang off the cache's root index, data
+\* cookies off an index cookie (two levels, as the CI and large models).
+ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
+ASSUME \A c \in DataCookies : Parent[c] \in IndexCookies
+ASSUME \A t \in Threads : TCookie[t] \in Cookies
+ASSUME NetfsCalls \subseteq {"Invalidate", "WaitOnInvalidate", "UpdateCookie", "ReadPage", "WritePage"}
+
+-----------------------------------------------------------------------------
+(* Events, states and tables (§2.2, §2.3)                                  *)
+
+Events == {"NEW_CHILD", "PARENT_READY", "UPDATE", "INVALIDATE", "CLEARED", "ERROR", "KILL"}
+Bit(e) == CASE e = "NEW_CHILD" -> 0 [] e = "PARENT_READY" -> 1 [] e = "UPDATE" -> 2
+            [] e = "INVALIDATE" -> 3 [] e = "CLEARED" -> 4 [] e = "ERROR" -> 5 [] e = "KILL" -> 6
+\* fls(): the highest event bit wins
+Highest(S) == CHOOSE e \in S : \A f \in S : Bit(f) <= Bit(e)
+
+WaitStates == {"WAIT_FOR_INIT", "WAIT_FOR_PARENT", "WAIT_FOR_CMD", "WAIT_FOR_CLEARANCE"}
+WorkStates == {"INIT_OBJECT", "PARENT_READY", "LOOK_UP_OBJECT", "OBJECT_AVAILABLE",
+               "JUMPSTART_DEPS", "INVALIDATE_OBJECT", "UPDATE_OBJECT", "ABORT_INIT",
+               "LOOKUP_FAILURE", "KILL_OBJECT", "KILL_DEPENDENTS", "DROP_OBJECT",
+               "DETACH_FROM_COOKIE"}
+States == WaitStates \cup WorkStates \cup {"OBJECT_DEAD"}
+\* The wait states' transition tables, in kernel table order.
+WaitTable(s) ==
+    CASE s = "WAIT_FOR_INIT"      -> << [ev |-> {"NEW_CHILD"}, to |-> "INIT_OBJECT"] >>
+      [] s = "WAIT_FOR_PARENT"    -> << [ev |-> {"PARENT_READY"}, to |-> "PARENT_READY"] >>
+      [] s = "WAIT_FOR_CMD"       -> << [ev |-> {"INVALIDATE"}, to |-> "INVALIDATE_OBJECT"],
+                                       [ev |-> {"UPDATE"}, to |-> "UPDATE_OBJECT"],
+                                       [ev |-> {"NEW_CHILD"}, to |-> "JUMPSTART_DEPS"] >>
+      [] s = "WAIT_FOR_CLEARANCE" -> << [ev |-> {"CLEARED"}, to |-> "KILL_OBJECT"] >>
+WaitEvents(s) == UNION {WaitTable(s)[i].ev : i \in DOMAIN WaitTable(s)}
+\* Out-of-band tables: init, lookup, run; each is a single {ERROR,KILL} entry.
+OobTarget(t) == CASE t = "init" -> "ABORT_INIT" [] t = "lookup" -> "LOOKUP_FAILURE" [] t = "run" -> "KILL_OBJECT"
+
+\* Dispatcher program-counter values (object[o].disp): the dispatcher steps and
+\* every work step. A work state's first step is named as the state.
+WorkSteps == WorkStates \cup {"LookupObject", "LookupUnuse", "InvalidateWrites",
+                              "InvalidateSubmitOp", "InvalidateDone", "UpdateObject"}
+DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask"} \cup WorkSteps
+
+ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
+              "Ready", "ReadWaitLookup", "ReadWaitActive", "ReadIO", "ReadPutOp",
+              "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
+              "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
+\* A thread whose pc is here has started relinquishing (RelinquishCookie ran).
+RelPcs == {"RelinquishKill", "RelinquishDropActive", "RelinquishWait", "RelinquishClear",
+           "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach"}
+OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut"}
+
+-----------------------------------------------------------------------------
+(* Records                                                                 *)
+
+NoStores == [p \in Pages |-> "NONE"]
+UnbornCookie == [mem |-> "UNBORN", usage |-> 0, n_children |-> 0, n_active |-> 0, flags |-> {},
+                 netfs |-> FALSE, stores |-> NoStores, backing |-> {}]
+\* fscache_object_init (via the backend's alloc_object): 3.12 sets object->cookie
+\* WITHOUT taking a cookie ref; fscache_attach_object takes it.
+NewObject(c) == [mem |-> "LIVE", state |-> "WAIT_FOR_INIT", oob |-> "init",
+                 oob_mask |-> {"ERROR", "KILL"}, event_mask |-> {"ERROR", "KILL", "NEW_CHILD"},
+                 events |-> {}, flags |-> {"IS_LIVE"}, cookie |-> c, parent |-> "NULL",
+                 n_children |-> 0, n_ops |-> 0, n_obj_ops |-> 0, n_in_progress |-> 0,
+                 n_exclusive |-> 0, n_reads |-> 0, usage |-> 1, dependents |-> {},
+                 pending |-> << >>, wq |-> "IDLE", disp |-> "IDLE", exec |-> "NONE",
+                 dmask |-> {}, lop |-> 0]
+UnbornObject(c) == [NewObject(c) EXCEPT !.mem = "UNBORN", !.cookie = "NULL", !.usage = 0,
+                                        !.flags = {}, !.oob_mask = {}, !.event_mask = {}]
+FreeOpRec == [state |-> "FREE", kind |-> "NONE", object |-> "NULL", flags |-> {}, usage |-> 0, pc |-> "NONE"]
+
+-----------------------------------------------------------------------------
+(* Helpers over a bundle w = [obj, ck, op] of the shared kernel state, so   *)
+(* that one action can compose several kernel functions.                   *)
+
+W0 == [obj |-> object, ck |-> cookie, op |-> op]
+Commit(w) == /\ object' = w.obj /\ cookie' = w.ck /\ op' = w.op
+Oops(msg) == /\ oops' = msg /\ UNCHANGED <<cookie, object, op, thread>>
+
+\* fscache_raise_event + fscache_enqueue_object: set the bit; if newly set and
+\* unmasked, queue the work item (grab a ref; a queued item stays queued).
+Raise(w, o, e) ==
+    IF o \notin Objects THEN w   \* the FSDEF object is not modelled
+    ELSE LET r == w.obj[o]
+             q == e \notin r.events /\ e \in r.event_mask
+         IN [w EXCEPT !.obj[o] = [r EXCEPT
+                !.events = @ \cup {e},
+                !.wq = IF q THEN (IF @ = "IDLE" THEN "QUEUED" ELSE IF @ = "RUNNING" THEN "REQUEUED" ELSE @) ELSE @,
+                !.usage = IF q /\ r.wq \in {"IDLE", "RUNNING"} THEN @ + 1 ELSE @]]
+
+\* fscache_cookie_put / __fscache_cookie_put: at 0 free it and put the parent.
+RECURSIVE CookiePut(_, _)
+CookiePut(w, c) ==
+    IF c \notin Cookies THEN w
+    ELSE IF w.ck[c].usage > 1 THEN [w EXCEPT !.ck[c].usage = @ - 1]
+    ELSE CookiePut([w EXCEPT !.ck[c].usage = @ - 1, !.ck[c].mem = "FREED"], Parent[c])
+
+\* The backend's put_object; at 0 fscache_object_destroy: 3.12 puts
+\* object->cookie (PRE_FIX: the object's cookie ref was dropped at detach).
+ObjPutX(w, o, putCookie) ==
+    LET r == w.obj[o] IN
+    IF r.usage > 1 THEN [w EXCEPT !.obj[o].usage = @ - 1]
+    ELSE LET w1 == [w EXCEPT !.obj[o].usage = @ - 1, !.obj[o].mem = "FREED", !.obj[o].cookie = "NULL"]
+         IN IF NewDesign /\ putCookie THEN CookiePut(w1, r.cookie) ELSE w1
+ObjPut(w, o) == ObjPutX(w, o, TRUE)
+
+\* fscache_unuse_cookie: atomic_dec_and_test + wake (the wake is RelinquishWait's
+\* enabling condition, re-checked after every wake-up).
+Unuse(w, c) == IF c \in Cookies THEN [w EXCEPT !.ck[c].n_active = @ - 1] ELSE w
+Use(w, c) == [w EXCEPT !.ck[c].n_active = @ + 1]
+
+CookieOK(w, o) == w.obj[o].cookie \in Cookies /\ w.ck[w.obj[o].cookie].mem = "LIVE"
+
+\* Lowest free operation slot (0: allocation fails, the kernel's -ENOMEM path).
+FreeOp(w) == IF \E k \in OpIds : w.op[k].state = "FREE"
+             THEN CHOOSE k \in OpIds : w.op[k].state = "FREE" /\ \A j \in OpIds : j < k => w.op[j].state # "FREE"
+             ELSE 0
+NewOp(w, k, kind, flags) == [w EXCEPT !.op[k] = [state |-> "INITIALISED", kind |-> kind, object |-> "NULL",
+                                                 flags |-> flags, usage |-> 1, pc |-> "NONE"]]
+FirstOpPc(kind) == CASE kind = "INVALIDATE" -> "OpInvalidateObject" [] kind = "WRITE" -> "WriteOp"
+                     [] kind = "ATTR_CHANGED" -> "OpAttrChanged" [] OTHER -> "NONE"
+
+\* fscache_run_op
+RunOp(w, k) ==
+    LET o == w.op[k].object
+        async == "ASYNC" \in w.op[k].flags
+    IN [w EXCEPT !.op[k].state = "IN_PROGRESS", !.op[k].flags = @ \ {"WAITING"},
+                 !.op[k].usage = IF async THEN @ + 1 ELSE @,
+                 !.op[k].pc = IF async THEN FirstOpPc(w.op[k].kind) ELSE "NONE",
+                 !.obj[o].n_in_progress = @ + 1]
+
+\* fscache_put_operation; at 0 the release: DEC_READ_CNT, UNUSE_COOKIE, n_ops.
+OpRelease(w, k) ==
+    LET r == w.op[k]
+        o == r.object
+        w1 == IF "DEC_READ_CNT" \in r.flags THEN [w EXCEPT !.obj[o].n_reads = @ - 1] ELSE w
+        w2 == IF "UNUSE_COOKIE" \in r.flags THEN Unuse(w1, w1.obj[o].cookie) ELSE w1
+        w3 == [w2 EXCEPT !.obj[o].n_ops = @ - 1]
+        w4 == IF w3.obj[o].n_ops = 0 THEN Raise(w3, o, "CLEARED") ELSE w3
+    IN [w4 EXCEPT !.op[k] = FreeOpRec]
+OpPutRef(w, k) == IF w.op[k].usage > 1 THEN [w EXCEPT !.op[k].usage = @ - 1] ELSE OpRelease(w, k)
+
+\* fscache_start_operations: from the head of pending_ops; an exclusive op
+\* stops the scan and starts only when nothing is in progress.
+RECURSIVE StartOps(_, _)
+StartOps(w, o) ==
+    IF w.obj[o].pending = << >> THEN w
+    ELSE LET k == Head(w.obj[o].pending)
+             excl == "EXCLUSIVE" \in w.op[k].flags
+         IN IF excl /\ w.obj[o].n_in_progress > 0 THEN w
+            ELSE LET w1 == [w EXCEPT !.obj[o].pending = Tail(@)]
+                     w2 == OpPutRef(RunOp(w1, k), k)   \* the pending list's ref
+                 IN IF excl THEN w2 ELSE StartOps(w2, o)
+
+\* fscache_op_complete
+OpComplete(w, k, cancelled) ==
+    LET o == w.op[k].object
+        w1 == [w EXCEPT !.op[k].state = IF cancelled THEN "CANCELLED" ELSE "COMPLETE",
+                        !.obj[o].n_exclusive = IF "EXCLUSIVE" \in w.op[k].flags THEN @ - 1 ELSE @,
+                        !.obj[o].n_in_progress = @ - 1]
+    IN IF w1.obj[o].n_in_progress = 0 THEN StartOps(w1, o) ELSE w1
+
+\* fscache_cancel_all_ops
+RECURSIVE CancelAll(_, _)
+CancelAll(w, o) ==
+    IF w.obj[o].pending = << >> THEN w
+    ELSE LET k == Head(w.obj[o].pending)
+             w1 == [w EXCEPT !.obj[o].pending = Tail(@), !.op[k].state = "CANCELLED",
+                             !.op[k].flags = @ \ {"WAITING"},
+                             !.obj[o].n_exclusive = IF "EXCLUSIVE" \in w.op[k].flags THEN @ - 1 ELSE @]
+         IN CancelAll(OpPutRef(w1, k), o)
+
+Active(r) == {"IS_AVAILABLE", "IS_LIVE"} \subseteq r.flags   \* fscache_object_is_active
+\* fscache_submit_op's "queue it" branch for a not-active object: 3.12 accepts
+\* any looked-up object, even a dying one (before checking is_dying).
+\* REPAIRED (finding F2): a dying object rejects the op.
+QueuesWhenInactive(r) == "IS_LOOKED_UP" \in r.flags /\ (Repaired => "IS_LIVE" \in r.flags)
+SubmitOk(w, o) == Active(w.obj[o]) \/ QueuesWhenInactive(w.obj[o])
+\* fscache_submit_op (caller checked SubmitOk)
+SubmitOp(w, o, k) ==
+    LET r == w.obj[o]
+        wq == [w EXCEPT !.op[k].state = "PENDING", !.op[k].object = o, !.obj[o].n_ops = @ + 1]
+        enq == [wq EXCEPT !.op[k].usage = @ + 1, !.obj[o].pending = Append(@, k)]
+    IN IF Active(r)
+       THEN IF r.n_exclusive > 0 THEN enq
+            ELSE IF r.pending # << >> THEN StartOps(enq, o)
+            ELSE RunOp(wq, k)
+       ELSE enq
+\* fscache_submit_exclusive_op: no "dying" branch; refused only with a cache I/O error (ASSERT).
+SubmitExclusiveOk(w, o) == Active(w.obj[o]) \/ "IS_LOOKED_UP" \in w.obj[o].flags
+SubmitExclusive(w, o, k) ==
+    LET r == w.obj[o]
+        wq == [w EXCEPT !.op[k].state = "PENDING", !.op[k].object = o,
+                        !.obj[o].n_ops = @ + 1, !.obj[o].n_exclusive = @ + 1]
+        enq == [wq EXCEPT !.op[k].usage = @ + 1, !.obj[o].pending = Append(@, k)]
+    IN IF Active(r)
+       THEN LET w1 == IF r.n_in_progress > 0 THEN enq
+                      ELSE IF r.pending # << >> THEN StartOps(enq, o)
+                      ELSE RunOp(wq, k)
+            IN [w1 EXCEPT !.obj[o].flags = @ \ {"PENDING_WRITE"}]
+       ELSE enq
+
+\* Pop every dependent: raise e on it and put the ref it held (the order is
+\* irrelevant: each pop touches only that dependent).
+RECURSIVE KickDeps(_, _, _)
+KickDeps(w, S, e) ==
+    IF S = {} THEN w
+    ELSE LET d == CHOOSE d \in S : TRUE IN KickDeps(ObjPut(Raise(w, d, e), d), S \ {d}, e)
+
+\* fscache_done_parent_op
+DoneParentOp(w, o) ==
+    LET p == w.obj[o].parent IN
+    IF p \notin Objects THEN w
+    ELSE LET w1 == [w EXCEPT !.obj[p].n_obj_ops = @ - 1, !.obj[p].n_ops = @ - 1]
+         IN IF w1.obj[p].n_ops = 0 THEN Raise(w1, p, "CLEARED") ELSE w1
+
+\* End of one run of fscache_object_work_func: drop the work item's ref.
+EndRun(w, o) ==
+    LET w1 == [w EXCEPT !.obj[o].disp = "IDLE", !.obj[o].exec = "NONE",
+                        !.obj[o].wq = IF @ = "REQUEUED" THEN "QUEUED" ELSE "IDLE"]
+    IN ObjPut(w1, o)
+
+\* A work function returned transit_to(next) (§2.1 step 4).
+Transit(w, o, next) ==
+    IF next = "OBJECT_DEAD"
+    THEN EndRun([w EXCEPT !.obj[o].state = next], o)     \* returns at once, event_mask stays 0
+    ELSE IF next \in WaitStates
+    THEN [w EXCEPT !.obj[o].state = next, !.obj[o].exec = "NONE",
+                   !.obj[o].dmask = w.obj[o].oob_mask \cup WaitEvents(next),
+                   !.obj[o].disp = "DispatchUnmask"]
+    ELSE [w EXCEPT !.obj[o].state = next, !.obj[o].exec = "NONE", !.obj[o].disp = "DispatchSelect"]
+
+BackingObj(c) == CHOOSE o \in cookie[c].backing : TRUE   \* one cache: at most one
+OwnerPcs(c) == {thread[t].pc : t \in {u \in Threads : TCookie[u] = c}}
+
+-----------------------------------------------------------------------------
+(* Initial state                                                           *)
+
+Init ==
+    /\ cookie = [c \in Cookies |-> UnbornCookie]
+    /\ object = [o \in Objects |-> UnbornObject(o)]
+    /\ op = [k \in OpIds |-> FreeOpRec]
+    /\ thread = [t \in Threads |-> [pc |-> "AcquireCookie", calls |-> MaxCalls, op |-> 0,
+                                    page |-> "NONE", retire |-> FALSE, result |-> "NONE", alloc |-> {},
+                                    cached |-> {}]]
+    /\ oops = "NONE"
+    /\ lastAction = [name |-> "Init"]
+
+-----------------------------------------------------------------------------
+(* Netfs thread t (cookie c == TCookie[t])                                 *)
+
+SetPc(t, pc) == thread' = [thread EXCEPT ![t].pc = pc]
+Ret(t, pc, res) == thread' = [thread EXCEPT ![t].pc = pc, ![t].result = res]
+
+\* fscache_acquire_cookie (+ the first part of fscache_acquire_non_index_cookie).
+\* Netfs order: the parent cookie must exist; a parent already being
+\* relinquished (or gone) gives the netfs no parent: fscache returns NULL.
+ParentUsable(p) == p = "FSDEF" \/ (cookie[p].mem = "LIVE" /\ OwnerPcs(p) \cap (RelPcs \cup {"Done"}) = {})
+AcquireCookie(t) ==
+    LET c == TCookie[t]
+        p == Parent[c]
+    IN /\ thread[t].pc = "AcquireCookie"
+       /\ IF p = "FSDEF" THEN TRUE ELSE cookie[p].mem # "UNBORN"   \* the parent exists
+       /\ lastAction' = [name |-> "AcquireCookie", t |-> t]
+       /\ IF ~ParentUsable(p)
+          THEN /\ Ret(t, "Done", "ENOBUFS")
+               /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE LET fl == IF c \in IndexCookies THEN {}
+                         ELSE IF NewDesign THEN {"LOOKING_UP", "NO_DATA_YET"}
+                         ELSE {"LOOKING_UP", "NO_DATA_YET", "CREATING"}
+                   w1 == [W0 EXCEPT !.ck[c] = [UnbornCookie EXCEPT !.mem = "LIVE", !.usage = 1,
+                                                 !.n_active = 1, !.flags = fl, !.netfs = TRUE]]
+                   w2 == IF p = "FSDEF" THEN w1
+                         ELSE [w1 EXCEPT !.ck[p].usage = @ + 1, !.ck[p].n_children = @ + 1]
+               IN /\ Commit(w2)
+                  /\ SetPc(t, IF c \in IndexCookies THEN "Ready" ELSE "AllocObject")
+                  /\ UNCHANGED oops
+
+\* fscache_alloc_object: the backend's alloc_object for c and, if the parent
+\* cookie has no object in the cache, for the parent (the recursion). The
+\* objects are private until attached, so the allocations are one step.
+\* Scope limits (object id = cookie id, so two objects of one cookie cannot
+\* coexist): a parent object another thread has allocated but not attached yet
+\* is waited for (the kernel would allocate a duplicate that attach discards
+\* with EEXIST); an unhashed-but-undestroyed parent object gives ENOBUFS.
+AllocObject(t) ==
+    LET c == TCookie[t]
+        p == Parent[c]
+        pAttached == p \in cookie[p].backing
+        pPendingElsewhere == \E u \in Threads \ {t} : p \in thread[u].alloc
+    IN /\ thread[t].pc = "AllocObject"
+       /\ ~pPendingElsewhere
+       /\ lastAction' = [name |-> "AllocObject", t |-> t]
+       /\ IF pAttached /\ "IS_LIVE" \notin object[p].flags
+          THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>    \* object_already_extant, dead
+          ELSE IF ~pAttached /\ object[p].mem = "LIVE"
+          THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE LET new == IF pAttached THEN {c} ELSE {c, p}
+               IN /\ object' = [o \in Objects |-> IF o \in new THEN NewObject(o) ELSE object[o]]
+                  /\ thread' = [thread EXCEPT ![t].alloc = new, ![t].pc = "AttachObject"]
+                  /\ UNCHANGED <<cookie, op, oops>>
+
+\* fscache_attach_object for one new object, parent chain first, under
+\* cookie->lock and the parent cookie's lock. Failure (the parent's object is
+\* dying): fscache_alloc_object's error path puts the new objects; their
+\* destroy puts object->cookie although 3.12 took no cookie ref for an
+\* unattached object (finding F4; REPAIRED: no put for an unattached object).
+AttachObject(t, o) ==
+    LET p == Parent[o]
+        pAtt == p # "FSDEF" /\ p \in cookie[p].backing
+        pDying == pAtt /\ "IS_LIVE" \notin object[p].flags
+        rest == thread[t].alloc \ {o}
+        RECURSIVE PutAll(_, _)
+        PutAll(w, S) == IF S = {} THEN w
+                        ELSE LET x == CHOOSE x \in S : TRUE IN PutAll(ObjPutX(w, x, ~Repaired), S \ {x})
+    IN /\ thread[t].pc = "AttachObject"
+       /\ o \in thread[t].alloc
+       /\ p \notin thread[t].alloc
+       /\ lastAction' = [name |-> "AttachObject", t |-> t, o |-> o]
+       /\ IF pDying
+          THEN /\ Commit(PutAll(W0, thread[t].alloc))
+               /\ thread' = [thread EXCEPT ![t].alloc = {}, ![t].pc = "AcquireFail"]
+               /\ UNCHANGED oops
+          ELSE LET w1 == [W0 EXCEPT !.obj[o].parent = IF p = "FSDEF" THEN "FSDEF" ELSE IF pAtt THEN p ELSE "NULL",
+                                    !.obj[o].cookie = o,
+                                    !.ck[o].usage = @ + 1, !.ck[o].backing = @ \cup {o}]
+                   w2 == IF pAtt THEN [w1 EXCEPT !.obj[p].n_children = @ + 1] ELSE w1
+               IN /\ Commit(w2)
+                  /\ thread' = [thread EXCEPT ![t].alloc = rest,
+                                              ![t].pc = IF rest = {} THEN "AcquireNewChild" ELSE "AttachObject"]
+                  /\ UNCHANGED oops
+
+\* fscache_acquire_non_index_cookie, end: under cookie->lock raise NEW_CHILD on
+\* the first backing object (lookups are deferred: no wait here).
+AcquireNewChild(t) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "AcquireNewChild"
+    /\ lastAction' = [name |-> "AcquireNewChild", t |-> t]
+    /\ IF cookie[c].backing = {}
+       THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
+       ELSE /\ Commit(Raise(W0, BackingObj(c), "NEW_CHILD"))
+            /\ Ret(t, "Ready", "OK")
+            /\ UNCHANGED oops
+
+\* fscache_acquire_cookie's failure path: parent n_children--, __fscache_cookie_put
+\* (frees the cookie unconditionally, then puts the parent chain).
+AcquireFail(t) ==
+    LET c == TCookie[t]
+        p == Parent[c]
+    IN /\ thread[t].pc = "AcquireFail"
+       /\ lastAction' = [name |-> "AcquireFail", t |-> t]
+       /\ IF cookie[c].mem # "LIVE"
+          THEN Oops("AcquireFail: __fscache_cookie_put of an already freed cookie (double free)")
+          ELSE LET w1 == [W0 EXCEPT !.ck[c].mem = "FREED", !.ck[c].usage = @ - 1]
+                   w2 == CookiePut([w1 EXCEPT !.ck[p].n_children = @ - 1], p)
+               IN /\ Commit(w2)
+                  /\ Ret(t, "Done", "ENOBUFS")
+                  /\ UNCHANGED oops
+
+CallOK(t, name) == /\ thread[t].pc = "Ready" /\ thread[t].calls > 0
+                   /\ TCookie[t] \in DataCookies /\ name \in NetfsCalls
+Call(t, pc, res) == thread' = [thread EXCEPT ![t].pc = pc, ![t].result = res, ![t].calls = @ - 1]
+
+\* __fscache_invalidate: under cookie->lock, test-and-set INVALIDATING and raise
+\* INVALIDATE on the first object if it is live.
+Invalidate(t) ==
+    LET c == TCookie[t] IN
+    /\ CallOK(t, "Invalidate")
+    /\ lastAction' = [name |-> "Invalidate", t |-> t]
+    /\ IF cookie[c].backing # {} /\ "INVALIDATING" \notin cookie[c].flags
+       THEN LET o == BackingObj(c)
+                w1 == [W0 EXCEPT !.ck[c].flags = @ \cup {"INVALIDATING"}]
+            IN Commit(IF "IS_LIVE" \in object[o].flags THEN Raise(w1, o, "INVALIDATE") ELSE w1)
+       ELSE UNCHANGED <<cookie, object, op>>
+    /\ Call(t, "Ready", "OK")
+    /\ UNCHANGED oops
+
+\* __fscache_wait_on_invalidate: the call returns once INVALIDATING is clear
+\* (the choice to call it is folded into its return).
+WaitOnInvalidate(t) ==
+    /\ CallOK(t, "WaitOnInvalidate")
+    /\ "INVALIDATING" \notin cookie[TCookie[t]].flags
+    /\ lastAction' = [name |-> "WaitOnInvalidate", t |-> t]
+    /\ Call(t, "Ready", "OK")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* __fscache_update_cookie: under cookie->lock raise UPDATE on every object.
+UpdateCookie(t) ==
+    LET c == TCookie[t] IN
+    /\ CallOK(t, "UpdateCookie")
+    /\ lastAction' = [name |-> "UpdateCookie", t |-> t]
+    /\ Commit(IF cookie[c].backing = {} THEN W0 ELSE Raise(W0, BackingObj(c), "UPDATE"))
+    /\ Call(t, "Ready", "OK")
+    /\ UNCHANGED oops
+
+\* __fscache_read_or_alloc_page(page p), entry checks.
+ReadPage(t, p) ==
+    LET c == TCookie[t] IN
+    /\ CallOK(t, "ReadPage")
+    /\ lastAction' = [name |-> "ReadPage", t |-> t, p |-> p]
+    /\ IF cookie[c].backing = {} \/ "INVALIDATING" \in cookie[c].flags
+       THEN thread' = [thread EXCEPT ![t].pc = "Ready", ![t].result = "ENOBUFS", ![t].calls = @ - 1, ![t].page = p]
+       ELSE thread' = [thread EXCEPT ![t].pc = "ReadWaitLookup", ![t].result = "NONE", ![t].calls = @ - 1, ![t].page = p]
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* fscache_wait_for_deferred_lookup returns, then the op is allocated (3.12:
+\* plain atomic_inc(n_active), not inc-not-zero) and, under cookie->lock,
+\* submitted to the first object; ASSERT(IS_LOOKED_UP) on it.
+ReadWaitLookup(t) ==
+    LET c == TCookie[t]
+        k == FreeOp(W0)
+    IN /\ thread[t].pc = "ReadWaitLookup"
+       /\ "LOOKING_UP" \notin cookie[c].flags
+       /\ lastAction' = [name |-> "ReadWaitLookup", t |-> t]
+       /\ IF k = 0 THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>   \* -ENOMEM
+          ELSE IF cookie[c].backing = {}
+          THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>       \* inc then dec
+          ELSE LET o == BackingObj(c) IN
+               IF "IS_LOOKED_UP" \notin object[o].flags
+               THEN IF Repaired   \* finding F1: a failed lookup leaves the object attached
+                    THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+                    ELSE Oops("ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed")
+               ELSE LET w1 == IF NewDesign THEN Use(W0, c) ELSE W0
+                        fl == {"MYTHREAD", "WAITING", "DEC_READ_CNT"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
+                        w2 == NewOp([w1 EXCEPT !.obj[o].n_reads = @ + 1], k, "READ", fl)
+                    IN IF SubmitOk(w2, o)
+                       THEN /\ Commit(SubmitOp(w2, o, k))
+                            /\ thread' = [thread EXCEPT ![t].pc = "ReadWaitActive", ![t].op = k]
+                            /\ UNCHANGED oops
+                       ELSE \* rejected: n_reads--, plain atomic_dec(n_active), kfree(op)
+                            /\ UNCHANGED <<cookie, object, op, oops>>
+                            /\ Ret(t, "Ready", "ENOBUFS")
+
+\* fscache_wait_for_retrieval_activation
+ReadWaitActive(t) ==
+    LET k == thread[t].op IN
+    /\ thread[t].pc = "ReadWaitActive"
+    /\ op[k].state # "PENDING"
+    /\ lastAction' = [name |-> "ReadWaitActive", t |-> t]
+    /\ IF op[k].state = "CANCELLED" THEN Ret(t, "ReadPutOp", "ENOBUFS") ELSE SetPc(t, "ReadIO")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* The backend's read_or_alloc_page / allocate_page in the netfs thread; both
+\* call the netfs's mark_page_cached (the page becomes PG_fscache: thread[t].cached);
+\* then fscache_op_complete.
+ReadIO(t) ==
+    LET k == thread[t].op
+        o == op[k].object
+        c == object[o].cookie
+    IN /\ thread[t].pc = "ReadIO"
+       /\ lastAction' = [name |-> "ReadIO", t |-> t]
+       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+          THEN Oops("ReadIO: mark_page_cached through a NULL/freed cookie or cleared netfs data")
+          ELSE /\ Commit(OpComplete(W0, k, FALSE))
+               /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
+                                ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
+               /\ UNCHANGED oops
+
+\* fscache_put_retrieval
+ReadPutOp(t) ==
+    /\ thread[t].pc = "ReadPutOp"
+    /\ lastAction' = [name |-> "ReadPutOp", t |-> t]
+    /\ Commit(OpPutRef(W0, thread[t].op))
+    /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
+    /\ UNCHANGED oops
+
+\* __fscache_write_page: under cookie->lock, object->lock, stores_lock insert the
+\* page PENDING; test-and-set PENDING_WRITE; 3.12: plain atomic_inc(n_active)
+\* and submit. On a failed submit PENDING_WRITE stays set (as in 3.12).
+\* Netfs contract: ASSERT(PageFsCache(page)): only a page the cache has marked
+\* cached (by a read through this cookie) is written to the cache.
+WritePage(t, p) ==
+    LET c == TCookie[t]
+        k == FreeOp(W0)
+    IN /\ CallOK(t, "WritePage")
+       /\ p \in thread[t].cached
+       /\ lastAction' = [name |-> "WritePage", t |-> t, p |-> p]
+       /\ thread' = [thread EXCEPT ![t].calls = @ - 1, ![t].page = p, ![t].pc = "Ready",
+                       ![t].result =
+                         IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} THEN "ENOBUFS"
+                         ELSE IF cookie[c].stores[p] # "NONE" THEN "OK"                      \* already_queued
+                         ELSE IF "PENDING_WRITE" \in object[BackingObj(c)].flags THEN "OK"   \* already_pending
+                         ELSE IF SubmitOk(W0, BackingObj(c)) THEN "OK" ELSE "ENOBUFS"]
+       /\ UNCHANGED oops
+       /\ IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ cookie[c].stores[p] # "NONE"
+          THEN UNCHANGED <<cookie, object, op>>
+          ELSE LET o == BackingObj(c)
+                   w1 == [W0 EXCEPT !.ck[c].stores[p] = "PENDING"]
+               IN IF "PENDING_WRITE" \in object[o].flags
+                  THEN Commit(w1)
+                  ELSE LET w2 == [w1 EXCEPT !.obj[o].flags = @ \cup {"PENDING_WRITE"}]
+                           fl == {"ASYNC", "WAITING"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
+                           w3 == NewOp(IF NewDesign THEN Use(w2, c) ELSE w2, k, "WRITE", fl)
+                       IN IF SubmitOk(w3, o)
+                          THEN Commit(OpPutRef(SubmitOp(w3, o, k), k))   \* put the submitter's ref
+                          ELSE Commit([w2 EXCEPT !.ck[c].stores[p] = "NONE"])   \* dec, delete, kfree
+
+\* The netfs contract before relinquish (fscache_uncache_all_inode_pages): wait
+\* until no page of the cookie is queued for or being written to the cache.
+WaitOnPageWrite(t) ==
+    /\ thread[t].pc = "Ready"
+    /\ \A p \in Pages : cookie[TCookie[t]].stores[p] = "NONE"
+    /\ lastAction' = [name |-> "WaitOnPageWrite", t |-> t]
+    /\ SetPc(t, "RelinquishCookie")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* __fscache_relinquish_cookie, entry: ASSERT n_active > 0, BUG if n_children.
+\* (The netfs relinquishes an index cookie only after its children.)
+RelinquishCookie(t, retire) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "RelinquishCookie"
+    /\ c \in IndexCookies => cookie[c].n_children = 0
+    /\ lastAction' = [name |-> "RelinquishCookie", t |-> t, retire |-> retire]
+    /\ IF cookie[c].n_children # 0 \/ (NewDesign /\ cookie[c].n_active <= 0)
+       THEN Oops("RelinquishCookie: BUG n_children != 0 or ASSERT n_active > 0")
+       ELSE /\ cookie' = IF NewDesign
+                         THEN [cookie EXCEPT ![c].flags = @ \cup {"RELINQUISHED"} \cup (IF retire THEN {"RETIRED"} ELSE {})]
+                         ELSE cookie
+            /\ thread' = [thread EXCEPT ![t].retire = retire,
+                                        ![t].pc = IF NewDesign THEN "RelinquishKill" ELSE "RelinquishWaitCreating"]
+            /\ UNCHANGED <<object, op, oops>>
+
+\* Under cookie->lock raise KILL on every backing object (they stay attached).
+RelinquishKill(t) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "RelinquishKill"
+    /\ lastAction' = [name |-> "RelinquishKill", t |-> t]
+    /\ Commit(IF cookie[c].backing = {} THEN W0 ELSE Raise(W0, BackingObj(c), "KILL"))
+    /\ SetPc(t, "RelinquishDropActive")
+    /\ UNCHANGED oops
+
+\* atomic_dec_and_test(n_active): drop the baseline unit taken at acquire.
+RelinquishDropActive(t) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "RelinquishDropActive"
+    /\ lastAction' = [name |-> "RelinquishDropActive", t |-> t]
+    /\ cookie' = [cookie EXCEPT ![c].n_active = @ - 1]
+    /\ SetPc(t, IF cookie[c].n_active - 1 = 0 THEN "RelinquishClear" ELSE "RelinquishWait")
+    /\ UNCHANGED <<object, op, oops>>
+
+\* wait_on_atomic_t(n_active): sleep until it is 0 (re-checked at each wake-up).
+RelinquishWait(t) ==
+    /\ thread[t].pc = "RelinquishWait"
+    /\ cookie[TCookie[t]].n_active = 0
+    /\ lastAction' = [name |-> "RelinquishWait", t |-> t]
+    /\ SetPc(t, "RelinquishClear")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* Clear def and netfs_data; 3.12: BUG if stores is not empty.
+RelinquishClear(t) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "RelinquishClear"
+    /\ lastAction' = [name |-> "RelinquishClear", t |-> t]
+    /\ IF NewDesign /\ \E p \in Pages : cookie[c].stores[p] # "NONE"
+       THEN Oops("RelinquishClear: BUG stores not empty")
+       ELSE /\ cookie' = [cookie EXCEPT ![c].netfs = FALSE]
+            /\ SetPc(t, "RelinquishPut")
+            /\ UNCHANGED <<object, op, oops>>
+
+\* Parent n_children--, then drop the netfs's cookie ref (frees the cookie only
+\* if no object holds one; PRE_FIX: the objects were detached, so it is freed).
+RelinquishPut(t) ==
+    LET c == TCookie[t]
+        p == Parent[c]
+        w1 == IF p = "FSDEF" THEN W0 ELSE [W0 EXCEPT !.ck[p].n_children = @ - 1]
+    IN /\ thread[t].pc = "RelinquishPut"
+       /\ lastAction' = [name |-> "RelinquishPut", t |-> t]
+       /\ Commit(CookiePut(w1, c))
+       /\ Ret(t, "Done", "OK")
+       /\ UNCHANGED oops
+
+\* PRE_FIX: wait (uninterruptibly) for CREATING to clear.
+RelinquishWaitCreating(t) ==
+    /\ thread[t].pc = "RelinquishWaitCreating"
+    /\ "CREATING" \notin cookie[TCookie[t]].flags
+    /\ lastAction' = [name |-> "RelinquishWaitCreating", t |-> t]
+    /\ SetPc(t, "RelinquishDetach")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* PRE_FIX: under cookie->lock (waiting while the object has reads in flight:
+\* WAITING_ON_READS) and object->lock: unhash the first object, set
+\* object->cookie = NULL, raise KILL, put the object's cookie ref (BUG at 0).
+\* Repeats while backing_objects is not empty.
+RelinquishDetach(t) ==
+    LET c == TCookie[t] IN
+    /\ thread[t].pc = "RelinquishDetach"
+    /\ cookie[c].backing # {} => object[BackingObj(c)].n_reads = 0
+    /\ lastAction' = [name |-> "RelinquishDetach", t |-> t]
+    /\ IF cookie[c].backing = {}
+       THEN SetPc(t, "RelinquishClear") /\ UNCHANGED <<cookie, object, op, oops>>
+       ELSE LET o == BackingObj(c) IN
+            IF cookie[c].usage <= 1
+            THEN Oops("RelinquishDetach: BUG cookie usage reached 0")
+            ELSE /\ Commit(Raise([W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].usage = @ - 1,
+                                            !.obj[o].cookie = "NULL"], o, "KILL"))
+                 /\ UNCHANGED <<thread, oops>>
+
+ThreadStep(t) ==
+    /\ oops = "NONE"
+    /\ \/ AcquireCookie(t) \/ AllocObject(t) \/ \E o \in Objects : AttachObject(t, o)
+       \/ AcquireNewChild(t) \/ AcquireFail(t)
+       \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t)
+       \/ \E p \in Pages : ReadPage(t, p)
+       \/ ReadWaitLookup(t) \/ ReadWaitActive(t) \/ ReadIO(t) \/ ReadPutOp(t)
+       \/ \E p \in Pages : WritePage(t, p)
+       \/ WaitOnPageWrite(t) \/ \E r \in RetireChoices : RelinquishCookie(t, r)
+       \/ RelinquishKill(t) \/ RelinquishDropActive(t) \/ RelinquishWait(t)
+       \/ RelinquishClear(t) \/ RelinquishPut(t)
+       \/ RelinquishWaitCreating(t) \/ RelinquishDetach(t)
+
+-----------------------------------------------------------------------------
+(* Object o: the dispatcher (fscache_object_sm_dispatcher, §2.1)           *)
+
+At(o, name) == object[o].mem = "LIVE" /\ object[o].disp = name
+Step(o, name) == At(o, name) /\ lastAction' = [name |-> name, o |-> o]
+ObjCommit(w) == Commit(w) /\ UNCHANGED <<thread, oops>>
+
+\* The work item runs: save event_mask, mask all events.
+DispatchStart(o) ==
+    /\ object[o].mem = "LIVE" /\ object[o].wq = "QUEUED"
+    /\ lastAction' = [name |-> "DispatchStart", o |-> o]
+    /\ IF object[o].state = "OBJECT_DEAD"
+       THEN Oops("DispatchStart: work function of OBJECT_DEAD called")
+       ELSE ObjCommit([W0 EXCEPT !.obj[o].wq = "RUNNING", !.obj[o].dmask = object[o].event_mask,
+                                 !.obj[o].event_mask = {}, !.obj[o].disp = "DispatchSelect"])
+
+\* Read events: OOB first, then a wait state's table, else run the work state.
+DispatchSelect(o) ==
+    LET r == object[o]
+        ev == r.events
+        tbl == WaitTable(r.state)
+    IN /\ Step(o, "DispatchSelect")
+       /\ IF ev \cap r.oob_mask # {}
+          THEN LET e == Highest(ev \cap r.oob_mask)
+                   tgt == OobTarget(r.oob)
+               IN ObjCommit([W0 EXCEPT !.obj[o].oob_mask = @ \ {e}, !.obj[o].events = @ \ {e},
+                                       !.obj[o].exec = tgt, !.obj[o].disp = tgt])
+          ELSE IF r.state \in WaitStates
+          THEN IF ev \cap r.dmask = {}
+               THEN ObjCommit([W0 EXCEPT !.obj[o].disp = "DispatchUnmask"])   \* woke for nothing
+               ELSE IF \A i \in DOMAIN tbl : tbl[i].ev \cap ev = {}
+               THEN Oops("DispatchSelect: BUG no transition for pending events")
+               ELSE LET i == CHOOSE i \in DOMAIN tbl : tbl[i].ev \cap ev # {} /\
+                                          \A j \in DOMAIN tbl : j < i => tbl[j].ev \cap ev = {}
+                        e == Highest(tbl[i].ev \cap ev)
+                    IN ObjCommit([W0 EXCEPT !.obj[o].events = @ \ {e}, !.obj[o].state = tbl[i].to,
+                                            !.obj[o].exec = tbl[i].to, !.obj[o].disp = tbl[i].to])
+          ELSE ObjCommit([W0 EXCEPT !.obj[o].exec = r.state, !.obj[o].disp = r.state])
+
+\* Store the mask, re-read events: restart or end the run (drop the work ref).
+\* (Coarsening: the mask store, the re-read and the return are one step.)
+DispatchUnmask(o) ==
+    LET r == object[o] IN
+    /\ Step(o, "DispatchUnmask")
+    /\ IF r.events \cap r.dmask # {}
+       THEN ObjCommit([W0 EXCEPT !.obj[o].event_mask = {}, !.obj[o].disp = "DispatchSelect"])
+       ELSE ObjCommit(EndRun([W0 EXCEPT !.obj[o].event_mask = r.dmask], o))
+
+-----------------------------------------------------------------------------
+(* Object o: work steps (fs/fscache/object.c, 3.12; PRE_FIX deltas §2.5)   *)
+
+\* fscache_initialise_object
+INIT_OBJECT(o) ==
+    LET p == object[o].parent
+        drop == IF NewDesign THEN "DROP_OBJECT" ELSE "DETACH_FROM_COOKIE"
+    IN /\ Step(o, "INIT_OBJECT")
+       /\ IF p = "NULL" \/ (p # "FSDEF" /\ "IS_LIVE" \notin object[p].flags)
+          THEN ObjCommit(Transit(W0, o, drop))                       \* no / dying parent
+          ELSE IF p = "FSDEF" \/ "IS_AVAILABLE" \in object[p].flags
+          THEN ObjCommit(Transit(W0, o, "PARENT_READY"))
+          ELSE \* under parent->lock: grab_object(self), join parent's dependents; raise NEW_CHILD
+               LET w1 == [W0 EXCEPT !.obj[o].usage = @ + 1, !.obj[p].dependents = @ \cup {o}]
+               IN ObjCommit(Transit(Raise(w1, p, "NEW_CHILD"), o, "WAIT_FOR_PARENT"))
+
+\* fscache_parent_ready: the child's lookup counts as an op on the parent.
+\* 3.12 installs the lookup OOB table only in LOOK_UP_OBJECT, so a KILL seen
+\* between the two (OOB events are rechecked between work states) goes to
+\* ABORT_INIT, which does not undo this parent op (finding F5). REPAIRED
+\* installs the lookup table here, so the kill goes to LOOKUP_FAILURE, which does.
+PARENT_READY(o) ==
+    LET p == object[o].parent
+        w1 == IF p \in Objects THEN [W0 EXCEPT !.obj[p].n_ops = @ + 1, !.obj[p].n_obj_ops = @ + 1] ELSE W0
+    IN /\ Step(o, "PARENT_READY")
+       /\ ObjCommit(Transit(IF Repaired THEN [w1 EXCEPT !.obj[o].oob = "lookup"] ELSE w1, o, "LOOK_UP_OBJECT"))
+
+\* fscache_look_up_object, up to the backend call: install the lookup OOB
+\* table; fail if the parent is dying or fscache_use_cookie fails (PRE_FIX: no use).
+LOOK_UP_OBJECT(o) ==
+    LET p == object[o].parent
+        c == object[o].cookie
+        w1 == [W0 EXCEPT !.obj[o].oob = "lookup"]
+    IN /\ Step(o, "LOOK_UP_OBJECT")
+       /\ IF p \in Objects /\ "IS_AVAILABLE" \notin object[p].flags
+          THEN Oops("LOOK_UP_OBJECT: ASSERT parent available")
+          ELSE IF p \in Objects /\ "IS_LIVE" \notin object[p].flags
+          THEN ObjCommit(Transit(w1, o, "LOOKUP_FAILURE"))
+          ELSE IF ~NewDesign
+          THEN ObjCommit([w1 EXCEPT !.obj[o].disp = "LookupObject"])
+          ELSE IF cookie[c].n_active = 0                                 \* inc-not-zero fails
+          THEN ObjCommit(Transit(w1, o, "LOOKUP_FAILURE"))
+          ELSE ObjCommit([Use(w1, c) EXCEPT !.obj[o].disp = "LookupObject"])
+
+\* The backend's lookup_object (reads the netfs key/aux), reporting through
+\* fscache_obtained_object / fscache_object_lookup_negative / lookup_error.
+LookupObject(o, result) ==
+    LET c == object[o].cookie
+        first == "IS_LOOKED_UP" \notin object[o].flags
+        crt == IF NewDesign THEN {} ELSE {"CREATING"}
+    IN /\ At(o, "LookupObject")
+       /\ result \in LookupResults
+       /\ lastAction' = [name |-> "LookupObject", o |-> o, result |-> result]
+       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+          THEN Oops("LookupObject: lookup_object reads netfs key/aux through a NULL/freed cookie or cleared netfs data")
+          ELSE IF result = "ERROR"
+          THEN ObjCommit([W0 EXCEPT !.obj[o].events = @ \cup {"ERROR"}, !.obj[o].disp = "LookupUnuse"])
+          ELSE LET cf == IF ~first THEN cookie[c].flags \ crt
+                         ELSE IF result = "POSITIVE" THEN cookie[c].flags \ ({"NO_DATA_YET", "LOOKING_UP"} \cup crt)
+                         ELSE (cookie[c].flags \cup {"NO_DATA_YET"}) \ ({"LOOKING_UP"} \cup crt)
+               IN ObjCommit([W0 EXCEPT !.ck[c].flags = cf,
+                                       !.obj[o].flags = @ \cup {"IS_LOOKED_UP", "IS_AVAILABLE"},
+                                       !.obj[o].disp = "LookupUnuse"])
+
+\* fscache_unuse_cookie after lookup_object (PRE_FIX: nothing).
+LookupUnuse(o) ==
+    LET w1 == IF NewDesign THEN Unuse(W0, object[o].cookie) ELSE W0 IN
+    /\ Step(o, "LookupUnuse")
+    /\ ObjCommit(Transit(w1, o, IF "IS_LOOKED_UP" \in object[o].flags THEN "OBJECT_AVAILABLE" ELSE "LOOKUP_FAILURE"))
+
+\* fscache_object_available
+OBJECT_AVAILABLE(o) ==
+    LET w1 == DoneParentOp([W0 EXCEPT !.obj[o].oob = "run"], o)
+        w2 == IF w1.obj[o].n_in_progress = 0 /\ w1.obj[o].n_ops > 0 THEN StartOps(w1, o) ELSE w1
+    IN /\ Step(o, "OBJECT_AVAILABLE")
+       /\ ObjCommit(Transit(w2, o, "JUMPSTART_DEPS"))
+
+\* fscache_jumpstart_dependents: PARENT_READY to every dependent, put its ref.
+JUMPSTART_DEPS(o) ==
+    /\ Step(o, "JUMPSTART_DEPS")
+    /\ ObjCommit(Transit([KickDeps(W0, object[o].dependents, "PARENT_READY") EXCEPT !.obj[o].dependents = {}],
+                         o, "WAIT_FOR_CMD"))
+
+\* fscache_invalidate_object, step 1: fscache_use_cookie; failing means
+\* relinquish has taken n_active to 0: ASSERT stores empty, retire, kill.
+INVALIDATE_OBJECT(o) ==
+    LET c == object[o].cookie IN
+    /\ Step(o, "INVALIDATE_OBJECT")
+    /\ IF ~NewDesign
+       THEN ObjCommit([W0 EXCEPT !.obj[o].disp = "InvalidateWrites"])   \* reads object->cookie unlocked
+       ELSE IF cookie[c].n_active > 0
+       THEN ObjCommit([Use(W0, c) EXCEPT !.obj[o].disp = "InvalidateWrites"])
+       ELSE IF \E p \in Pages : cookie[c].stores[p] # "NONE"
+       THEN Oops("INVALIDATE_OBJECT: ASSERT stores empty after use_cookie failed")
+       ELSE ObjCommit(Transit([W0 EXCEPT !.ck[c].flags = @ \cup {"RETIRED"}], o, "KILL_OBJECT"))
+
+\* fscache_invalidate_writes(object->cookie): drop every PENDING page.
+InvalidateWrites(o) ==
+    LET c == object[o].cookie IN
+    /\ Step(o, "InvalidateWrites")
+    /\ IF ~CookieOK(W0, o)
+       THEN Oops("InvalidateWrites: INVALIDATE_OBJECT passes a NULL/freed object->cookie to fscache_invalidate_writes")
+       ELSE ObjCommit([W0 EXCEPT !.ck[c].stores = [p \in Pages |-> IF @[p] = "PENDING" THEN "NONE" ELSE @[p]],
+                                 !.obj[o].disp = "InvalidateSubmitOp"])
+
+\* Clear PENDING_WRITE, cancel pending ops, allocate the exclusive invalidate op
+\* (the n_active unit moves to it via UNUSE_COOKIE) and submit it under cookie->lock.
+InvalidateSubmitOp(o) ==
+    LET c == object[o].cookie
+        w1 == CancelAll([W0 EXCEPT !.obj[o].flags = @ \ {"PENDING_WRITE"}], o)
+        k == FreeOp(w1)
+        fl == {"ASYNC", "EXCLUSIVE"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
+        w2 == NewOp(w1, k, "INVALIDATE", fl)
+    IN /\ Step(o, "InvalidateSubmitOp")
+       /\ IF ~CookieOK(W0, o)
+          THEN Oops("InvalidateSubmitOp: INVALIDATE_OBJECT takes cookie->lock of a NULL/freed cookie")
+          ELSE IF k = 0     \* kzalloc failed (nomem): clear IS_LIVE, unuse, kill
+          THEN ObjCommit(Transit([(IF NewDesign THEN Unuse(w1, c) ELSE w1) EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}],
+                                 o, "KILL_OBJECT"))
+          ELSE IF ~SubmitExclusiveOk(w2, o)
+          THEN Oops("InvalidateSubmitOp: ASSERT cache I/O error (exclusive op refused)")
+          ELSE ObjCommit([SubmitExclusive(w2, o, k) EXCEPT !.obj[o].lop = k, !.obj[o].disp = "InvalidateDone"])
+
+\* Put the local op ref; NO_DATA_YET; test-and-clear INVALIDATING (wake waiters).
+InvalidateDone(o) ==
+    LET c == object[o].cookie
+        w1 == [OpPutRef(W0, object[o].lop) EXCEPT !.obj[o].lop = 0]
+    IN /\ Step(o, "InvalidateDone")
+       /\ IF ~CookieOK(W0, o)
+          THEN Oops("InvalidateDone: INVALIDATE_OBJECT sets flags of a NULL/freed cookie")
+          ELSE ObjCommit(Transit([w1 EXCEPT !.ck[c].flags = (@ \cup {"NO_DATA_YET"}) \ {"INVALIDATING"}],
+                                 o, "UPDATE_OBJECT"))
+
+\* fscache_update_object -> cachefiles_update_object: fscache_use_cookie,
+\* skip if it fails (PRE_FIX: no use, dereferences object->cookie).
+UPDATE_OBJECT(o) ==
+    LET c == object[o].cookie IN
+    /\ Step(o, "UPDATE_OBJECT")
+    /\ IF ~NewDesign
+       THEN IF ~CookieOK(W0, o)
+            THEN Oops("UPDATE_OBJECT: cachefiles_update_object dereferences a NULL/freed object->cookie")
+            ELSE ObjCommit([W0 EXCEPT !.obj[o].disp = "UpdateObject"])
+       ELSE IF cookie[c].n_active > 0
+       THEN ObjCommit([Use(W0, c) EXCEPT !.obj[o].disp = "UpdateObject"])
+       ELSE ObjCommit(Transit(W0, o, "WAIT_FOR_CMD"))
+
+\* cachefiles_update_object: get_aux(netfs_data), write the xattr, unuse.
+UpdateObject(o) ==
+    LET c == object[o].cookie IN
+    /\ Step(o, "UpdateObject")
+    /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+       THEN Oops("UpdateObject: get_aux through a NULL/freed cookie or cleared netfs data")
+       ELSE ObjCommit(Transit(IF NewDesign THEN Unuse(W0, c) ELSE W0, o, "WAIT_FOR_CMD"))
+
+\* fscache_abort_initialisation: oob mask off, fscache_dequeue_object (leave the
+\* parent's dependents). 3.12 does not put the ref INIT_OBJECT took for that
+\* membership (finding F3; REPAIRED puts it). PRE_FIX also clears IS_LIVE and CREATING.
+ABORT_INIT(o) ==
+    LET p == object[o].parent
+        c == object[o].cookie
+        member == p \in Objects /\ o \in object[p].dependents
+        w1 == IF member THEN [W0 EXCEPT !.obj[p].dependents = @ \ {o}] ELSE W0
+        w2 == IF member /\ Repaired THEN ObjPut(w1, o) ELSE w1
+        w3 == IF NewDesign THEN w2
+              ELSE LET w4 == [w2 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}]
+                   IN IF CookieOK(w4, o) THEN [w4 EXCEPT !.ck[c].flags = @ \ {"CREATING"}] ELSE w4
+    IN /\ Step(o, "ABORT_INIT")
+       /\ ObjCommit(Transit([w3 EXCEPT !.obj[o].oob_mask = {}], o, "KILL_OBJECT"))
+
+\* fscache_lookup_failure
+LOOKUP_FAILURE(o) ==
+    LET c == object[o].cookie
+        w1 == [W0 EXCEPT !.obj[o].oob_mask = {}]
+        w2 == IF CookieOK(w1, o)
+              THEN [w1 EXCEPT !.ck[c].flags = (@ \cup {"UNAVAILABLE"}) \ {"LOOKING_UP", "CREATING"}]
+              ELSE w1
+    IN /\ Step(o, "LOOKUP_FAILURE")
+       /\ IF NewDesign /\ ~CookieOK(W0, o)
+          THEN Oops("LOOKUP_FAILURE: sets flags of a NULL/freed object->cookie")
+          ELSE ObjCommit(Transit(DoneParentOp(w2, o), o, "KILL_OBJECT"))
+
+\* fscache_kill_object: clear IS_LIVE (3.12: without object->lock), oob off;
+\* nothing left -> drop; else start pending ops so they can finish.
+KILL_OBJECT(o) ==
+    LET r == object[o]
+        w1 == [W0 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}, !.obj[o].oob_mask = {}]
+        w2 == IF r.n_in_progress = 0 /\ r.n_ops > 0 THEN StartOps(w1, o) ELSE w1
+    IN /\ Step(o, "KILL_OBJECT")
+       /\ IF r.dependents = {} /\ r.n_ops = 0 /\ r.n_children = 0
+          THEN ObjCommit(Transit(w1, o, IF NewDesign \/ r.cookie = "NULL" THEN "DROP_OBJECT" ELSE "DETACH_FROM_COOKIE"))
+          ELSE ObjCommit(Transit(w2, o, IF r.dependents # {} THEN "KILL_DEPENDENTS" ELSE "WAIT_FOR_CLEARANCE"))
+
+\* fscache_kill_dependents: KILL to every dependent, put its ref.
+KILL_DEPENDENTS(o) ==
+    /\ Step(o, "KILL_DEPENDENTS")
+    /\ ObjCommit(Transit([KickDeps(W0, object[o].dependents, "KILL") EXCEPT !.obj[o].dependents = {}],
+                         o, "WAIT_FOR_CLEARANCE"))
+
+\* fscache_drop_object: unhash from the cookie, clear INVALIDATING, backend
+\* drop_object (reads cookie RETIRED), parent n_children-- (CLEARED at 0), put
+\* the allocation ref. PRE_FIX: asserts the object was already detached.
+\* 3.12 leaves the cookie's PENDING pages in stores: after a write error
+\* PENDING_WRITE stays set, later writes are "already pending" and nobody
+\* writes or removes them, so the netfs waits forever (finding F6).
+DROP_OBJECT(o) ==
+    LET r == object[o]
+        c == r.cookie
+        p == r.parent
+        w0 == IF NewDesign THEN [W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].flags = @ \ {"INVALIDATING"}] ELSE W0
+        \* REPAIRED (finding F6): pages left PENDING with no writer (a write error
+        \* or a refused submit leaves PENDING_WRITE set) are dropped with the object.
+        w1 == IF Repaired THEN [w0 EXCEPT !.ck[c].stores = [q \in Pages |-> IF @[q] = "PENDING" THEN "NONE" ELSE @[q]]]
+              ELSE w0
+        w2 == IF p \in Objects THEN [w1 EXCEPT !.obj[p].n_children = @ - 1] ELSE w1
+        w3 == IF p \in Objects /\ w2.obj[p].n_children = 0 THEN Raise(w2, p, "CLEARED") ELSE w2
+        w4 == ObjPut([w3 EXCEPT !.obj[o].parent = "NULL"], o)
+    IN /\ Step(o, "DROP_OBJECT")
+       /\ IF NewDesign /\ ~CookieOK(W0, o)
+          THEN Oops("DROP_OBJECT: NULL/freed object->cookie")
+          ELSE IF NewDesign /\ o \notin cookie[c].backing
+          THEN Oops("DROP_OBJECT: ASSERT object hashed on its cookie")
+          ELSE IF ~NewDesign /\ c # "NULL"
+          THEN Oops("DROP_OBJECT: ASSERT object->cookie == NULL")
+          ELSE ObjCommit(Transit(w4, o, "OBJECT_DEAD"))
+
+\* PRE_FIX fscache_detach_from_cookie: unhash, object->cookie = NULL, clear
+\* INVALIDATING, put the object's cookie ref.
+DETACH_FROM_COOKIE(o) ==
+    LET c == object[o].cookie IN
+    /\ Step(o, "DETACH_FROM_COOKIE")
+    /\ IF c = "NULL"
+       THEN ObjCommit(Transit(W0, o, "DROP_OBJECT"))
+       ELSE ObjCommit(Transit(CookiePut([W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].flags = @ \ {"INVALIDATING"},
+                                                   !.obj[o].cookie = "NULL"], c), o, "DROP_OBJECT"))
+
+ObjStep(o) ==
+    /\ oops = "NONE"
+    /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o)
+       \/ INIT_OBJECT(o) \/ PARENT_READY(o) \/ LOOK_UP_OBJECT(o)
+       \/ \E res \in LookupResults : LookupObject(o, res)
+       \/ LookupUnuse(o) \/ OBJECT_AVAILABLE(o) \/ JUMPSTART_DEPS(o)
+       \/ INVALIDATE_OBJECT(o) \/ InvalidateWrites(o) \/ InvalidateSubmitOp(o) \/ InvalidateDone(o)
+       \/ UPDATE_OBJECT(o) \/ UpdateObject(o) \/ ABORT_INIT(o) \/ LOOKUP_FAILURE(o)
+       \/ KILL_OBJECT(o) \/ KILL_DEPENDENTS(o) \/ DROP_OBJECT(o) \/ DETACH_FROM_COOKIE(o)
+
+-----------------------------------------------------------------------------
+(* Operation k on the op workqueue (fscache_op_work_func)                  *)
+
+OpAct(k, name) == /\ op[k].pc = name /\ lastAction' = [name |-> name, k |-> k]
+OpAt(k, name) == op[k].pc = name
+OpCommit(w) == Commit(w) /\ UNCHANGED <<thread, oops>>
+
+\* cachefiles_invalidate_object: get_attr(netfs_data) for the size, truncate, complete.
+OpInvalidateObject(k) ==
+    LET o == op[k].object
+        c == object[o].cookie
+    IN /\ OpAct(k, "OpInvalidateObject")
+       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+          THEN Oops("OpInvalidateObject: get_attr through a NULL/freed cookie or cleared netfs data")
+          ELSE OpCommit([OpComplete(W0, k, FALSE) EXCEPT !.op[k].pc = "OpPut"])
+
+\* fscache_write_op, under object->lock: inactive object -> complete (leaving
+\* PENDING_WRITE and any pages); no PENDING page -> clear PENDING_WRITE and
+\* complete; else retag the lowest PENDING page STORING.
+WriteOp(k) ==
+    LET o == op[k].object
+        c == object[o].cookie
+        pend == {p \in Pages : c \in Cookies /\ cookie[c].stores[p] = "PENDING"}
+    IN /\ OpAct(k, "WriteOp")
+       /\ IF ~Active(object[o]) \/ c = "NULL"
+          THEN OpCommit([OpComplete(W0, k, FALSE) EXCEPT !.op[k].pc = "OpPut"])
+          ELSE IF cookie[c].mem # "LIVE"
+          THEN Oops("WriteOp: stores_lock of a freed cookie")
+          ELSE IF pend = {}
+          THEN OpCommit([OpComplete([W0 EXCEPT !.obj[o].flags = @ \ {"PENDING_WRITE"}], k, TRUE) EXCEPT !.op[k].pc = "OpPut"])
+          ELSE LET p == CHOOSE p \in pend : TRUE   \* gang lookup: one page (CI: Pages has one)
+               IN OpCommit([W0 EXCEPT !.ck[c].stores[p] = "STORING", !.op[k].pc = "WriteOpWritePage"])
+
+\* The backend's write_page on the STORING page, then fscache_end_page_write;
+\* an error aborts the object (raise ERROR) and completes the op; success
+\* re-enqueues the op (its get and the worker's put cancel out).
+WriteOpWritePage(k, result) ==
+    LET o == op[k].object
+        c == object[o].cookie
+        sto == {p \in Pages : c \in Cookies /\ cookie[c].stores[p] = "STORING"}
+    IN /\ OpAt(k, "WriteOpWritePage")
+       /\ result \in WriteResults
+       /\ lastAction' = [name |-> "WriteOpWritePage", k |-> k, result |-> result]
+       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs \/ sto = {}
+          THEN Oops("WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish")
+          ELSE LET p == CHOOSE p \in sto : TRUE
+                   w1 == [W0 EXCEPT !.ck[c].stores[p] = "NONE"]
+               IN IF result = "ERROR"
+                  THEN OpCommit([OpComplete(Raise(w1, o, "ERROR"), k, TRUE) EXCEPT !.op[k].pc = "OpPut"])
+                  ELSE OpCommit([w1 EXCEPT !.op[k].pc = "WriteOp"])
+
+\* (No netfs call in this model's scope submits an ATTR_CHANGED op; the action
+\* is defined for the contract and is never enabled.)
+OpAttrChanged(k) ==
+    LET o == op[k].object
+        c == object[o].cookie
+    IN /\ OpAct(k, "OpAttrChanged")
+       /\ OpCommit([OpComplete(W0, k, FALSE) EXCEPT !.op[k].pc = "OpPut"])
+
+\* The op worker's put of its ref.
+OpPut(k) ==
+    /\ OpAct(k, "OpPut")
+    /\ OpCommit(OpPutRef([W0 EXCEPT !.op[k].pc = "NONE"], k))
+
+OpStep(k) ==
+    /\ oops = "NONE"
+    /\ \/ OpInvalidateObject(k) \/ WriteOp(k) \/ \E res \in WriteResults : WriteOpWritePage(k, res)
+       \/ OpAttrChanged(k) \/ OpPut(k)
+
+-----------------------------------------------------------------------------
+(* Specification                                                           *)
+
+\* Every netfs thread finished and no worker has anything queued: the
+\* behaviour has ended (explicit terminal stuttering).
+Quiescent == /\ oops = "NONE"
+             /\ \A t \in Threads : thread[t].pc = "Done"
+             /\ \A o \in Objects : object[o].wq = "IDLE" /\ object[o].disp = "IDLE"
+             /\ \A k \in OpIds : op[k].pc = "NONE"
+Terminated == Quiescent /\ lastAction' = [name |-> "Terminated"] /\ UNCHANGED varsButLastAction
+
+Next ==
+    \/ \E t \in Threads : ThreadStep(t)
+    \/ \E o \in Objects : ObjStep(o)
+    \/ \E k \in OpIds : OpStep(k)
+    \/ Terminated
+
+Fairness ==
+    /\ \A t \in Threads : WF_vars(ThreadStep(t))
+    /\ \A o \in Objects : WF_vars(ObjStep(o))
+    /\ \A k \in OpIds : WF_vars(OpStep(k))
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+
+-----------------------------------------------------------------------------
+(* Properties (fscache-domain.md §5). Properties that state 1362729b's own   *)
+(* mechanism (object->cookie pinned, cookie refs held by objects, n_active) *)
+(* are stated for the NEW designs only: PRE_FIX lacks that mechanism by     *)
+(* construction and is checked for NoOops and the design-independent ones.  *)
+
+TypeOK ==
+    /\ \A c \in Cookies :
+         /\ cookie[c].mem \in {"UNBORN", "LIVE", "FREED"}
+         /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int
+         /\ cookie[c].flags \subseteq {"LOOKING_UP", "NO_DATA_YET", "UNAVAILABLE", "INVALIDATING",
+                                      "RELINQUISHED", "RETIRED", "CREATING"}
+         /\ cookie[c].netfs \in BOOLEAN
+         /\ \A p \in Pages : cookie[c].stores[p] \in {"NONE", "PENDING", "STORING"}
+         /\ cookie[c].backing \subseteq Objects
+    /\ \A o \in Objects :
+         /\ object[o].mem \in {"UNBORN", "LIVE", "FREED"}
+         /\ object[o].state \in States
+         /\ object[o].oob \in {"init", "lookup", "run"}
+         /\ object[o].oob_mask \subseteq Events /\ object[o].event_mask \subseteq Events
+         /\ object[o].events \subseteq Events /\ object[o].dmask \subseteq Events
+         /\ object[o].flags \subseteq {"IS_LIVE", "IS_LOOKED_UP", "IS_AVAILABLE", "PENDING_WRITE"}
+         /\ object[o].cookie \in Cookies \cup {"NULL"}
+         /\ object[o].parent \in Objects \cup {"FSDEF", "NULL"}
+         /\ object[o].usage \in Nat /\ object[o].n_children \in Nat /\ object[o].n_ops \in Nat
+         /\ object[o].n_obj_ops \in Nat /\ object[o].n_in_progress \in Nat
+         /\ object[o].n_exclusive \in Nat /\ object[o].n_reads \in Nat
+         /\ object[o].dependents \subseteq Objects
+         /\ object[o].pending \in Seq(OpIds)
+         /\ object[o].wq \in {"IDLE", "QUEUED", "RUNNING", "REQUEUED"}
+         /\ object[o].disp \in DispPcs
+         /\ object[o].exec \in WorkStates \cup {"NONE"}
+         /\ object[o].lop \in OpIds \cup {0}
+    /\ \A k \in OpIds :
+         /\ op[k].state \in {"FREE", "INITIALISED", "PENDING", "IN_PROGRESS", "COMPLETE", "CANCELLED"}
+         /\ op[k].kind \in {"NONE", "INVALIDATE", "WRITE", "READ", "ATTR_CHANGED"}
+         /\ op[k].object \in Objects \cup {"NULL"}
+         /\ op[k].flags \subseteq {"ASYNC", "MYTHREAD", "EXCLUSIVE", "UNUSE_COOKIE", "DEC_READ_CNT", "WAITING"}
+         /\ op[k].usage \in Nat /\ op[k].pc \in OpPcs
+    /\ \A t \in Threads :
+         /\ thread[t].pc \in ThreadPcs /\ thread[t].calls \in 0..MaxCalls
+         /\ thread[t].op \in OpIds \cup {0} /\ thread[t].page \in Pages \cup {"NONE"}
+         /\ thread[t].retire \in BOOLEAN /\ thread[t].result \in {"OK", "ENOBUFS", "ENODATA", "NONE"}
+         /\ thread[t].alloc \subseteq Objects /\ thread[t].cached \subseteq Pages
+    /\ oops \in STRING
+
+\* No dereference of a NULL/freed cookie, no use of cleared netfs data, no
+\* kernel BUG/ASSERT: the fault 1362729b fixed and its relatives.
+NoOops == oops = "NONE"
+
+LiveObj(o) == object[o].mem = "LIVE"
+Unattached(o) == \E t \in Threads : o \in thread[t].alloc
+
+\* S1: from fscache_object_init to fscache_object_destroy object->cookie is a
+\* live cookie (1362729b: the cookie is released only in object_destroy).
+CookiePinnedByObject ==
+    NewDesign => \A o \in Objects : LiveObj(o) => (object[o].cookie \in Cookies /\ cookie[object[o].cookie].mem = "LIVE")
+\* S1, second half: object->cookie never changes while the object lives.
+CookiePinnedByObjectStep ==
+    [][NewDesign => \A o \in Objects : (LiveObj(o) /\ object'[o].mem = "LIVE") => object'[o].cookie = object[o].cookie]_vars
+
+\* S2: usage = netfs ref (acquired, not yet put) + attached objects' refs
+\* (taken in attach, dropped in object_destroy) + live child cookies; a freed
+\* cookie has no refs left.
+NetfsRef(c) == \E t \in Threads : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done"}
+CookieRefAccounting ==
+    NewDesign =>
+    \A c \in Cookies :
+      /\ cookie[c].mem = "LIVE" =>
+           cookie[c].usage = (IF NetfsRef(c) THEN 1 ELSE 0)
+                             + Cardinality({o \in Objects : LiveObj(o) /\ object[o].cookie = c /\ ~Unattached(o)})
+                             + Cardinality({d \in Cookies : Parent[d] = c /\ cookie[d].mem = "LIVE"})
+      /\ cookie[c].mem = "FREED" => cookie[c].usage = 0
+
+\* S3: a cookie is freed only with no backing objects (__fscache_cookie_put BUGs otherwise).
+NoFreeWithBackingObjects ==
+    \A c \in Cookies :
+      /\ cookie[c].mem # "LIVE" => cookie[c].backing = {}
+      /\ \A o \in cookie[c].backing : LiveObj(o) /\ object[o].cookie = c
+
+\* S4: def/netfs_data are cleared only once n_active = 0 (so every party that
+\* touches them through an n_active unit still sees them). The accesses
+\* themselves are checked where they happen: a use of cleared netfs data oopses.
+NetfsAccessGuarded ==
+    NewDesign => \A c \in Cookies : (cookie[c].mem = "LIVE" /\ ~cookie[c].netfs) => cookie[c].n_active = 0
+
+\* S5: n_active >= 0, and once 0 it stays 0 (inc-not-zero never resurrects it).
+NActiveNonNegative == \A c \in Cookies : cookie[c].n_active >= 0
+NActiveNoResurrection ==
+    [][\A c \in Cookies : (cookie[c].mem = "LIVE" /\ cookie'[c].mem = "LIVE" /\ cookie[c].n_active = 0)
+                          => cookie'[c].n_active = 0]_vars
+
+\* S6: n_active counts exactly the units held: the netfs baseline until
+\* RelinquishDropActive, object workers inside lookup / invalidate / update,
+\* and live ops flagged UNUSE_COOKIE (reads, writes, invalidation).
+UnitHolders(c) ==
+    (IF \E t \in Threads : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done",
+                                                                   "RelinquishWait", "RelinquishClear", "RelinquishPut"}
+     THEN 1 ELSE 0)
+    + Cardinality({o \in Objects : LiveObj(o) /\ object[o].cookie = c /\
+                   object[o].disp \in {"LookupObject", "LookupUnuse", "InvalidateWrites", "InvalidateSubmitOp", "UpdateObject"}})
+    + Cardinality({k \in OpIds : op[k].state # "FREE" /\ "UNUSE_COOKIE" \in op[k].flags /\
+                   op[k].object \in Objects /\ object[op[k].object].cookie = c})
+UseUnuseBalance ==
+    NewDesign => \A c \in Cookies : cookie[c].mem = "LIVE" => cookie[c].n_active = UnitHolders(c)
+
+\* S7: when relinquish has returned: n_active = 0, netfs data cleared, stores
+\* empty, RELINQUISHED set, every still-attached object killed or dying.
+Dying(o) == \/ "KILL" \in object[o].events \/ "IS_LIVE" \notin object[o].flags
+            \/ object[o].exec \in {"ABORT_INIT", "LOOKUP_FAILURE", "KILL_OBJECT"}
+            \/ object[o].state \in {"ABORT_INIT", "LOOKUP_FAILURE", "KILL_OBJECT", "KILL_DEPENDENTS",
+                                    "WAIT_FOR_CLEARANCE", "DROP_OBJECT", "OBJECT_DEAD"}
+RelinquishPostcondition ==
+    NewDesign =>
+    \A t \in Threads :
+      LET c == TCookie[t] IN
+      (thread[t].pc = "Done" /\ cookie[c].mem = "LIVE") =>
+        /\ cookie[c].n_active = 0 /\ ~cookie[c].netfs /\ "RELINQUISHED" \in cookie[c].flags
+        /\ \A p \in Pages : cookie[c].stores[p] = "NONE"
+        /\ \A o \in cookie[c].backing : Dying(o)
+
+\* S8: once KILL_OBJECT has cleared IS_LIVE no op is added to the object
+\* (children's lookups, n_obj_ops, are not ops of the object itself).
+NoNewOpsAfterDeath ==
+    [][\A o \in Objects : (LiveObj(o) /\ object'[o].mem = "LIVE" /\ "IS_LIVE" \notin object[o].flags)
+          => object'[o].n_ops - object'[o].n_obj_ops <= object[o].n_ops - object[o].n_obj_ops]_vars
+
+\* S9: DROP_OBJECT and DEAD only with no dependents, ops or children (those
+\* counts stay 0 until destroy).
+DropPrecondition ==
+    \A o \in Objects : (LiveObj(o) /\ object[o].state \in {"DROP_OBJECT", "OBJECT_DEAD"}) =>
+        /\ object[o].dependents = {} /\ object[o].n_ops = 0 /\ object[o].n_children = 0
+        /\ object[o].pending = << >>
+
+\* S10: after OBJECT_DEAD no work runs (DispatchStart on a DEAD object oopses);
+\* the dead object is unqueued with all events masked.
+DeadIsTerminal ==
+    \A o \in Objects : (LiveObj(o) /\ object[o].state = "OBJECT_DEAD") =>
+        object[o].disp = "IDLE" /\ object[o].wq = "IDLE" /\ object[o].event_mask = {}
+
+\* S11: at most one dispatcher run per object (workqueue non-reentrancy).
+SingleDispatcher ==
+    \A o \in Objects : (object[o].disp # "IDLE") <=> (object[o].wq \in {"RUNNING", "REQUEUED"})
+
+\* S12: op counters agree with the ops; an exclusive op runs alone.
+OpsOf(o) == {k \in OpIds : op[k].state # "FREE" /\ op[k].object = o}
+OpAccounting ==
+    \A o \in Objects : LiveObj(o) =>
+        /\ object[o].n_ops >= object[o].n_in_progress /\ object[o].n_in_progress >= 0
+        /\ object[o].n_ops >= object[o].n_exclusive /\ object[o].n_exclusive >= 0
+        /\ object[o].n_in_progress = Cardinality({k \in OpsOf(o) : op[k].state = "IN_PROGRESS"})
+        /\ object[o].n_ops = Cardinality({k \in OpsOf(o) : op[k].state \in {"PENDING", "IN_PROGRESS", "COMPLETE", "CANCELLED"}})
+                             + object[o].n_obj_ops
+        /\ \A k \in OpsOf(o) : (op[k].state = "IN_PROGRESS" /\ "EXCLUSIVE" \in op[k].flags) => object[o].n_in_progress = 1
+
+\* S13: a parent object outlives its attached children (n_children, and
+\* n_obj_ops counted in n_ops, hold it out of DROP_OBJECT).
+ParentOutlivesChild ==
+    \A o \in Objects : (LiveObj(o) /\ object[o].parent \in Objects) =>
+        LET p == object[o].parent IN
+        LiveObj(p) /\ object[p].state \notin {"DROP_OBJECT", "OBJECT_DEAD"} /\ object[p].n_children > 0
+
+\* S14: after InvalidateWrites no PENDING page is left until the exclusive op
+\* is submitted, and the invalidation op runs alone.
+InvalidationBarrier ==
+    /\ \A o \in Objects : (LiveObj(o) /\ object[o].disp = "InvalidateSubmitOp" /\ CookieOK(W0, o)) =>
+           \A p \in Pages : cookie[object[o].cookie].stores[p] # "PENDING"
+    /\ \A k \in OpIds : (op[k].kind = "INVALIDATE" /\ op[k].state = "IN_PROGRESS") =>
+           \A j \in OpIds \ {k} : ~(op[j].object = op[k].object /\ op[j].state = "IN_PROGRESS")
+
+-----------------------------------------------------------------------------
+(* Liveness (under Fairness)                                               *)
+
+\* L1: relinquish returns (every n_active holder eventually lets go).
+RelinquishTerminates ==
+    \A t \in Threads : (thread[t].pc \in RelPcs) ~> (thread[t].pc = "Done" \/ oops # "NONE")
+\* L2: a killed object reaches OBJECT_DEAD.
+ObjectsDie ==
+    \A o \in Objects : (LiveObj(o) /\ "KILL" \in object[o].events)
+                       ~> (object[o].state = "OBJECT_DEAD" \/ ~LiveObj(o) \/ oops # "NONE")
+\* L3: a dead object is destroyed ...
+ObjectsDestroyed ==
+    \A o \in Objects : (LiveObj(o) /\ object[o].state = "OBJECT_DEAD") ~> (~LiveObj(o) \/ oops # "NONE")
+\* L3: ... and every relinquished cookie is eventually freed.
+CookieFreed ==
+    \A t \in Threads : (thread[t].pc = "Done" /\ cookie[TCookie[t]].mem = "LIVE")
+                       ~> (cookie[TCookie[t]].mem = "FREED" \/ oops # "NONE")
+\* L4: INVALIDATING is eventually cleared (fscache_wait_on_invalidate returns).
+InvalidationResolves ==
+    \A c \in Cookies : (cookie[c].mem = "LIVE" /\ "INVALIDATING" \in cookie[c].flags)
+                       ~> ("INVALIDATING" \notin cookie[c].flags \/ cookie[c].mem # "LIVE" \/ oops # "NONE")
+\* L5: LOOKING_UP is eventually cleared (deferred readers proceed).
+LookupResolves ==
+    \A c \in Cookies : (cookie[c].mem = "LIVE" /\ "LOOKING_UP" \in cookie[c].flags)
+                       ~> ("LOOKING_UP" \notin cookie[c].flags \/ cookie[c].mem # "LIVE" \/ oops # "NONE")
+\* L6: a PENDING op is eventually started or cancelled.
+OpsResolve ==
+    \A k \in OpIds : (op[k].state = "PENDING") ~> (op[k].state # "PENDING" \/ oops # "NONE")
+\* Every netfs thread finishes: no netfs call blocks forever (wait on page
+\* write, deferred lookup, op activation, invalidation, relinquish).
+NetfsThreadsTerminate ==
+    \A t \in Threads : <>(thread[t].pc = "Done" \/ oops # "NONE")
+
+\* All of L1-L6 and NetfsThreadsTerminate at once, for models in which every
+\* behaviour is finite (bounded calls, no unbounded retry loops): every fair
+\* behaviour ends with all threads done and every cookie, object and op freed.
+\* Implies: relinquish returned (L1), objects died and were destroyed (L2, L3),
+\* cookies freed (L3), no INVALIDATING/LOOKING_UP left on a live cookie (L4, L5),
+\* no op left pending (L6), no netfs call blocked. One tableau branch instead
+\* of sixteen: this is what keeps the CI model's liveness check short.
+AllClean ==
+    /\ \A t \in Threads : thread[t].pc = "Done"
+    /\ \A c \in Cookies : cookie[c].mem # "LIVE"
+    /\ \A o \in Objects : object[o].mem # "LIVE"
+    /\ \A k \in OpIds : op[k].state = "FREE"
+EventuallyClean == <>(AllClean \/ oops # "NONE")
+=============================================================================
