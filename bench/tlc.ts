@@ -1,6 +1,6 @@
 // TLC's wall time and distinct states per second for each model of spec/models.json, in one design variant
-// (default POST_FIX_REPAIRED, the one every property holds in). Medians over RUNS runs per model; pass
-// `--runs N` and `--variant X`. Run with `npx tsx bench/tlc.ts`.
+// (default POST_FIX_REPAIRED, the one every property holds in). Medians over `--runs N` runs per model (default
+// 3); `--variant X`; `--models a,b` (default: ci and large). Run with `npx tsx bench/tlc.ts`.
 
 import { checkModel } from "../src/cli/check.ts";
 import { type Design, DESIGNS, findEntry, modelNames, readManifest } from "../src/cli/models.ts";
@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const entries = await readManifest();
   console.log(`TLC 2.18, 1 worker, design ${variant}, median of ${runs} runs`);
   console.log("  model     distinct   depth   TLC wall s   distinct states/s   outcome");
-  for (const model of modelNames(entries)) {
+  const models = flag("models", "ci,large").split(",");
+  for (const model of modelNames(entries).filter((m) => models.includes(m))) {
     const entry = findEntry(entries, model, variant);
     const walls: number[] = [];
     let last;
