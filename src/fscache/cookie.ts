@@ -90,12 +90,18 @@ export function cookiePut(core: CacheCore, cookie: Cookie): void {
     bugOn(c.usage < 0, `cookie put: usage of ${c.id} below 0`);
     if (c.usage > 0) return;
     bugOn(c.backing_objects.length > 0, `cookie put: ${c.id} freed with backing objects`);
-    c.mem = "FREED";
-    c.def = null;
-    c.netfs_data = null;
-    core.wake(c.activeWq, c.flagsWq, c.storesWq, c.childrenWq);
+    freeCookie(core, c);
     c = c.parent;
   }
+}
+
+/**
+ * Frees the cookie's memory (whatever its usage: acquire's failure path frees unconditionally). The netfs
+ * pointers are left as they were (the spec's `netfs` of a freed cookie); every access checks `mem` first.
+ */
+export function freeCookie(core: CacheCore, c: Cookie): void {
+  c.mem = "FREED";
+  core.wake(c.activeWq, c.flagsWq, c.storesWq, c.childrenWq);
 }
 
 /**
@@ -120,4 +126,16 @@ export function clearCookieFlag(core: CacheCore, cookie: Cookie, flag: CookieFla
   if (!cookie.flags.delete(flag)) return false;
   core.wake(cookie.flagsWq);
   return true;
+}
+
+/** Drops every PENDING page from `stores` (STORING ones are a writer's), waking page-write waiters. */
+export function discardPendingStores(core: CacheCore, cookie: Cookie): void {
+  let dropped = false;
+  for (const [page, entry] of cookie.stores) {
+    if (entry.tag === "PENDING") {
+      cookie.stores.delete(page);
+      dropped = true;
+    }
+  }
+  if (dropped) core.wake(cookie.storesWq);
 }

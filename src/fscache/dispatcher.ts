@@ -9,6 +9,7 @@ import type { CacheCore } from "./context.ts";
 import { bugOn } from "./errors.ts";
 import { type EventName, highestEvent, type OobTableName, type StateName } from "./names.ts";
 import { type FscacheObject, objectPut } from "./object.ts";
+import { SPEC_OOPS } from "./oops.ts";
 import { firstStep, isWaitState, OOB_TABLES, STATES, waitEvents, type WorkStateName } from "./states.ts";
 import { type WorkCtx, WORK } from "./work.ts";
 
@@ -43,7 +44,7 @@ export function select(input: SelectInput): Selection {
       if (event !== undefined) return { kind: "transition", event, exec: t.to };
     }
     // The kernel BUGs when a pending event in the mask matches no transition.
-    bugOn(true, `dispatcher: ${state} has no transition for ${pending.join(",")}`);
+    bugOn(true, SPEC_OOPS.DispatchSelect);
   }
   bugOn(STATES[state].kind === "dead", "dispatcher: OBJECT_DEAD selected");
   return { kind: "work", exec: state as WorkStateName };
@@ -81,7 +82,7 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
   const w: WorkCtx = { core, obj, step: yieldTo };
   for (;;) {
     // DispatchStart
-    bugOn(STATES[obj.state].kind === "dead", `DispatchStart: dead object ${o} run again`);
+    bugOn(STATES[obj.state].kind === "dead", SPEC_OOPS.DispatchStart);
     bugOn(obj.wq !== "QUEUED", `DispatchStart: object ${o} work item is ${obj.wq}`);
     obj.wq = "RUNNING";
     obj.dmask = new Set(obj.event_mask);

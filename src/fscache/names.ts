@@ -95,39 +95,54 @@ export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
 
 /**
- * Repairs of 3.12 defects, each switchable so a harness can match the set the spec models:
- * - ABORT_INIT_PUTS_DEP_REF: ABORT_INIT puts the dependent ref INIT_OBJECT took (3.12 leaks it, so the
+ * Repairs of 3.12 defects, each switchable so a harness can match the set a spec configuration models.
+ * The spec's POST_FIX_REPAIRED design has exactly the first six (its findings F1–F6, spec/README.md):
+ * - NOBUFS_IF_NOT_LOOKED_UP (F1): a read finding an object that never got looked up (lookup failed) returns
+ *   ENOBUFS instead of 3.12's ASSERT(IS_LOOKED_UP).
+ * - NO_OPS_ON_DEAD_OBJECT (F2): `fscache_submit_op` refuses (ENOBUFS) an op for a looked-up object that is
+ *   not IS_LIVE (3.12 queues it on an object KILL_OBJECT has already passed, where nothing ever runs or
+ *   cancels it). The exclusive submission is unchanged (the spec's SubmitExclusiveOk has no repair).
+ * - ABORT_INIT_PUTS_DEP_REF (F3): ABORT_INIT puts the dependent ref INIT_OBJECT took (3.12 leaks it, so the
  *   object is never destroyed and its cookie never freed).
- * - NO_OPS_ON_DEAD_OBJECT: submission refuses (ENOBUFS) an op for an object that is not IS_LIVE (3.12 queues
- *   it on a looked-up object KILL_OBJECT has already passed, where nothing ever runs or cancels it), and an
- *   exclusive submission to an object neither active nor looked up is refused instead of ASSERTing.
- * The next three are candidates found while building the implementation, not (yet) in the spec:
+ * - UNATTACHED_PUT_KEEPS_COOKIE (F4): destroying an object that was never attached does not put its cookie
+ *   (3.12's `fscache_object_destroy` puts `object->cookie` although only attach took a ref: acquire's
+ *   failure path then frees the cookie twice).
+ * - LOOKUP_OOB_AT_PARENT_READY (F5): PARENT_READY installs the lookup OOB table, so a KILL seen before
+ *   LOOK_UP_OBJECT goes to LOOKUP_FAILURE, which undoes the parent op (3.12 goes to ABORT_INIT, which does not).
+ * - DROP_DISCARDS_PENDING_WRITES (F6): DROP_OBJECT drops the cookie's PENDING pages: after a write error or a
+ *   refused submit 3.12 leaves PENDING_WRITE set, later writes queue pages no writer will store, and the
+ *   netfs's wait on the page write never returns.
+ * The last three are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
  *   submission is refused, discards the PENDING pages no writer will ever store and clears PENDING_WRITE
  *   (3.12 leaves them in `stores`, so the netfs's wait-on-page-write before relinquish never returns).
  * - DROP_CLEARS_LOOKING_UP: DROP_OBJECT clears LOOKING_UP (setting UNAVAILABLE) with a wake-up (3.12 never
  *   clears it when the object dies before its lookup, e.g. its parent was killed: readers wait forever).
- * - NOBUFS_IF_NOT_LOOKED_UP: a read finding an object that never got looked up (lookup failed) returns
- *   ENOBUFS instead of 3.12's ASSERT(IS_LOOKED_UP).
  * - WRITE_ERROR_RETIRES: a failed page write sets NO_DATA_YET and RETIRED on the cookie: the cache may hold
  *   an older copy of that page, which must be neither read back now nor found by a later lookup (cachefiles
  *   withdraws the whole cache on an I/O error instead, which is not modelled).
  */
-export const REPAIRS = [
-  "ABORT_INIT_PUTS_DEP_REF",
+export const SPEC_REPAIRS = [
+  "NOBUFS_IF_NOT_LOOKED_UP",
   "NO_OPS_ON_DEAD_OBJECT",
+  "ABORT_INIT_PUTS_DEP_REF",
+  "UNATTACHED_PUT_KEEPS_COOKIE",
+  "LOOKUP_OOB_AT_PARENT_READY",
+  "DROP_DISCARDS_PENDING_WRITES",
+] as const;
+export const EXTRA_REPAIRS = [
   "STRANDED_WRITES_DISCARDED",
   "DROP_CLEARS_LOOKING_UP",
-  "NOBUFS_IF_NOT_LOOKED_UP",
   "WRITE_ERROR_RETIRES",
 ] as const;
+export const REPAIRS = [...SPEC_REPAIRS, ...EXTRA_REPAIRS] as const;
 export type Repair = (typeof REPAIRS)[number];
 
-/** The repairs each design enables by default. */
+/** The repairs each design enables by default: POST_FIX_REPAIRED is exactly the spec's set. */
 export const DESIGN_REPAIRS: Record<Design, readonly Repair[]> = {
   POST_FIX: [],
   PRE_FIX: [],
-  POST_FIX_REPAIRED: REPAIRS,
+  POST_FIX_REPAIRED: SPEC_REPAIRS,
 };
 
 /** The spec's model value for the cache's root index object (always live and available). */

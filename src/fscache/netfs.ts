@@ -4,10 +4,11 @@
 
 import { label, type Task, type WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore, ThreadRecord } from "./context.ts";
-import { Cookie, type CookieDef, cookiePut } from "./cookie.ts";
+import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
 import { bugOn, FsCacheError } from "./errors.ts";
 import type { ApiResult } from "./names.ts";
-import { FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
+import { derefCookie, FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
+import { SPEC_OOPS } from "./oops.ts";
 import { discardStrandedWrites, pageName } from "./opwork.ts";
 import { allocOp, freeOp, opComplete, putOp, submitExclusiveOp, submitOp } from "./operation.ts";
 import { BackendError } from "./backend.ts";
@@ -153,7 +154,8 @@ export async function acquireCookie(
     parent.n_children++;
   }
   if (def.type === "INDEX") {
-    call.finish("OK");
+    // An index cookie gets no object until a child needs one; the call leaves the result as it was.
+    call.finish(undefined);
     return cookie;
   }
   if (size !== undefined) cookie.storeLimit = Math.ceil(size / core.pageSize);
@@ -161,8 +163,10 @@ export async function acquireCookie(
   cookie.flags.add("NO_DATA_YET");
   if (core.preFix) cookie.flags.add("CREATING");
 
+  // fscache_alloc_object: this cookie's object and one for every ancestor without one, unless the nearest
+  // ancestor object is dying (object_already_extant, dead): then nothing is allocated and acquire fails.
   await call.step("AllocObject");
-  const fresh = [newObject(core, cookie)];
+  const chain: Cookie[] = [cookie];
   let ok = true;
   for (let p = cookie.parent; p; p = p.parent) {
     const existing = p.backing_objects[0];
@@ -170,21 +174,22 @@ export async function acquireCookie(
       ok = existing.flags.has("IS_LIVE");
       break;
     }
-    fresh.push(newObject(core, p));
+    chain.push(p);
   }
-  if (!ok) for (const obj of fresh) objectPut(core, obj);
-
   // Attach the parent chain first, so each object finds its parent's object attached.
-  const order = ok ? fresh.reverse() : [];
+  const order = ok ? chain.map((c) => newObject(core, c)).reverse() : [];
   while (order.length > 0) {
-    const obj = order.shift();
+    const obj = order[0];
     if (!obj) break;
     await call.step("AttachObject", { o: obj.id });
-    if (!attachObject(core, obj)) {
+    const r = attachObject(core, obj);
+    if (r === "fail") {
+      // fscache_alloc_object's error path puts every object not attached yet, this one included.
       for (const rest of order) objectPut(core, rest);
       ok = false;
       break;
     }
+    order.shift();
   }
   if (ok) {
     await call.step("AcquireNewChild");
@@ -196,46 +201,49 @@ export async function acquireCookie(
       return cookie;
     }
   }
+  // The failure path: parent n_children--, then __fscache_cookie_put frees the cookie unconditionally (3.12
+  // without repair UNATTACHED_PUT_KEEPS_COOKIE: an unattached object's destroy may have freed it already).
   await call.step("AcquireFail");
+  bugOn(cookie.mem !== "LIVE", SPEC_OOPS.AcquireFail);
   if (parent) {
     parent.n_children--;
     core.wake(parent.childrenWq);
   }
-  bugOn(cookie.usage !== 1, `AcquireFail: cookie ${cookie.id} usage ${cookie.usage}`);
-  cookiePut(core, cookie);
+  cookie.usage--;
+  freeCookie(core, cookie);
+  if (parent) cookiePut(core, parent);
   call.finish("ENOBUFS", "Done");
   return null;
 }
 
 /**
- * `fscache_attach_object` under cookie->lock. Returns false when acquire must fail (the cookie already has a
- * dying object); an object that loses the race to an existing live one, or whose parent object is gone or
- * dying, is put, and the acquire goes on (AcquireNewChild then sees whether the leaf got an object).
+ * `fscache_attach_object` under cookie->lock and the parent cookie's lock. "fail" when acquire must fail: the
+ * cookie already has a dying object, or the parent's object is dying (the caller puts the new objects).
+ * "exists": the cookie already has a live object (EEXIST): the new one is put and the existing one used.
+ * A parent cookie without an object leaves `object->parent` NULL (INIT_OBJECT then drops the object).
  */
-function attachObject(core: CacheCore, obj: FscacheObject): boolean {
+function attachObject(core: CacheCore, obj: FscacheObject): "attached" | "exists" | "fail" {
   const cookie = obj.cookie;
   bugOn(cookie === null, `AttachObject: object ${obj.id} has no cookie`);
-  if (!cookie) return false;
+  if (!cookie) return "fail";
   const existing = cookie.backing_objects[0];
   if (existing) {
+    if (!existing.flags.has("IS_LIVE")) return "fail";
     objectPut(core, obj);
-    return existing.flags.has("IS_LIVE");
+    return "exists";
   }
-  let parentObj: FscacheObject | "FSDEF" = "FSDEF";
+  let parentObj: FscacheObject | "FSDEF" | null = "FSDEF";
   if (cookie.parent) {
-    const p = cookie.parent.backing_objects[0];
-    if (!p || !p.flags.has("IS_LIVE")) {
-      objectPut(core, obj);
-      return true;
-    }
+    const p = cookie.parent.backing_objects[0] ?? null;
+    if (p && !p.flags.has("IS_LIVE")) return "fail";
+    if (p) p.n_children++;
     parentObj = p;
-    p.n_children++;
   }
   obj.parent = parentObj;
   cookie.usage++;
   obj.holdsCookieRef = true;
   cookie.backing_objects.push(obj);
-  return true;
+  return "attached";
 }
 
 /** `fscache_invalidate`: mark the cookie invalidating and tell its (live) object. */
@@ -248,7 +256,7 @@ export async function invalidate(core: CacheCore, caller: Caller, cookie: Cookie
     cookie.flags.add("INVALIDATING");
     if (obj.flags.has("IS_LIVE")) raiseEvent(core, obj, "INVALIDATE");
   }
-  call.finish(undefined);
+  call.finish("OK");
 }
 
 /** `fscache_wait_on_invalidate`: until INVALIDATING is clear. */
@@ -256,7 +264,7 @@ export async function waitOnInvalidate(core: CacheCore, caller: Caller, cookie: 
   checkData(cookie, "waitOnInvalidate");
   const call = new Call(core, caller);
   await call.waitFor("WaitOnInvalidate", cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
-  call.finish(undefined);
+  call.finish("OK");
 }
 
 /** `fscache_update_cookie`: every backing object stores fresh aux data. */
@@ -265,10 +273,13 @@ export async function updateCookie(core: CacheCore, caller: Caller, cookie: Cook
   const call = new Call(core, caller);
   await call.step("UpdateCookie");
   for (const obj of cookie.backing_objects) raiseEvent(core, obj, "UPDATE");
-  call.finish(undefined);
+  call.finish("OK");
 }
 
-/** `fscache_attr_changed`: an exclusive op tells the backend the new size. */
+/**
+ * `fscache_attr_changed`: an exclusive op tells the backend the new size. Not in the spec (its netfs calls
+ * are Invalidate, WaitOnInvalidate, UpdateCookie, ReadPage and WritePage): the step is labelled AttrChanged.
+ */
 export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cookie): Promise<ApiResult> {
   checkData(cookie, "attrChanged");
   const def = cookie.def;
@@ -285,6 +296,11 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
       putOp(core, op);
       result = "OK";
     } else {
+      // 3.12 ASSERTs a cache I/O error here (not modelled); repair NO_OPS_ON_DEAD_OBJECT refuses the op.
+      bugOn(
+        !core.repaired("NO_OPS_ON_DEAD_OBJECT"),
+        "AttrChanged: ASSERT cache I/O error (exclusive op refused)",
+      );
       freeOp(core, op);
     }
   }
@@ -313,24 +329,19 @@ export async function readPage(
   await call.step("ReadPage", { p });
   call.th.page = p;
   if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) return nobufs();
+  call.th.result = "NONE";
 
   await call.waitFor("ReadWaitLookup", cookie.flagsWq, () => !cookie.flags.has("LOOKING_UP"));
+  // 3.12 does a plain increment, not increment-if-not-zero (the netfs itself cannot be relinquishing), then
+  // under cookie->lock undoes it if there is no looked-up object or the submission is refused.
   const counted = !core.preFix;
-  // 3.12: a plain increment, not increment-if-not-zero (the netfs itself cannot be relinquishing).
-  if (counted) cookie.n_active++;
   const obj = cookie.backing_objects[0];
-  const undo = (): void => {
-    if (counted) cookie.n_active--;
-  };
-  if (!obj) {
-    undo();
-    return nobufs();
-  }
+  if (!obj) return nobufs();
   if (!obj.flags.has("IS_LOOKED_UP")) {
-    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), "ReadWaitLookup: object not looked up");
-    undo();
+    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
     return nobufs();
   }
+  if (counted) cookie.n_active++;
   const op = allocOp(
     core,
     "READ",
@@ -341,7 +352,7 @@ export async function readPage(
   obj.n_reads++;
   if (!submitOp(core, obj, op)) {
     obj.n_reads--;
-    undo();
+    if (counted) cookie.n_active--;
     freeOp(core, op);
     return nobufs();
   }
@@ -349,10 +360,12 @@ export async function readPage(
 
   await call.waitFor("ReadWaitActive", op.waitq, () => op.state !== "PENDING");
   let outcome: ReadOutcome = { result: "ENOBUFS", data: null };
-  if (op.state !== "CANCELLED") {
+  if (op.state === "CANCELLED") {
+    call.th.result = "ENOBUFS";
+  } else {
     await call.step("ReadIO");
     const target = op.object ?? obj;
-    const live = target.cookie ?? cookie;
+    const live = derefCookie(target.cookie, "ReadIO");
     const { def, data } = netfsOf(live, "ReadIO");
     if (live.flags.has("NO_DATA_YET")) {
       // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.
@@ -366,12 +379,13 @@ export async function readPage(
       }
     }
     def.markPageCached?.(data, page);
+    call.th.result = outcome.result;
     opComplete(core, op);
   }
   await call.step("ReadPutOp");
   putOp(core, op);
   call.th.op = 0;
-  call.finish(outcome.result);
+  call.finish(undefined);
   return outcome;
 }
 
@@ -407,6 +421,14 @@ export async function writePage(
   if (!obj || refuse || (core.repaired("STRANDED_WRITES_DISCARDED") && !obj.flags.has("IS_LIVE"))) {
     call.finish("ENOBUFS");
     return "ENOBUFS";
+  }
+  const queued = cookie.stores.get(page);
+  if (queued) {
+    // already_queued (radix insert: EEXIST): the page is in `stores` already; a PENDING copy takes the new
+    // bytes (the kernel's entry is the page itself), a STORING one is being written as it was.
+    if (queued.tag === "PENDING") queued.data = data;
+    call.finish("OK");
+    return "OK";
   }
   cookie.stores.set(page, { tag: "PENDING", data });
   if (obj.flags.has("PENDING_WRITE")) {
@@ -455,17 +477,16 @@ export async function relinquishCookie(
   if (cookie.type === "DATAFILE" && cookie.n_children > 0) {
     throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
   }
-  cookie.relinquishing = true;
   const call = new Call(core, caller);
-  call.th.retire = retire;
   if (cookie.type === "INDEX") {
     await call.waitFor("RelinquishCookie", cookie.childrenWq, () => cookie.n_children === 0, { retire });
   } else {
     await call.step("RelinquishCookie", { retire });
   }
-  bugOn(cookie.n_children !== 0, `RelinquishCookie: ${cookie.id} still has children`);
+  bugOn(cookie.n_children !== 0 || (!core.preFix && cookie.n_active <= 0), SPEC_OOPS.RelinquishCookie);
+  cookie.relinquishing = true;
+  call.th.retire = retire;
   if (!core.preFix) {
-    bugOn(cookie.n_active <= 0, `RelinquishCookie: n_active of ${cookie.id} is ${cookie.n_active}`);
     cookie.flags.add("RELINQUISHED");
     if (retire) cookie.flags.add("RETIRED");
 
@@ -479,24 +500,29 @@ export async function relinquishCookie(
     }
   } else {
     await call.waitFor("RelinquishWaitCreating", cookie.flagsWq, () => !cookie.flags.has("CREATING"));
-    while (cookie.backing_objects.length > 0) {
-      await call.step("RelinquishDetach");
+    // Under cookie->lock, one object per step; an object with reads in flight is waited for
+    // (WAITING_ON_READS). The step that finds no object left moves on.
+    for (;;) {
+      await call.waitFor("RelinquishDetach", cookie.flagsWq, () => {
+        const first = cookie.backing_objects[0];
+        return first === undefined || first.n_reads === 0;
+      });
       const obj = cookie.backing_objects[0];
-      if (!obj) continue;
+      if (!obj) break;
+      bugOn(cookie.usage <= 1, SPEC_OOPS.RelinquishDetach);
       unhashObject(cookie, obj);
       obj.cookie = null;
       obj.holdsCookieRef = false;
       obj.retire = retire;
       raiseEvent(core, obj, "KILL");
       cookie.usage--;
-      bugOn(cookie.usage <= 0, `RelinquishDetach: usage of ${cookie.id} reached 0`);
     }
   }
 
   await call.step("RelinquishClear");
+  bugOn(!core.preFix && cookie.stores.size > 0, SPEC_OOPS.RelinquishClear);
   cookie.def = null;
   cookie.netfs_data = null;
-  bugOn(cookie.stores.size > 0, `RelinquishClear: stores of ${cookie.id} not empty`);
 
   await call.step("RelinquishPut");
   const parent = cookie.parent;
@@ -505,5 +531,5 @@ export async function relinquishCookie(
     core.wake(parent.childrenWq);
   }
   cookiePut(core, cookie);
-  call.finish(undefined, "Done");
+  call.finish("OK", "Done");
 }

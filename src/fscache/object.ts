@@ -6,6 +6,7 @@ import type { BackendObject } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
 import { type Cookie, cookiePut } from "./cookie.ts";
 import { bugOn, OopsError } from "./errors.ts";
+import { oopsAt } from "./oops.ts";
 import type { EventName, MemState, ObjectFlag, OobTableName, StateName, WorkQueueState } from "./names.ts";
 import type { Operation } from "./operation.ts";
 import { OOB_TABLES } from "./states.ts";
@@ -100,31 +101,35 @@ export function objectPut(core: CacheCore, obj: FscacheObject): void {
   if (obj.usage === 0) objectDestroy(core, obj);
 }
 
-/** `fscache_object_destroy` and the backend's free: the object's cookie ref goes (maybe freeing the chain). */
+/**
+ * `fscache_object_destroy` and the backend's free: 3.12 puts `object->cookie`, maybe freeing the chain. That
+ * is the attach's ref for an attached object; for one never attached (acquire's failure path) no ref was
+ * taken, and 3.12 puts the cookie anyway (repair UNATTACHED_PUT_KEEPS_COOKIE skips it). PRE_FIX dropped the
+ * object's cookie ref at detach.
+ */
 function objectDestroy(core: CacheCore, obj: FscacheObject): void {
   core.backend.putObject(obj.backend);
   const cookie = obj.cookie;
   obj.cookie = null;
   obj.mem = "FREED";
-  if (cookie && obj.holdsCookieRef) {
-    obj.holdsCookieRef = false;
-    cookiePut(core, cookie);
-  }
+  const put = !core.preFix && (obj.holdsCookieRef || !core.repaired("UNATTACHED_PUT_KEEPS_COOKIE"));
+  obj.holdsCookieRef = false;
+  if (cookie && put) cookiePut(core, cookie);
 }
 
 /**
  * `object->cookie` dereferenced by code that does not hold the object lock: a NULL or freed cookie is the
- * kernel's oops (PRE_FIX, §4.3), reported as `<site>: NULL cookie` / `<site>: freed cookie`.
+ * kernel's oops (PRE_FIX, §4.3), reported with the spec's string for `site` (oops.ts).
  */
 export function derefCookie(cookie: Cookie | null, site: string): Cookie {
-  if (cookie === null) throw new OopsError(`${site}: NULL cookie`);
-  if (cookie.mem !== "LIVE") throw new OopsError(`${site}: freed cookie`);
+  if (cookie === null) throw new OopsError(oopsAt(site, "NULL cookie"));
+  if (cookie.mem !== "LIVE") throw new OopsError(oopsAt(site, "freed cookie"));
   return cookie;
 }
 
 /** A call into the netfs (`def->…(netfs_data)`): cleared netfs data is the oops S4 forbids. */
 export function netfsOf(cookie: Cookie, site: string): { def: NonNullable<Cookie["def"]>; data: unknown } {
-  if (cookie.def === null) throw new OopsError(`${site}: netfs data cleared`);
+  if (cookie.def === null) throw new OopsError(oopsAt(site, "netfs data cleared"));
   return { def: cookie.def, data: cookie.netfs_data };
 }
 

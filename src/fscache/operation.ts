@@ -5,7 +5,7 @@
 import type { WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore } from "./context.ts";
 import { unuseCookie } from "./cookie.ts";
-import { bugOn, OopsError } from "./errors.ts";
+import { bugOn } from "./errors.ts";
 import type { OpFlag, OpKind, OpState } from "./names.ts";
 import { type FscacheObject, objectIsActive, raiseEvent } from "./object.ts";
 
@@ -85,8 +85,10 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
 
 /**
  * `fscache_submit_exclusive_op`: as submitOp but counted in `n_exclusive`, waiting for everything in progress.
- * 3.12 has no "dying" branch: an object neither active nor looked up is an ASSERT (no cache I/O error is
- * modelled), which the repair turns into a refusal.
+ * 3.12 has no "dying" branch: any looked-up object queues the op, and an object neither active nor looked up
+ * is refused (returns false): 3.12 ASSERTs a cache I/O error there, which the callers report. Repair
+ * NO_OPS_ON_DEAD_OBJECT refuses a dead object here too; that only matters for attr_changed (not in the
+ * spec): INVALIDATE_OBJECT submits from the object's own worker, which is the only party that clears IS_LIVE.
  */
 export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
   op.state = "PENDING";
@@ -112,11 +114,13 @@ export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Opera
     queuePending(obj, op);
     return true;
   }
-  if (core.repaired("NO_OPS_ON_DEAD_OBJECT")) {
-    op.state = "CANCELLED";
-    return false;
-  }
-  throw new OopsError(`submit_exclusive_op: object ${obj.id} neither active nor looked up`);
+  op.state = "CANCELLED";
+  return false;
+}
+
+/** Whether submitExclusiveOp would accept an op for `obj` (checked before a caller changes anything). */
+export function exclusiveSubmittable(core: CacheCore, obj: FscacheObject): boolean {
+  return objectIsActive(obj) || (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP"));
 }
 
 /** The pending list holds its own op ref. */
@@ -191,7 +195,11 @@ export function putOp(core: CacheCore, op: Operation): void {
   const obj = op.object;
   bugOn(obj === null, `put_operation: op ${op.id} released without an object`);
   if (obj) {
-    if (op.flags.has("DEC_READ_CNT")) obj.n_reads--;
+    if (op.flags.has("DEC_READ_CNT")) {
+      obj.n_reads--;
+      // PRE_FIX's relinquish waits for the object's reads (WAITING_ON_READS, woken on the cookie's flags).
+      if (obj.n_reads === 0 && obj.cookie) core.wake(obj.cookie.flagsWq);
+    }
     if (op.flags.has("UNUSE_COOKIE")) {
       bugOn(obj.cookie === null, `put_operation: op ${op.id} unuse with NULL cookie`);
       if (obj.cookie) unuseCookie(core, obj.cookie);

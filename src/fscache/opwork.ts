@@ -5,10 +5,11 @@
 import { label, type Task } from "../runtime/runtime.ts";
 import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
-import { type Cookie, unuseCookie, useCookie } from "./cookie.ts";
+import { type Cookie, discardPendingStores, unuseCookie, useCookie } from "./cookie.ts";
 import { bugOn } from "./errors.ts";
 import type { WriteResult } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf, objectIsActive, raiseEvent } from "./object.ts";
+import { SPEC_OOPS } from "./oops.ts";
 import { opComplete, type Operation, putOp } from "./operation.ts";
 
 /** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
@@ -30,15 +31,7 @@ export function discardStrandedWrites(core: CacheCore, obj: FscacheObject): void
   if (!core.repaired("STRANDED_WRITES_DISCARDED")) return;
   obj.flags.delete("PENDING_WRITE");
   const cookie = obj.cookie;
-  if (!cookie || cookie.mem !== "LIVE") return;
-  let dropped = false;
-  for (const [page, entry] of cookie.stores) {
-    if (entry.tag === "PENDING") {
-      cookie.stores.delete(page);
-      dropped = true;
-    }
-  }
-  if (dropped) core.wake(cookie.storesWq);
+  if (cookie && cookie.mem === "LIVE") discardPendingStores(core, cookie);
 }
 
 export async function runOpWorker(core: CacheCore, op: Operation, task: Task): Promise<void> {
@@ -125,16 +118,19 @@ async function writeOp(
     // WriteOp, under object->lock.
     const cookie = obj.cookie;
     if (!objectIsActive(obj) || cookie === null) {
+      // The object died under the op: complete it (not cancelled, as 3.12's fscache_write_op).
       // 3.12 leaves PENDING_WRITE set and the PENDING pages in `stores`.
       discardStrandedWrites(core, obj);
       opComplete(core, op);
       return;
     }
+    bugOn(cookie.mem !== "LIVE", SPEC_OOPS.WriteOp);
     const page = lowestPending(cookie);
     const entry = page === undefined ? undefined : cookie.stores.get(page);
     if (page === undefined || !entry) {
+      // superseded: nothing left to write; the op ends cancelled.
       obj.flags.delete("PENDING_WRITE");
-      opComplete(core, op);
+      opComplete(core, op, true);
       return;
     }
     entry.tag = "STORING";
@@ -148,21 +144,23 @@ async function writeOp(
       result = "ERROR";
     }
     await yieldTo("WriteOpWritePage", { result });
-    // fscache_end_page_write, under object->lock (which copes with a detached cookie).
-    const c = obj.cookie;
-    if (c !== null && c.mem === "LIVE") {
-      const e = c.stores.get(page);
-      if (e && e.tag === "STORING") c.stores.delete(page);
-      core.wake(c.storesWq);
-    }
+    // The netfs page was written through the op's n_active unit: the cookie and its netfs data must be there.
+    const c = derefCookie(obj.cookie, "WriteOpWritePage");
+    netfsOf(c, "WriteOpWritePage");
+    const e = c.stores.get(page);
+    bugOn(e?.tag !== "STORING", SPEC_OOPS.WriteOpWritePage);
+    // fscache_end_page_write: the page leaves `stores` (waking wait-on-page-write).
+    c.stores.delete(page);
+    core.wake(c.storesWq);
     if (result === "ERROR") {
+      // fscache_abort_object, and the op ends cancelled.
       raiseEvent(core, obj, "ERROR");
-      if (core.repaired("WRITE_ERROR_RETIRES") && c !== null && c.mem === "LIVE") {
+      if (core.repaired("WRITE_ERROR_RETIRES")) {
         c.flags.add("NO_DATA_YET");
         c.flags.add("RETIRED");
       }
       discardStrandedWrites(core, obj);
-      opComplete(core, op);
+      opComplete(core, op, true);
       return;
     }
     await yieldTo("WriteOp");

@@ -4,11 +4,19 @@
 
 import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
-import { clearCookieFlag, cookiePut, unuseCookie, useCookie } from "./cookie.ts";
+import { clearCookieFlag, cookiePut, discardPendingStores, unuseCookie, useCookie } from "./cookie.ts";
 import { bugOn } from "./errors.ts";
 import type { LookupResult } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
-import { allocOp, cancelAllOps, freeOp, putOp, startOperations, submitExclusiveOp } from "./operation.ts";
+import { SPEC_OOPS } from "./oops.ts";
+import {
+  allocOp,
+  cancelAllOps,
+  exclusiveSubmittable,
+  putOp,
+  startOperations,
+  submitExclusiveOp,
+} from "./operation.ts";
 import type { NextOf, WorkStateName } from "./states.ts";
 
 /** What a work function gets: the cache, its object, and the way to end one atomic step and start the next. */
@@ -67,20 +75,25 @@ export const WORK: WorkFns = {
   },
 
   // The child's lookup counts as an op on the parent, so the parent cannot be cleared under it.
-  PARENT_READY({ obj }) {
+  // 3.12 installs the lookup OOB table only in LOOK_UP_OBJECT: a KILL seen in between goes to ABORT_INIT, which
+  // does not undo this parent op; repair LOOKUP_OOB_AT_PARENT_READY installs it here (LOOKUP_FAILURE does).
+  PARENT_READY({ core, obj }) {
     const parent = obj.parent;
     if (parent !== null && parent !== "FSDEF") {
       parent.n_ops++;
       parent.n_obj_ops++;
     }
+    if (core.repaired("LOOKUP_OOB_AT_PARENT_READY")) obj.oob = "lookup";
     return "LOOK_UP_OBJECT";
   },
 
   async LOOK_UP_OBJECT(w): Promise<NextOf<"LOOK_UP_OBJECT">> {
     const { core, obj } = w;
-    obj.oob = "lookup";
     const parent = obj.parent;
-    if (parent === null || (parent !== "FSDEF" && !parent.flags.has("IS_LIVE"))) return "LOOKUP_FAILURE";
+    if (parent !== null && parent !== "FSDEF")
+      bugOn(!parent.flags.has("IS_AVAILABLE"), SPEC_OOPS.LOOK_UP_OBJECT);
+    obj.oob = "lookup";
+    if (parent !== null && parent !== "FSDEF" && !parent.flags.has("IS_LIVE")) return "LOOKUP_FAILURE";
     if (!core.preFix && !useCookie(derefCookie(obj.cookie, "LOOK_UP_OBJECT"))) return "LOOKUP_FAILURE";
     // The lookup I/O ends this step, so that the next step's label can carry its outcome.
     const result = await backendLookup(core, obj);
@@ -103,7 +116,7 @@ export const WORK: WorkFns = {
     }
     await w.step("LookupUnuse");
     if (!core.preFix) unuseCookie(core, derefCookie(obj.cookie, "LookupUnuse"));
-    return result === "ERROR" ? "LOOKUP_FAILURE" : "OBJECT_AVAILABLE";
+    return obj.flags.has("IS_LOOKED_UP") ? "OBJECT_AVAILABLE" : "LOOKUP_FAILURE";
   },
 
   OBJECT_AVAILABLE({ core, obj }) {
@@ -121,19 +134,19 @@ export const WORK: WorkFns = {
 
   async INVALIDATE_OBJECT(w): Promise<NextOf<"INVALIDATE_OBJECT">> {
     const { core, obj } = w;
-    // PRE_FIX reads the pointer here, unlocked, and uses it in the later steps (§4.3).
-    let cookie = obj.cookie;
+    // PRE_FIX takes no n_active unit: the later steps use object->cookie unlocked, unchecked (§4.3).
     if (!core.preFix) {
-      const c = derefCookie(cookie, "INVALIDATE_OBJECT");
+      const c = derefCookie(obj.cookie, "INVALIDATE_OBJECT");
       if (!useCookie(c)) {
         // Relinquish got n_active to 0 first: the data is stale anyway, so delete it at drop time.
-        bugOn(c.stores.size > 0, "INVALIDATE_OBJECT: stores not empty after relinquish");
+        bugOn(c.stores.size > 0, SPEC_OOPS["INVALIDATE_OBJECT:stores"]);
         c.flags.add("RETIRED");
         return "KILL_OBJECT";
       }
     }
     await w.step("InvalidateWrites");
-    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    // Each step uses object->cookie as it is now (PRE_FIX: relinquish may have NULLed it since).
+    const cookie = derefCookie(obj.cookie, "InvalidateWrites");
     let dropped = false;
     for (const [page, entry] of cookie.stores) {
       if (entry.tag === "PENDING") {
@@ -143,7 +156,10 @@ export const WORK: WorkFns = {
     }
     if (dropped) core.wake(cookie.storesWq);
     await w.step("InvalidateSubmitOp");
-    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    // The submission is made under cookie->lock.
+    derefCookie(obj.cookie, "InvalidateSubmitOp");
+    // Refused only for an object neither active nor looked up: 3.12 ASSERTs a cache I/O error (not modelled).
+    bugOn(!exclusiveSubmittable(core, obj), SPEC_OOPS["InvalidateSubmitOp:refused"]);
     obj.flags.delete("PENDING_WRITE");
     cancelAllOps(core, obj);
     const op = allocOp(
@@ -151,17 +167,12 @@ export const WORK: WorkFns = {
       "INVALIDATE",
       core.preFix ? ["ASYNC", "EXCLUSIVE"] : ["ASYNC", "EXCLUSIVE", "UNUSE_COOKIE"],
     );
-    if (!submitExclusiveOp(core, obj, op)) {
-      // 3.12 leaks the n_active unit taken above on this path (unreachable while the object is live).
-      obj.flags.delete("IS_LIVE");
-      freeOp(core, op);
-      return "KILL_OBJECT";
-    }
+    submitExclusiveOp(core, obj, op);
     await w.step("InvalidateDone");
-    cookie = derefCookie(cookie, "INVALIDATE_OBJECT");
+    const done = derefCookie(obj.cookie, "InvalidateDone");
     putOp(core, op);
-    cookie.flags.add("NO_DATA_YET");
-    clearCookieFlag(core, cookie, "INVALIDATING");
+    done.flags.add("NO_DATA_YET");
+    clearCookieFlag(core, done, "INVALIDATING");
     return "UPDATE_OBJECT";
   },
 
@@ -203,10 +214,10 @@ export const WORK: WorkFns = {
   },
 
   LOOKUP_FAILURE({ core, obj }) {
-    obj.oob_event_mask = new Set();
-    core.backend.lookupComplete(obj.backend);
     // PRE_FIX reads the cookie under object->lock and copes with NULL; 3.12 relies on it being pinned.
     const cookie = core.preFix ? obj.cookie : derefCookie(obj.cookie, "LOOKUP_FAILURE");
+    obj.oob_event_mask = new Set();
+    core.backend.lookupComplete(obj.backend);
     if (cookie && cookie.mem === "LIVE") {
       cookie.flags.add("UNAVAILABLE");
       clearCookieFlag(core, cookie, "LOOKING_UP");
@@ -247,12 +258,13 @@ export const WORK: WorkFns = {
   async DROP_OBJECT({ core, obj }): Promise<NextOf<"DROP_OBJECT">> {
     let retire: boolean;
     if (core.preFix) {
-      bugOn(obj.cookie !== null, `DROP_OBJECT: object ${obj.id} still attached`);
+      bugOn(obj.cookie !== null, SPEC_OOPS["DROP_OBJECT:attached"]);
       retire = obj.retire;
     } else {
       const cookie = derefCookie(obj.cookie, "DROP_OBJECT");
-      unhashObject(cookie, obj);
+      bugOn(!unhashObject(cookie, obj), SPEC_OOPS["DROP_OBJECT:unhashed"]);
       clearCookieFlag(core, cookie, "INVALIDATING");
+      if (core.repaired("DROP_DISCARDS_PENDING_WRITES")) discardPendingStores(core, cookie);
       if (core.repaired("DROP_CLEARS_LOOKING_UP") && clearCookieFlag(core, cookie, "LOOKING_UP")) {
         cookie.flags.add("UNAVAILABLE");
       }

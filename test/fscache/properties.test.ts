@@ -75,7 +75,7 @@ describe("stepped runtime, the other designs", () => {
     expect(found, "no schedule found the PRE_FIX oops").toBeDefined();
     if (!found) return;
     expect(found.problems.join("\n")).toMatch(
-      /oops: (INVALIDATE_OBJECT|OpInvalidateObject|UPDATE_OBJECT|UpdateObject): (NULL|freed) cookie|netfs data cleared/,
+      /oops: (InvalidateWrites|InvalidateSubmitOp|InvalidateDone|OpInvalidateObject|UPDATE_OBJECT|UpdateObject): .*(NULL\/freed|cleared netfs data)/,
     );
     // The token is the schedule: replaying it on a fresh setup gives the same failure.
     const runtime = new SteppedRuntime();
