@@ -56,7 +56,7 @@ CONSTANTS
     Pages,          \* page ids (strings)
     MaxOps,         \* operation slots
     MaxCalls,       \* netfs calls per thread between acquire and relinquish
-    NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","ReadPage","WritePage"}
+    NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","AttrChanged","ReadPage","WritePage"}
     LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR"}
     WriteResults,   \* subset of {"OK","ERROR"}
     RetireChoices   \* subset of BOOLEAN
@@ -79,7 +79,7 @@ ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
 ASSUME \A c \in DataCookies : Parent[c] \in IndexCookies
 ASSUME \A t \in Threads : TCookie[t] \in Cookies
-ASSUME NetfsCalls \subseteq {"Invalidate", "WaitOnInvalidate", "UpdateCookie", "ReadPage", "WritePage"}
+ASSUME NetfsCalls \subseteq {"Invalidate", "WaitOnInvalidate", "UpdateCookie", "AttrChanged", "ReadPage", "WritePage"}
 
 -----------------------------------------------------------------------------
 (* Events, states and tables (§2.2, §2.3)                                  *)
@@ -260,7 +260,9 @@ SubmitOp(w, o, k) ==
             ELSE RunOp(wq, k)
        ELSE enq
 \* fscache_submit_exclusive_op: no "dying" branch; refused only with a cache I/O error (ASSERT).
-SubmitExclusiveOk(w, o) == Active(w.obj[o]) \/ "IS_LOOKED_UP" \in w.obj[o].flags
+\* REPAIRED (F2) refuses a dead object here too (reachable only from AttrChanged: INVALIDATE_OBJECT
+\* runs in the object's own worker, the only party that clears IS_LIVE).
+SubmitExclusiveOk(w, o) == Active(w.obj[o]) \/ QueuesWhenInactive(w.obj[o])
 SubmitExclusive(w, o, k) ==
     LET r == w.obj[o]
         wq == [w EXCEPT !.op[k].state = "PENDING", !.op[k].object = o,
@@ -465,6 +467,28 @@ UpdateCookie(t) ==
     /\ Commit(IF cookie[c].backing = {} THEN W0 ELSE Raise(W0, BackingObj(c), "UPDATE"))
     /\ Call(t, "Ready", "OK")
     /\ UNCHANGED oops
+
+\* __fscache_attr_changed: an ASYNC|EXCLUSIVE op (no UNUSE_COOKIE: its processor
+\* takes its own n_active unit) submitted exclusively, under cookie->lock, to the
+\* first object; no object (or no op slot) gives ENOBUFS. 3.12 has no "dying"
+\* branch for exclusive ops and ASSERTs a cache I/O error instead; REPAIRED (F2)
+\* refuses the op on a dead object.
+AttrChanged(t) ==
+    LET c == TCookie[t]
+        k == FreeOp(W0)
+    IN /\ CallOK(t, "AttrChanged")
+       /\ lastAction' = [name |-> "AttrChanged", t |-> t]
+       /\ IF cookie[c].backing = {} \/ k = 0
+          THEN Call(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE LET o == BackingObj(c)
+                   w1 == NewOp(W0, k, "ATTR_CHANGED", {"ASYNC", "EXCLUSIVE"})
+               IN IF SubmitExclusiveOk(w1, o)
+                  THEN /\ Commit(OpPutRef(SubmitExclusive(w1, o, k), k))   \* put the submitter's ref
+                       /\ Call(t, "Ready", "OK")
+                       /\ UNCHANGED oops
+                  ELSE IF Repaired
+                  THEN Call(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+                  ELSE Oops("AttrChanged: ASSERT cache I/O error (exclusive op refused)")
 
 \* __fscache_read_or_alloc_page(page p), entry checks.
 ReadPage(t, p) ==
@@ -672,7 +696,7 @@ ThreadStep(t) ==
     /\ oops = "NONE"
     /\ \/ AcquireCookie(t) \/ AllocObject(t) \/ \E o \in Objects : AttachObject(t, o)
        \/ AcquireNewChild(t) \/ AcquireFail(t)
-       \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t)
+       \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
        \/ ReadWaitLookup(t) \/ ReadWaitActive(t) \/ ReadIO(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
@@ -1025,8 +1049,8 @@ WriteOpWritePage(k, result) ==
                   THEN OpCommit([OpComplete(Raise(w1, o, "ERROR"), k, TRUE) EXCEPT !.op[k].pc = "OpPut"])
                   ELSE OpCommit([w1 EXCEPT !.op[k].pc = "WriteOp"])
 
-\* (No netfs call in this model's scope submits an ATTR_CHANGED op; the action
-\* is defined for the contract and is never enabled.)
+\* The attr_changed processor: use_cookie, the backend's attr_changed, unuse
+\* (balanced within the step; a failed use skips the backend call), complete.
 OpAttrChanged(k) ==
     LET o == op[k].object
         c == object[o].cookie
