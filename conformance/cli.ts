@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { conform, conformJson, conformJunit, formatConformResult, type ConformInput } from "./conform.ts";
-import { formatError } from "./errors.ts";
+import { ConformanceError, formatError } from "./errors.ts";
 import {
   actionGoals,
   counterexampleTraces,
@@ -17,6 +17,7 @@ import {
   withConstants,
   type Generated,
 } from "./generate/generate.ts";
+import { PROTOCOL_GOALS } from "./generate/goals.ts";
 import { loadModel } from "./generate/model.ts";
 import { tlcPort } from "./generate/tlcPort.ts";
 import { KNOWN_ACTIONS, labelAgrees } from "./mapping/actions.ts";
@@ -55,6 +56,7 @@ export async function generateTraces(
   const base = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
   const model = await withConstants(tlcPort, base);
   const files: string[] = [];
+  const failed: ConformanceError[] = [];
   const save = (source: string, g: Generated): void => {
     const file = join(o.out, `${o.model}-${o.design}-${source}.ndjson`);
     writeTraceSet(file, g.set);
@@ -63,6 +65,19 @@ export async function generateTraces(
     files.push(file);
   };
   for (const s of o.sources) {
+    try {
+      await generateSource(s);
+    } catch (e) {
+      // One failing source (a TLC error, a malformed dump) is reported; the other sources still run.
+      if (!(e instanceof ConformanceError)) throw e;
+      log(formatError(e));
+      failed.push(e);
+    }
+  }
+  if (failed.length > 0 && files.length === 0) throw failed[0] as ConformanceError;
+  return files;
+
+  async function generateSource(s: string): Promise<void> {
     if (s === "graph") save(s, await graphTraces(tlcPort, model, labelAgrees));
     else if (s === "simulate")
       save(s, await simulationTraces(tlcPort, model, { num: o.num, depth: o.depth, seed: o.seed }));
@@ -75,9 +90,13 @@ export async function generateTraces(
       bar.stop();
       if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
       save(s, g);
+    } else if (s === "goals") {
+      // Protocol goals (conformance/generate/goals.ts), meant for the trap model MCtrap.
+      const g = await trapTraces(tlcPort, model, PROTOCOL_GOALS);
+      if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
+      save(s, g);
     } else throw new Error(`unknown trace source ${s}`);
   }
-  return files;
 }
 
 export interface ConformCliOptions {
@@ -121,7 +140,7 @@ export async function runConform(
         ),
       );
     else out(formatMutantResults(results));
-    return results.every((r) => r.status === "killed") ? 0 : 1;
+    return results.every((r) => r.status === "killed" || r.status === "equivalent") ? 0 : 1;
   }
   const adapter = fsCacheAdapter(await loadImplementation(SRC), o.design ? { design: o.design } : {});
   const r = await conform(adapter, inputs, {
@@ -138,7 +157,7 @@ export async function runConform(
 /** `traces`: generate trace sets from TLC. */
 export function tracesCommand(): Command {
   return new Command("traces")
-    .description("generate conformance traces from TLC (graph, simulate, counterexample, trap)")
+    .description("generate conformance traces from TLC (graph, simulate, counterexample, trap, goals)")
     .option("--model <module>", "model module", "MCci")
     .option("--model-dir <dir>", "directory of the model module (default spec/)")
     .option("--design <design>", "POST_FIX | PRE_FIX | POST_FIX_REPAIRED", "POST_FIX")

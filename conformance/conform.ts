@@ -1,15 +1,16 @@
 // A conformance run: replay trace sets (files or in memory) against one implementation adapter, collect
 // divergences, file errors and coverage, and give one result that the CLI prints as text, JSON or JUnit.
+// Files are streamed: each trace is replayed as soon as its last line is read.
 
 import { CoverageTracker, formatCoverage, type CoverageReport } from "./coverage.ts";
 import { formatError, type ConformanceError, type StateMismatchError } from "./errors.ts";
 import type { Json } from "./json.ts";
-import { replayAll, type TraceOutcome } from "./replay/lockstep.ts";
+import { replayTrace, type TraceOutcome } from "./replay/lockstep.ts";
 import type { ReplayAdapter } from "./replay/target.ts";
 import type { JunitSuite } from "./report/junit.ts";
 import type { Progress } from "./report/progress.ts";
-import { readTraceFile } from "./trace/reader.ts";
-import type { TraceSet } from "./trace/format.ts";
+import { streamTraceFile } from "./trace/reader.ts";
+import type { Trace, TraceHeader, TraceSet } from "./trace/format.ts";
 
 /** A trace set to replay, with the name reports use for it (its file path) and how to replay one trace. */
 export interface ConformInput {
@@ -58,47 +59,13 @@ export async function conform(
   const coverage = new CoverageTracker();
   const sets: SetResult[] = [];
   let graphTotals: TraceSet["header"]["graph"];
-  const loaded = inputs.map((inp) => {
-    if (inp.set) return { inp, set: inp.set, errors: [] as ConformanceError[] };
-    const r = readTraceFile(inp.file ?? inp.name, { knownActions: adapter.knownActions });
-    return { inp, set: r.header ? { header: r.header, traces: r.traces } : undefined, errors: r.errors };
-  });
-  const total = loaded.reduce((a, l) => a + (l.set?.traces.length ?? 0), 0);
+  const total = inputs.reduce((a, i) => a + (i.set?.traces.length ?? 0), 0);
   opts.progress?.start(total, "conform");
-  for (const { inp, set, errors } of loaded) {
-    if (!set) {
-      sets.push({
-        name: inp.name,
-        source: null,
-        traces: 0,
-        steps: 0,
-        ms: 0,
-        failures: [],
-        errors,
-        outcomes: [],
-      });
-      continue;
-    }
-    graphTotals ??= set.header.graph;
-    const traces = opts.traceId === undefined ? set.traces : set.traces.filter((t) => t.id === opts.traceId);
-    const s = await replayAll(adapter, set.header, traces, {
-      replayCommand: (id) => opts.replayCommand(inp.file ?? inp.name, id),
-      coverage,
-      checkEnabled: opts.checkEnabled ?? true,
-      stopAtFirstFailure: opts.stopAtFirstFailure ?? false,
-      onTrace: () => opts.progress?.tick(),
-    });
-    sets.push({
-      name: inp.name,
-      source: set.header.source,
-      traces: traces.length,
-      steps: s.steps,
-      ms: s.ms,
-      failures: s.outcomes.flatMap((o) => (o.error ? [o.error] : [])),
-      errors,
-      outcomes: s.outcomes,
-    });
-    if (opts.stopAtFirstFailure && s.failed > 0) break;
+  for (const inp of inputs) {
+    const r = await replaySet(adapter, inp, coverage, opts);
+    graphTotals ??= r.graph;
+    sets.push(r.result);
+    if (opts.stopAtFirstFailure && r.result.failures.length > 0) break;
   }
   opts.progress?.stop();
   const totals = coverage.report(graphTotals);
@@ -113,6 +80,69 @@ export async function conform(
     stepsPerSecond: ms > 0 ? (steps * 1000) / ms : 0,
     coverage: totals,
   };
+}
+
+/** The traces of one input: from memory, or streamed from its file as they are read. */
+async function* tracesOf(
+  inp: ConformInput,
+  adapter: ReplayAdapter,
+  errors: ConformanceError[],
+): AsyncGenerator<{ header: TraceHeader } | { trace: Trace }> {
+  if (inp.set) {
+    yield { header: inp.set.header };
+    for (const trace of inp.set.traces) yield { trace };
+    return;
+  }
+  for await (const item of streamTraceFile(inp.file ?? inp.name, errors, {
+    knownActions: adapter.knownActions,
+  })) {
+    yield item.kind === "header" ? { header: item.header } : { trace: item.trace };
+  }
+}
+
+/** Replays one input, trace by trace, while it is read. */
+async function replaySet(
+  adapter: ReplayAdapter,
+  inp: ConformInput,
+  coverage: CoverageTracker,
+  opts: ConformOptions,
+): Promise<{ result: SetResult; graph: TraceSet["header"]["graph"] }> {
+  const errors: ConformanceError[] = [];
+  const outcomes: TraceOutcome[] = [];
+  let header: TraceHeader | undefined;
+  let steps = 0;
+  let ms = 0;
+  const replayOptions = {
+    replayCommand: (id: string) => opts.replayCommand(inp.file ?? inp.name, id),
+    coverage,
+    checkEnabled: opts.checkEnabled ?? true,
+  };
+  for await (const item of tracesOf(inp, adapter, errors)) {
+    if ("header" in item) {
+      header = item.header;
+      if (!inp.set && item.header.traces !== undefined) opts.progress?.start(item.header.traces, "conform");
+      continue;
+    }
+    if (!header || (opts.traceId !== undefined && item.trace.id !== opts.traceId)) continue;
+    const t0 = performance.now();
+    const o = await replayTrace(adapter, header, item.trace, replayOptions);
+    ms += performance.now() - t0;
+    outcomes.push(o);
+    steps += o.steps;
+    opts.progress?.tick();
+    if (o.error && opts.stopAtFirstFailure) break;
+  }
+  const result: SetResult = {
+    name: inp.name,
+    source: header?.source ?? null,
+    traces: outcomes.length,
+    steps,
+    ms,
+    failures: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
+    errors,
+    outcomes,
+  };
+  return { result, graph: header?.graph };
 }
 
 /** The first failing trace of a run, if any. */

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   NO_MATCHING_STEP: "no enabled implementation step matches the trace's next action",
   IMPL_ERROR: "the implementation threw while running a step",
   TLC_FAILED: "TLC did not produce the expected output",
+  TLC_DUMP: "a file TLC wrote (state-graph dump, simulation trace) is malformed",
   MUTANT_STALE: "a mutant's find text does not occur in the source it patches",
   MUTANT_SURVIVED: "a mutant passed every trace",
 } as const;

@@ -171,11 +171,10 @@ export async function simulationTraces(
   const wd = workDir(model.specDir, model.modelDir);
   try {
     wd.write(`${model.module}.cfg`, simulateCfg(model.cfg));
-    const behaviours = await port.simulate(
+    const { behaviours, errors } = await port.simulate(
       { dir: wd.dir, module: model.module, cfg: `${model.module}.cfg` },
       opts,
     );
-    const errors: ConformanceError[] = [];
     const traces: Trace[] = [];
     behaviours.forEach((b, i) => {
       const r = statesToTrace(`s${opts.seed}_${i}`, b);
@@ -246,7 +245,7 @@ export async function trapTraces(
       }
     }
     return {
-      set: { header: header(model, "trap", { tlc: { goals: goals.map((g) => g.id) } }), traces },
+      set: { header: header(model, "trap", { tlc: { goals: goals.map((g) => g.id), unreachable } }), traces },
       errors,
       unreachable,
     };

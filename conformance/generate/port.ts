@@ -1,6 +1,7 @@
 // What trace generation needs from TLC, as a small interface: dump a model's state graph, simulate it,
 // check it for a counterexample. tlcPort.ts implements it with src/tla; tests can stub it.
 
+import type { ConformanceError } from "../errors.ts";
 import type { StateGraph } from "../graph/graph.ts";
 import type { SpecState } from "../trace/format.ts";
 
@@ -27,10 +28,13 @@ export interface CheckOutcome {
 }
 
 export interface TlcPort {
-  /** `-dump dot,actionlabels`: the full state graph. */
+  /** `-dump dot,actionlabels`: the full state graph; throws ConformanceError (TLC_FAILED, TLC_DUMP). */
   dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>>;
-  /** `-simulate num=N,file=…`: N behaviours of at most `depth` states. */
-  simulate(run: ModelRun, opts: { num: number; depth: number; seed: number }): Promise<SpecState[][]>;
+  /** `-simulate num=N,file=…`: N behaviours of at most `depth` states; a malformed file is an error. */
+  simulate(
+    run: ModelRun,
+    opts: { num: number; depth: number; seed: number },
+  ): Promise<{ behaviours: SpecState[][]; errors: ConformanceError[] }>;
   /**
    * Evaluates the model's constants: `run.module` must print `<<"FSCACHE_CONSTANTS", record>>` with PrintT
    * in an ASSUME; returns the record.

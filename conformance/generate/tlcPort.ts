@@ -3,7 +3,9 @@
 
 import { join } from "node:path";
 import {
-  formatParseError,
+  type ParseError,
+  type Parsed,
+  type SimulationTrace,
   parseDot,
   parseValue,
   readSimulationTraces,
@@ -12,6 +14,7 @@ import {
   type TlaState,
 } from "../../src/tla/index.ts";
 import { readFile } from "node:fs/promises";
+import { ConformanceError } from "../errors.ts";
 import type { GraphEdge, StateGraph } from "../graph/graph.ts";
 import type { SpecState } from "../trace/format.ts";
 import type { CheckOutcome, ModelRun, TlcPort } from "./port.ts";
@@ -34,6 +37,52 @@ function describeRun(r: {
   return `TLC ended with ${r.outcome}${first ? `: ${first}` : ""}`;
 }
 
+/** A parse error in a file TLC wrote, as a harness error naming file, line and what was expected. */
+export function dumpError(e: ParseError, what: string): ConformanceError {
+  return new ConformanceError(
+    "TLC_DUMP",
+    `${what}: expected ${e.expected}, found ${e.found} (column ${e.column})`,
+    e.file === undefined ? { line: e.line } : { file: e.file, line: e.line },
+  );
+}
+
+/** The state graph in the text of a `-dump dot,actionlabels` file, or the error naming where it is malformed. */
+export function graphFromDot(
+  text: string,
+  file: string,
+): { graph: StateGraph<SpecState> } | { error: ConformanceError } {
+  const parsed = parseDot(text, file);
+  if (!parsed.ok) return { error: dumpError(parsed.error, "malformed state-graph dump") };
+  const nodes = new Map<string, SpecState>();
+  const initial: string[] = [];
+  for (const n of parsed.value.nodes.values()) {
+    nodes.set(n.id, stateJson(n.state));
+    if (n.initial) initial.push(n.id);
+  }
+  if (initial.length === 0)
+    return {
+      error: new ConformanceError("TLC_DUMP", "state-graph dump without an initial state (style = filled)", {
+        file,
+      }),
+    };
+  const edges: GraphEdge[] = parsed.value.edges.map((e) => ({ from: e.from, to: e.to, label: e.action }));
+  return { graph: { initial, nodes, edges } };
+}
+
+/** Behaviours from parsed simulation files: a malformed file is one error, the other files still count. */
+export function behavioursFromSimulation(files: readonly Parsed<SimulationTrace>[]): {
+  behaviours: SpecState[][];
+  errors: ConformanceError[];
+} {
+  const behaviours: SpecState[][] = [];
+  const errors: ConformanceError[] = [];
+  for (const f of files) {
+    if (f.ok) behaviours.push(f.value.states.map(stateJson));
+    else errors.push(dumpError(f.error, "malformed simulation trace"));
+  }
+  return { behaviours, errors };
+}
+
 export const tlcPort: TlcPort = {
   async dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>> {
     const dot = join(run.dir, "graph.dot");
@@ -45,20 +94,14 @@ export const tlcPort: TlcPort = {
       extraArgs: ["-deadlock"],
       timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
     });
-    if (r.outcome !== "success") throw new Error(`graph dump of ${run.module}: ${describeRun(r)}`);
-    const parsed = parseDot(await readFile(dot, "utf8"), dot);
-    if (!parsed.ok) throw new Error(`graph dump of ${run.module}: ${formatParseError(parsed.error)}`);
-    const nodes = new Map<string, SpecState>();
-    const initial: string[] = [];
-    for (const n of parsed.value.nodes.values()) {
-      nodes.set(n.id, stateJson(n.state));
-      if (n.initial) initial.push(n.id);
-    }
-    const edges: GraphEdge[] = parsed.value.edges.map((e) => ({ from: e.from, to: e.to, label: e.action }));
-    return { initial, nodes, edges };
+    if (r.outcome !== "success")
+      throw new ConformanceError("TLC_FAILED", `graph dump of ${run.module}: ${describeRun(r)}`);
+    const g = graphFromDot(await readFile(dot, "utf8"), dot);
+    if ("error" in g) throw g.error;
+    return g.graph;
   },
 
-  async simulate(run, opts): Promise<SpecState[][]> {
+  async simulate(run, opts) {
     const prefix = join(run.dir, "sim", "tr");
     const r = await runTlc({
       spec: `${run.module}.tla`,
@@ -69,15 +112,9 @@ export const tlcPort: TlcPort = {
       timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
     });
     if (r.outcome !== "success" && r.outcome !== "safety" && r.outcome !== "deadlock") {
-      throw new Error(`simulation of ${run.module}: ${describeRun(r)}`);
+      throw new ConformanceError("TLC_FAILED", `simulation of ${run.module}: ${describeRun(r)}`);
     }
-    const files = await readSimulationTraces(prefix);
-    const out: SpecState[][] = [];
-    for (const f of files) {
-      if (!f.ok) throw new Error(`simulation of ${run.module}: ${formatParseError(f.error)}`);
-      out.push(f.value.states.map(stateJson));
-    }
-    return out;
+    return behavioursFromSimulation(await readSimulationTraces(prefix));
   },
 
   async printedConstants(run): Promise<Record<string, unknown>> {

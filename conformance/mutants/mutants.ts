@@ -98,5 +98,7 @@ export const MUTANTS: readonly Mutant[] = [
     find: '    obj.oob = "run";\n    doneParentOp(core, obj);\n    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);',
     replace: '    obj.oob = "run";\n    doneParentOp(core, obj);',
     why: "ops queued during lookup are never started when the object becomes available",
+    equivalent:
+      "no spec behaviour has ops pending at OBJECT_AVAILABLE (trap goal AvailableWithPendingOps is unreachable on MCtrap, and on a 716,547-state variant with lookup and write faults, retire and two op slots)",
   },
 ];

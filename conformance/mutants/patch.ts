@@ -16,6 +16,11 @@ export interface Mutant {
   readonly why: string;
   /** Implementation options the mutant runs under (e.g. `{ design: "PRE_FIX" }`). */
   readonly options?: Readonly<Record<string, string>>;
+  /**
+   * Why no spec behaviour can tell the mutant from the implementation (the trap goal TLC shows unreachable):
+   * a surviving equivalent mutant is reported as EQUIVALENT, not SURVIVED. Killing it is still a kill.
+   */
+  readonly equivalent?: string;
 }
 
 /** A copy of src/ with one mutant applied; `dispose()` removes it. */

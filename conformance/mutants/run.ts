@@ -1,6 +1,7 @@
 // Runs the mutants: each is applied to a fresh copy of src/, loaded by dynamic import, and replayed against
 // the trace sets until the first divergence. A mutant is killed when some trace diverges (the result names
-// that trace); one that passes every trace survives; one whose patch no longer applies is an error.
+// that trace); one that passes every trace survives (or is equivalent, when declared so with the reason no spec
+// behaviour can catch it); one whose patch no longer applies is an error.
 
 import { conform, firstFailure, type ConformInput } from "../conform.ts";
 import { ConformanceError, type StateMismatchError } from "../errors.ts";
@@ -11,7 +12,7 @@ import { applyMutant, checkMutant, type Mutant } from "./patch.ts";
 export interface MutantResult {
   readonly name: string;
   readonly why: string;
-  readonly status: "killed" | "survived" | "error";
+  readonly status: "killed" | "survived" | "equivalent" | "error";
   /** The divergence that killed it (trace id, step, variable, replay command). */
   readonly killedBy?: StateMismatchError;
   /** The trace set (file) holding the killing trace. */
@@ -52,10 +53,10 @@ export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantR
       if (fileErrors[0]) return { ...base, status: "error", error: fileErrors[0], ms };
       return {
         ...base,
-        status: "survived",
+        status: m.equivalent ? "equivalent" : "survived",
         error: new ConformanceError(
           "MUTANT_SURVIVED",
-          `mutant ${m.name} passed ${r.traces} traces (${r.steps} steps)`,
+          `mutant ${m.name} passed ${r.traces} traces (${r.steps} steps)${m.equivalent ? `: ${m.equivalent}` : ""}`,
         ),
         ms,
       };
@@ -95,6 +96,7 @@ export function formatMutantResults(rs: readonly MutantResult[]): string {
     return `${r.status.toUpperCase().padEnd(8)} ${r.name.padEnd(32)} ${r.error?.message ?? ""}`;
   });
   const killed = rs.filter((r) => r.status === "killed").length;
-  lines.push(`${killed}/${rs.length} mutants killed`);
+  const equivalent = rs.filter((r) => r.status === "equivalent").length;
+  lines.push(`${killed}/${rs.length} mutants killed${equivalent ? `, ${equivalent} equivalent` : ""}`);
   return lines.join("\n");
 }

@@ -1,0 +1,17 @@
+// The test command StrykerJS runs for each mutant of src/fscache: only the cached-trace replay
+// (test/conformance/replay-cached.test.ts), which reads trace files generated once by the global setup
+// (conformance/stryker/traces.ts; TLC runs only if a file is missing) and replays the MCtrap protocol-goal
+// traces plus a sample of MCconf's full transition cover, stopping at the first divergence.
+import { resolve } from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  root: resolve(import.meta.dirname, ".."),
+  test: {
+    include: ["test/conformance/replay-cached.test.ts"],
+    globalSetup: ["conformance/stryker/globalSetup.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    pool: "forks",
+  },
+});
