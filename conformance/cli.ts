@@ -201,17 +201,21 @@ export function conformCommand(): Command {
     });
 }
 
-/** check → traces → conform on the default model; returns the exit code. */
+/**
+ * traces → conform for `npm start`: the full state graph of the conformance model in the design the library
+ * runs by default (POST_FIX_REPAIRED), every transition replayed. Returns the exit code.
+ */
 export async function runPipeline(out: (s: string) => void = (s) => console.log(s)): Promise<number> {
   const files = await generateTraces(
     {
-      model: "MCci",
-      design: "POST_FIX",
-      sources: ["counterexample", "simulate", "trap"],
+      model: "MCconf",
+      modelDir: join(REPO, "conformance", "models"),
+      design: "POST_FIX_REPAIRED",
+      sources: ["graph"],
       out: join(REPO, "out", "traces"),
       seed: 1,
-      num: 100,
-      depth: 100,
+      num: 0,
+      depth: 0,
     },
     out,
   );

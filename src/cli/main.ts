@@ -4,7 +4,7 @@
 // manifest, a timeout), each reported as one message.
 
 import { Command, InvalidArgumentError, Option } from "commander";
-import { conformCommand, tracesCommand } from "../../conformance/cli.ts";
+import { conformCommand, runPipeline, tracesCommand } from "../../conformance/cli.ts";
 import { TlaToolsError } from "../tla/index.ts";
 import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
 import { DESIGNS, type Design, findEntry, ManifestError, readManifest } from "./models.ts";
@@ -49,7 +49,11 @@ async function check(flags: CheckFlags): Promise<number> {
   return exitCodeOf(report);
 }
 
-/** The main job: the fixed design holds on the default model, and the pre-fix design shows the oops. */
+/**
+ * The main job: the fixed design holds on the default model and the pre-fix design shows the oops (check);
+ * then TLC's state graph of the conformance model drives the implementation, every transition replayed
+ * (traces → conform).
+ */
 async function start(flags: { json?: boolean; timeout: number }): Promise<number> {
   const entries = await readManifest();
   const reports: CheckReport[] = [];
@@ -60,7 +64,12 @@ async function start(flags: { json?: boolean; timeout: number }): Promise<number
     );
   }
   emit(reports, flags.json);
-  return reports.every((r) => r.asExpected) ? 0 : 1;
+  const checked = reports.every((r) => r.asExpected);
+  // With --json, stdout holds only the JSON of the checks; the conformance summary goes to stderr.
+  const print = (s: string): boolean => (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
+  print("\nconformance: TLC state graph of conformance/models/MCconf → implementation");
+  const conformed = await runPipeline(print);
+  return checked && conformed === 0 ? 0 : 1;
 }
 
 export function program(): Command {
