@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["runtime.ts", "cycles.ts", "tlc.ts"];
+const BENCHES = ["runtime.ts", "cycles.ts", "tlc.ts", "conformance.ts"];
 
 for (const bench of BENCHES) {
   const file = fileURLToPath(new URL(bench, import.meta.url));
