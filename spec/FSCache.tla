@@ -71,7 +71,21 @@ Objects == Cookies
 OpIds == 1..MaxOps
 DataCookies == Cookies \ IndexCookies
 NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
-Repaired == DESIGN = "POST_FIX_REPAIRED"
+
+\* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
+\* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
+\* repaired design by overriding Repairs with Without_f (`check --without f`).
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"}
+Repairs == AllRepairs
+Without_F1 == AllRepairs \ {"F1"}
+Without_F2 == AllRepairs \ {"F2"}
+Without_F3 == AllRepairs \ {"F3"}
+Without_F4 == AllRepairs \ {"F4"}
+Without_F5 == AllRepairs \ {"F5"}
+Without_F6 == AllRepairs \ {"F6"}
+Without_F7 == AllRepairs \ {"F7"}
+Without_F8 == AllRepairs \ {"F8"}
+Fixed(f) == DESIGN = "POST_FIX_REPAIRED" /\ f \in Repairs
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
 \* Scope of this model: index cookies hang off the cache's root index, data
@@ -247,7 +261,7 @@ Active(r) == {"IS_AVAILABLE", "IS_LIVE"} \subseteq r.flags   \* fscache_object_i
 \* fscache_submit_op's "queue it" branch for a not-active object: 3.12 accepts
 \* any looked-up object, even a dying one (before checking is_dying).
 \* REPAIRED (finding F2): a dying object rejects the op.
-QueuesWhenInactive(r) == "IS_LOOKED_UP" \in r.flags /\ (Repaired => "IS_LIVE" \in r.flags)
+QueuesWhenInactive(r) == "IS_LOOKED_UP" \in r.flags /\ (Fixed("F2") => "IS_LIVE" \in r.flags)
 SubmitOk(w, o) == Active(w.obj[o]) \/ QueuesWhenInactive(w.obj[o])
 \* fscache_submit_op (caller checked SubmitOk)
 SubmitOp(w, o, k) ==
@@ -387,7 +401,7 @@ AttachObject(t, o) ==
         rest == thread[t].alloc \ {o}
         RECURSIVE PutAll(_, _)
         PutAll(w, S) == IF S = {} THEN w
-                        ELSE LET x == CHOOSE x \in S : TRUE IN PutAll(ObjPutX(w, x, ~Repaired), S \ {x})
+                        ELSE LET x == CHOOSE x \in S : TRUE IN PutAll(ObjPutX(w, x, ~Fixed("F4")), S \ {x})
     IN /\ thread[t].pc = "AttachObject"
        /\ o \in thread[t].alloc
        /\ p \notin thread[t].alloc
@@ -486,7 +500,7 @@ AttrChanged(t) ==
                   THEN /\ Commit(OpPutRef(SubmitExclusive(w1, o, k), k))   \* put the submitter's ref
                        /\ Call(t, "Ready", "OK")
                        /\ UNCHANGED oops
-                  ELSE IF Repaired
+                  ELSE IF Fixed("F7")
                   THEN Call(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
                   ELSE Oops("AttrChanged: ASSERT cache I/O error (exclusive op refused)")
 
@@ -514,7 +528,7 @@ ReadWaitLookup(t) ==
           THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>       \* inc then dec
           ELSE LET o == BackingObj(c) IN
                IF "IS_LOOKED_UP" \notin object[o].flags
-               THEN IF Repaired   \* finding F1: a failed lookup leaves the object attached
+               THEN IF Fixed("F1")   \* finding F1: a failed lookup leaves the object attached
                     THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
                     ELSE Oops("ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed")
                ELSE LET w1 == IF NewDesign THEN Use(W0, c) ELSE W0
@@ -778,7 +792,7 @@ PARENT_READY(o) ==
     LET p == object[o].parent
         w1 == IF p \in Objects THEN [W0 EXCEPT !.obj[p].n_ops = @ + 1, !.obj[p].n_obj_ops = @ + 1] ELSE W0
     IN /\ Step(o, "PARENT_READY")
-       /\ ObjCommit(Transit(IF Repaired THEN [w1 EXCEPT !.obj[o].oob = "lookup"] ELSE w1, o, "LOOK_UP_OBJECT"))
+       /\ ObjCommit(Transit(IF Fixed("F5") THEN [w1 EXCEPT !.obj[o].oob = "lookup"] ELSE w1, o, "LOOK_UP_OBJECT"))
 
 \* fscache_look_up_object, up to the backend call: install the lookup OOB
 \* table; fail if the parent is dying or fscache_use_cookie fails (PRE_FIX: no use).
@@ -915,7 +929,7 @@ ABORT_INIT(o) ==
         c == object[o].cookie
         member == p \in Objects /\ o \in object[p].dependents
         w1 == IF member THEN [W0 EXCEPT !.obj[p].dependents = @ \ {o}] ELSE W0
-        w2 == IF member /\ Repaired THEN ObjPut(w1, o) ELSE w1
+        w2 == IF member /\ Fixed("F3") THEN ObjPut(w1, o) ELSE w1
         w3 == IF NewDesign THEN w2
               ELSE LET w4 == [w2 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}]
                    IN IF CookieOK(w4, o) THEN [w4 EXCEPT !.ck[c].flags = @ \ {"CREATING"}] ELSE w4
@@ -957,6 +971,11 @@ KILL_DEPENDENTS(o) ==
 \* 3.12 leaves the cookie's PENDING pages in stores: after a write error
 \* PENDING_WRITE stays set, later writes are "already pending" and nobody
 \* writes or removes them, so the netfs waits forever (finding F6).
+\* 3.12 clears LOOKING_UP only in the lookup paths (lookup_negative,
+\* obtained_object, LOOKUP_FAILURE): an object that dies before its lookup
+\* (ABORT_INIT after its parent's KILL_DEPENDENTS, or INIT_OBJECT finding no
+\* live parent) drops with LOOKING_UP still set, and a reader sleeping in
+\* fscache_wait_for_deferred_lookup is never woken (finding F8).
 DROP_OBJECT(o) ==
     LET r == object[o]
         c == r.cookie
@@ -964,8 +983,14 @@ DROP_OBJECT(o) ==
         w0 == IF NewDesign THEN [W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].flags = @ \ {"INVALIDATING"}] ELSE W0
         \* REPAIRED (finding F6): pages left PENDING with no writer (a write error
         \* or a refused submit leaves PENDING_WRITE set) are dropped with the object.
-        w1 == IF Repaired THEN [w0 EXCEPT !.ck[c].stores = [q \in Pages |-> IF @[q] = "PENDING" THEN "NONE" ELSE @[q]]]
+        \* REPAIRED (finding F8): a lookup that never ran is resolved as failed, as
+        \* LOOKUP_FAILURE resolves it: test-and-clear LOOKING_UP (waking readers),
+        \* set UNAVAILABLE.
+        w6 == IF Fixed("F6") THEN [w0 EXCEPT !.ck[c].stores = [q \in Pages |-> IF @[q] = "PENDING" THEN "NONE" ELSE @[q]]]
               ELSE w0
+        w1 == IF Fixed("F8") /\ "LOOKING_UP" \in w6.ck[c].flags
+              THEN [w6 EXCEPT !.ck[c].flags = (@ \ {"LOOKING_UP"}) \cup {"UNAVAILABLE"}]
+              ELSE w6
         w2 == IF p \in Objects THEN [w1 EXCEPT !.obj[p].n_children = @ - 1] ELSE w1
         w3 == IF p \in Objects /\ w2.obj[p].n_children = 0 THEN Raise(w2, p, "CLEARED") ELSE w2
         w4 == ObjPut([w3 EXCEPT !.obj[o].parent = "NULL"], o)

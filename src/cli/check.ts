@@ -1,13 +1,14 @@
 // The `check` command: runs TLC on one model of spec/ in one design variant and summarises the result. The
-// variant is set by appending `CONSTANT DESIGN = "<variant>"` to a private copy of the model's cfg, so the
-// checked-in cfg files stay variant-free and no file in spec/ is written.
+// variant is set by appending `CONSTANT DESIGN = "<variant>"` (and, to leave one repair out, `CONSTANT Repairs
+// <- Without_<finding>`) to a private copy of the model's cfg, so the checked-in cfg files stay variant-free and
+// no file in spec/ is written.
 
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { runTlc, toJson, type TlcRun } from "../tla/index.ts";
 import { formatInterleaving, interleaving, type InterleavingStep, type JsonState } from "./interleaving.ts";
-import { type Design, type Expectation, type ModelEntry, SPEC_DIR } from "./models.ts";
+import { type Design, type Expectation, type Finding, type ModelEntry, SPEC_DIR } from "./models.ts";
 
 export interface CheckOptions {
   readonly workers?: number;
@@ -21,6 +22,8 @@ export interface CheckOptions {
 export interface CheckReport {
   readonly model: string;
   readonly variant: Design;
+  /** The finding whose repair was left out of POST_FIX_REPAIRED, if any. */
+  readonly without?: Finding;
   readonly outcome: TlcRun["outcome"];
   /** `pass`, `safety` (an invariant or action property) or `liveness` (a temporal property); absent on errors. */
   readonly verdict?: Expectation;
@@ -43,7 +46,8 @@ export async function checkModel(entry: ModelEntry, options: CheckOptions = {}):
   try {
     const cfgText = await readFile(join(SPEC_DIR, entry.cfg), "utf8");
     const cfg = join(dir, basename(entry.cfg));
-    await writeFile(cfg, `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n`);
+    const without = entry.without === undefined ? "" : `CONSTANT Repairs <- Without_${entry.without}\n`;
+    await writeFile(cfg, `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n${without}`);
     const run = await runTlc({
       // Relative to cwd: TLC 2.18 given an absolute module path resolves `-config` against the module's
       // directory and then cannot find an absolute cfg path.
@@ -73,6 +77,7 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
   return {
     model: entry.model,
     variant: entry.variant,
+    ...(entry.without === undefined ? {} : { without: entry.without }),
     outcome: run.outcome,
     ...(verdict === undefined ? {} : { verdict }),
     expected: entry.expect,
@@ -124,7 +129,7 @@ const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
 export function formatReport(r: CheckReport): string {
   const s = r.stats;
   const lines = [
-    `model ${r.model}, design ${r.variant}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
+    `model ${r.model}, design ${r.variant}${r.without === undefined ? "" : ` without ${r.without}`}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
     `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +
       `TLC ${fmt(s.durationMs)} ms, wall ${r.wallMs} ms`,
     `  expected: ${r.expected}${r.asExpected ? " (as expected)" : " (NOT as expected)"}`,

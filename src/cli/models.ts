@@ -9,6 +9,13 @@ import { Ajv } from "ajv";
 export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
 
+/**
+ * The findings in POST_FIX that POST_FIX_REPAIRED repairs, as the spec's `AllRepairs` lists them (a test
+ * compares the two); each can be left out with `Without_<finding>`.
+ */
+export const FINDINGS = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"] as const;
+export type Finding = (typeof FINDINGS)[number];
+
 /** What TLC is expected to say: no violation, an invariant violated, or a temporal property violated. */
 export type Expectation = "pass" | "safety" | "liveness";
 
@@ -17,6 +24,11 @@ export interface ModelEntry {
   readonly module: string;
   readonly cfg: string;
   readonly variant: Design;
+  /**
+   * A finding of spec/README.md (`F8`) whose repair is left out of POST_FIX_REPAIRED: the check overrides the
+   * spec's `Repairs` with `Without_<finding>`, reproducing that finding with every other repair in force.
+   */
+  readonly without?: Finding;
   readonly expect: Expectation;
   /** The property TLC reports violated, for `safety` (2.18 does not name temporal properties). */
   readonly property?: string;
@@ -41,12 +53,16 @@ const schema = {
       module: { type: "string", pattern: "\\.tla$" },
       cfg: { type: "string", pattern: "\\.cfg$" },
       variant: { enum: [...DESIGNS] },
+      without: { enum: [...FINDINGS] },
       expect: { enum: ["pass", "safety", "liveness"] },
       property: { type: "string" },
       distinct: { type: "integer", minimum: 0 },
       depth: { type: "integer", minimum: 0 },
       ci: { type: "boolean" },
     },
+    // A repair can be left out only of the design that has them.
+    if: { required: ["without"] },
+    then: { properties: { variant: { const: "POST_FIX_REPAIRED" } } },
   },
 } as const;
 
@@ -74,6 +90,12 @@ export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
       `${file}: entry ${err?.instancePath ?? "?"}: ${err?.message ?? "invalid"} (expected {model, module, cfg, variant, expect})`,
     );
   }
+  const seen = new Set<string>();
+  for (const [i, e] of data.entries()) {
+    const key = `${e.model} / ${e.variant}${e.without === undefined ? "" : ` without ${e.without}`}`;
+    if (seen.has(key)) throw new ManifestError(`${file}: entry /${i}: a second entry for ${key}`);
+    seen.add(key);
+  }
   return data;
 }
 
@@ -82,9 +104,22 @@ export function modelNames(entries: readonly ModelEntry[]): string[] {
   return [...new Set(entries.map((e) => e.model))];
 }
 
-/** Finds the entry for (model, variant); a variant missing from the manifest reuses the model's files. */
-export function findEntry(entries: readonly ModelEntry[], model: string, variant: Design): ModelEntry {
-  const exact = entries.find((e) => e.model === model && e.variant === variant);
+/**
+ * Finds the entry for (model, variant, without); a combination missing from the manifest reuses the model's
+ * files and expects no violation.
+ */
+export function findEntry(
+  entries: readonly ModelEntry[],
+  model: string,
+  variant: Design,
+  without?: Finding,
+): ModelEntry {
+  if (without !== undefined && variant !== "POST_FIX_REPAIRED") {
+    throw new ManifestError(
+      `--without ${without}: a repair can be left out only of POST_FIX_REPAIRED (got ${variant})`,
+    );
+  }
+  const exact = entries.find((e) => e.model === model && e.variant === variant && e.without === without);
   if (exact !== undefined) return exact;
   const any = entries.find((e) => e.model === model);
   if (any === undefined) {
@@ -92,5 +127,12 @@ export function findEntry(entries: readonly ModelEntry[], model: string, variant
       `${MANIFEST}: no model "${model}" (expected one of: ${modelNames(entries).join(", ")})`,
     );
   }
-  return { model, module: any.module, cfg: any.cfg, variant, expect: "pass" };
+  return {
+    model,
+    module: any.module,
+    cfg: any.cfg,
+    variant,
+    ...(without === undefined ? {} : { without }),
+    expect: "pass",
+  };
 }

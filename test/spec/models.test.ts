@@ -2,9 +2,11 @@
 // with the real TLC, and must give the expected outcome, the expected violated property, and exactly the
 // recorded number of distinct states (runs are deterministic: -fp 0, -seed 0, one worker).
 
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkModel } from "../../src/cli/check.ts";
-import { readManifest } from "../../src/cli/models.ts";
+import { FINDINGS, readManifest, SPEC_DIR } from "../../src/cli/models.ts";
 
 const entries = await readManifest();
 const inCi = entries.filter((e) => e.ci === true || process.env.FSCACHE_CHECK_ALL === "1");
@@ -18,13 +20,27 @@ describe("spec/models.json", () => {
   it("expects the pre-fix oops and a clean repaired design", () => {
     const pre = entries.find((e) => e.model === "ci" && e.variant === "PRE_FIX");
     expect(pre).toMatchObject({ expect: "safety", property: "NoOops" });
-    for (const e of entries.filter((x) => x.variant === "POST_FIX_REPAIRED")) expect(e.expect).toBe("pass");
+    const repaired = entries.filter((x) => x.variant === "POST_FIX_REPAIRED" && x.without === undefined);
+    for (const e of repaired) expect(e.expect, e.model).toBe("pass");
+    // Every property holds on the CI model and on the larger model, liveness included.
+    for (const m of ["ci", "ci-live", "large-live"]) expect(repaired.map((e) => e.model)).toContain(m);
+  });
+
+  it("lists the findings the spec repairs, each left out once", async () => {
+    const spec = await readFile(join(SPEC_DIR, "FSCache.tla"), "utf8");
+    const all = /^AllRepairs == \{([^}]*)\}/m.exec(spec)?.[1];
+    expect(all?.split(",").map((f) => f.trim().replaceAll('"', ""))).toEqual([...FINDINGS]);
+    for (const f of FINDINGS) expect(spec).toContain(`Without_${f} == AllRepairs \\ {"${f}"}`);
+    const without = entries.filter((e) => e.without !== undefined);
+    expect(without.map((e) => e.without)).toEqual([...FINDINGS]);
+    // Each repair but F4 is needed: leaving it out brings its finding back. F4 is reached by no model.
+    expect(without.filter((e) => e.expect === "pass").map((e) => e.without)).toEqual(["F4"]);
   });
 });
 
 describe.each(inCi)("TLC on $model / $variant", (entry) => {
   it(
-    `gives ${entry.expect}${entry.property === undefined ? "" : ` (${entry.property})`}`,
+    `${entry.without === undefined ? "" : `without ${entry.without}: `}gives ${entry.expect}${entry.property === undefined ? "" : ` (${entry.property})`}`,
     async () => {
       const r = await checkModel(entry, { timeoutMs: 600_000 });
       expect(r.errors).toEqual([]);
