@@ -5,8 +5,15 @@
 
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command } from "commander";
-import { conform, conformJson, conformJunit, formatConformResult, type ConformInput } from "./conform.ts";
+import { Command, InvalidArgumentError, Option } from "commander";
+import {
+  conform,
+  conformExitCode,
+  conformJson,
+  conformJunit,
+  formatConformResult,
+  type ConformInput,
+} from "./conform.ts";
 import { ConformanceError, formatError } from "./errors.ts";
 import {
   actionGoals,
@@ -27,7 +34,7 @@ import { formatMutantResults, runMutants } from "./mutants/run.ts";
 import { junitXml } from "./report/junit.ts";
 import { progressBar } from "./report/progress.ts";
 import { writeTraceSet } from "./trace/writer.ts";
-import type { Design } from "./trace/format.ts";
+import { DESIGNS, type Design } from "./trace/format.ts";
 
 const REPO = resolve(import.meta.dirname, "..");
 const SRC = join(REPO, "src");
@@ -36,6 +43,9 @@ const SRC = join(REPO, "src");
 export function replayCommand(file: string, traceId: string, mutant?: string): string {
   return `npm run cli -- conform ${file} --trace ${traceId}${mutant ? ` --mutant ${mutant}` : ""}`;
 }
+
+/** Where traces come from (conformance/README.md). */
+export const TRACE_SOURCES = ["graph", "simulate", "counterexample", "trap", "goals"] as const;
 
 export interface TracesOptions {
   model: string;
@@ -53,6 +63,8 @@ export async function generateTraces(
   o: TracesOptions,
   log: (s: string) => void = () => undefined,
 ): Promise<string[]> {
+  const unknown = o.sources.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`unknown trace source ${unknown.join(", ")}`);
   const base = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
   const model = await withConstants(tlcPort, base);
   const files: string[] = [];
@@ -68,14 +80,18 @@ export async function generateTraces(
     try {
       await generateSource(s);
     } catch (e) {
-      // One failing source (a TLC error, a malformed dump) is reported; the other sources still run.
+      // One failing source (a TLC error, a malformed dump) does not stop the others; the run still fails.
       if (!(e instanceof ConformanceError)) throw e;
-      log(formatError(e));
       failed.push(e);
     }
   }
-  if (failed.length > 0 && files.length === 0) throw failed[0] as ConformanceError;
-  return files;
+  const [first] = failed;
+  if (first === undefined) return files;
+  if (failed.length === 1) throw first;
+  throw new ConformanceError(
+    first.code,
+    `${failed.length} of ${o.sources.length} trace sources failed:\n${failed.map(formatError).join("\n")}`,
+  );
 
   async function generateSource(s: string): Promise<void> {
     if (s === "graph") save(s, await graphTraces(tlcPort, model, labelAgrees));
@@ -90,12 +106,12 @@ export async function generateTraces(
       bar.stop();
       if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
       save(s, g);
-    } else if (s === "goals") {
+    } else {
       // Protocol goals (conformance/generate/goals.ts), meant for the trap model MCtrap.
       const g = await trapTraces(tlcPort, model, PROTOCOL_GOALS);
       if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
       save(s, g);
-    } else throw new Error(`unknown trace source ${s}`);
+    }
   }
 }
 
@@ -118,7 +134,12 @@ export async function runConform(
   const inputs: ConformInput[] = files.map((f) => ({ name: f, file: f }));
   if (o.mutants || o.mutant) {
     const selected = MUTANTS.filter((m) => o.mutants || m.name === o.mutant);
-    if (selected.length === 0) throw new Error(`no mutant ${o.mutant}`);
+    if (selected.length === 0) {
+      throw new ConformanceError(
+        "UNKNOWN_MUTANT",
+        `no mutant "${o.mutant}" (expected one of: ${MUTANTS.map((m) => m.name).join(", ")})`,
+      );
+    }
     const results = await runMutants(selected, {
       repoRoot: REPO,
       srcRoot: SRC,
@@ -151,32 +172,59 @@ export async function runConform(
   });
   if (o.junit) writeFileSync(o.junit, junitXml(conformJunit(r)));
   out(o.json ? JSON.stringify(conformJson(r), null, 2) : formatConformResult(r));
-  return r.ok ? 0 : 1;
+  return conformExitCode(r);
+}
+
+/** A commander parser for a non-negative integer option. */
+function count(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+/** A commander parser for `--source a,b`: each must be one of TRACE_SOURCES. */
+function sourceList(v: string): string[] {
+  const list = v.split(",").map((s) => s.trim());
+  const bad = list.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
+  if (bad.length > 0 || list.length === 0)
+    throw new InvalidArgumentError(`expected a comma-separated list of ${TRACE_SOURCES.join(", ")}`);
+  return list;
+}
+
+interface TracesFlags {
+  model: string;
+  modelDir?: string;
+  design: Design;
+  source: string[];
+  out: string;
+  seed: number;
+  num: number;
+  depth: number;
 }
 
 /** `traces`: generate trace sets from TLC. */
 export function tracesCommand(): Command {
   return new Command("traces")
-    .description("generate conformance traces from TLC (graph, simulate, counterexample, trap, goals)")
+    .description(`generate conformance traces from TLC (${TRACE_SOURCES.join(", ")})`)
     .option("--model <module>", "model module", "MCci")
     .option("--model-dir <dir>", "directory of the model module (default spec/)")
-    .option("--design <design>", "POST_FIX | PRE_FIX | POST_FIX_REPAIRED", "POST_FIX")
-    .option("--source <sources>", "comma-separated sources", "simulate,trap")
+    .addOption(new Option("--design <design>", "spec design").choices(DESIGNS).default("POST_FIX"))
+    .option("--source <sources>", "comma-separated sources", sourceList, ["simulate", "trap"])
     .option("--out <dir>", "output directory", join(REPO, "out", "traces"))
-    .option("--seed <n>", "simulation seed", "1")
-    .option("--num <n>", "simulation traces", "100")
-    .option("--depth <n>", "simulation depth", "100")
-    .action(async (o: Record<string, string>) => {
+    .option("--seed <n>", "simulation seed", count, 1)
+    .option("--num <n>", "simulation traces", count, 100)
+    .option("--depth <n>", "simulation depth", count, 100)
+    .action(async (o: TracesFlags) => {
       const files = await generateTraces(
         {
-          model: o["model"] ?? "MCci",
-          ...(o["modelDir"] ? { modelDir: o["modelDir"] } : {}),
-          design: (o["design"] ?? "POST_FIX") as Design,
-          sources: (o["source"] ?? "simulate").split(","),
-          out: o["out"] ?? join(REPO, "out", "traces"),
-          seed: Number(o["seed"]),
-          num: Number(o["num"]),
-          depth: Number(o["depth"]),
+          model: o.model,
+          ...(o.modelDir === undefined ? {} : { modelDir: o.modelDir }),
+          design: o.design,
+          sources: o.source,
+          out: o.out,
+          seed: o.seed,
+          num: o.num,
+          depth: o.depth,
         },
         (s) => console.error(s),
       );
@@ -192,7 +240,9 @@ export function conformCommand(): Command {
     .option("--trace <id>", "replay only this trace")
     .option("--mutant <name>", "run against one mutant")
     .option("--mutants", "run every mutant; each must be killed")
-    .option("--design <design>", "implementation design (default: the traces')")
+    .addOption(
+      new Option("--design <design>", "implementation design (default: the traces')").choices(DESIGNS),
+    )
     .option("--no-enabled", "do not compare enabled steps with the spec's successors")
     .option("--json", "JSON output")
     .option("--junit <file>", "also write JUnit XML")

@@ -162,10 +162,22 @@ export function formatConformResult(r: ConformResult): string {
     if (s.failures.length > 5) lines.push(`  … and ${s.failures.length - 5} more failing traces`);
   }
   lines.push(
-    `${r.ok ? "CONFORMS" : "DIVERGES"}: ${r.traces} traces, ${r.steps} steps in ${(r.ms / 1000).toFixed(2)}s (${Math.round(r.stepsPerSecond)} steps/s)`,
+    `${verdictOf(r)}: ${r.traces} traces, ${r.steps} steps in ${(r.ms / 1000).toFixed(2)}s (${Math.round(r.stepsPerSecond)} steps/s)`,
   );
   lines.push(formatCoverage(r.coverage));
   return lines.join("\n");
+}
+
+/** CONFORMS; DIVERGES when a trace diverged; INCOMPLETE when only unreadable or malformed input stopped it. */
+function verdictOf(r: ConformResult): string {
+  if (r.ok) return "CONFORMS";
+  return r.sets.some((s) => s.failures.length > 0) ? "DIVERGES" : "INCOMPLETE";
+}
+
+/** The exit code of a conformance run: 0 conforms, 1 a trace diverged, 2 only input errors (bad trace files). */
+export function conformExitCode(r: ConformResult): number {
+  if (r.ok) return 0;
+  return r.sets.some((s) => s.failures.length > 0) ? 1 : 2;
 }
 
 export function conformJson(r: ConformResult): Json {

@@ -18,9 +18,11 @@ export const ERROR_CODES = {
   ENABLED_MISMATCH: "the implementation's enabled steps differ from the spec state's successors",
   NO_MATCHING_STEP: "no enabled implementation step matches the trace's next action",
   IMPL_ERROR: "the implementation threw while running a step",
+  MODEL: "the model module or its cfg is missing, or the cfg fixes another design",
   TLC_FAILED: "TLC did not produce the expected output",
   TLC_DUMP: "a file TLC wrote (state-graph dump, simulation trace) is malformed",
   MUTANT_STALE: "a mutant's find text does not occur in the source it patches",
+  UNKNOWN_MUTANT: "--mutant names no mutant of conformance/mutants/mutants.ts",
   MUTANT_SURVIVED: "a mutant passed every trace",
 } as const;
 

@@ -5,6 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConformanceError } from "../errors.ts";
 import type { Json } from "../json.ts";
 import type { Design } from "../trace/format.ts";
 
@@ -39,12 +40,22 @@ export function designOf(cfg: string, moduleText: string): Design | undefined {
 export function loadModel(specDir: string, module: string, design?: Design, modelDir = specDir): Model {
   const tla = join(modelDir, `${module}.tla`);
   const cfgPath = join(modelDir, `${module}.cfg`);
-  if (!existsSync(tla) || !existsSync(cfgPath))
-    throw new Error(`model ${module}: ${tla} or ${cfgPath} missing`);
+  for (const file of [tla, cfgPath]) {
+    if (!existsSync(file))
+      throw new ConformanceError(
+        "MODEL",
+        `model ${module}: no such file (expected ${module}.tla and ${module}.cfg)`,
+        {
+          file,
+        },
+      );
+  }
   const base = readFileSync(cfgPath, "utf8");
   const own = designOf(base, readFileSync(tla, "utf8"));
   if (own && design && own !== design)
-    throw new Error(`model ${module} fixes DESIGN = ${own}, not ${design}`);
+    throw new ConformanceError("MODEL", `model ${module} fixes DESIGN = ${own}, not ${design}`, {
+      file: cfgPath,
+    });
   const d = design ?? own ?? "POST_FIX";
   const cfg = own ? base : `${base.trimEnd()}\nCONSTANT DESIGN = "${d}"\n`;
   return { specDir, module, cfg, design: d, modelDir };

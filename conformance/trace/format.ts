@@ -8,7 +8,8 @@ export const TRACE_VERSION = 1;
 export const SPEC_NAME = "FSCache";
 
 export type TraceSource = "graph" | "simulate" | "counterexample" | "trap";
-export type Design = "POST_FIX" | "PRE_FIX" | "POST_FIX_REPAIRED";
+export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
+export type Design = (typeof DESIGNS)[number];
 
 /** Action parameters: the spec's model values are strings, op ids numbers, `retire` a boolean. */
 export type ActionParams = Record<string, string | number | boolean>;

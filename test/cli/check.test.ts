@@ -59,4 +59,49 @@ describe("check", () => {
       rmSync(bin, { recursive: true, force: true });
     }
   });
+
+  it("a usage error exits 2 (exit 1 means a property was violated)", () => {
+    const r = cli(["check", "--variant", "FIXED"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /argument 'FIXED' is invalid\. Allowed choices are POST_FIX, PRE_FIX, POST_FIX_REPAIRED/,
+    );
+  });
+
+  it("--without leaves out one repair, only of POST_FIX_REPAIRED", () => {
+    const bad = cli(["check", "--model", "attr", "--variant", "POST_FIX", "--without", "F7"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe(
+      "error: --without F7: a repair can be left out only of POST_FIX_REPAIRED (got POST_FIX)",
+    );
+    const r = cli(["check", "--model", "attr", "--without", "F7", "--json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { without: string; property: string; asExpected: boolean };
+    expect(report).toMatchObject({ without: "F7", property: "NoOops", asExpected: true });
+  });
+});
+
+describe("traces and conform", () => {
+  it("a missing model is one clear error naming the file, exit 2", () => {
+    const r = cli(["traces", "--model", "MCnope", "--source", "graph"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: MODEL at \S+\/spec\/MCnope\.tla: model MCnope: no such file/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("an unknown trace source is a usage error, exit 2", () => {
+    const r = cli(["traces", "--source", "graph,replay"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /expected a comma-separated list of graph, simulate, counterexample, trap, goals/,
+    );
+  });
+
+  it("an unreadable trace file is an input error, exit 2, not a divergence", () => {
+    const missing = join(tmpdir(), "fscache-no-such-trace.ndjson");
+    const r = cli(["conform", missing]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/TRACE_IO at \S+fscache-no-such-trace\.ndjson/);
+    expect(r.stdout).toMatch(/^INCOMPLETE: 0 traces/m);
+  });
 });
