@@ -96,12 +96,13 @@ export type Design = (typeof DESIGNS)[number];
 
 /**
  * Repairs of 3.12 defects, each switchable so a harness can match the set a spec configuration models.
- * The spec's POST_FIX_REPAIRED design has exactly the first six (its findings F1–F6, spec/README.md):
+ * The spec's POST_FIX_REPAIRED design has exactly the first seven (its findings F1–F8, spec/README.md):
  * - NOBUFS_IF_NOT_LOOKED_UP (F1): a read finding an object that never got looked up (lookup failed) returns
  *   ENOBUFS instead of 3.12's ASSERT(IS_LOOKED_UP).
  * - NO_OPS_ON_DEAD_OBJECT (F2): `fscache_submit_op` refuses (ENOBUFS) an op for a looked-up object that is
  *   not IS_LIVE (3.12 queues it on an object KILL_OBJECT has already passed, where nothing ever runs or
- *   cancels it). The exclusive submission is unchanged (the spec's SubmitExclusiveOk has no repair).
+ *   cancels it). The exclusive submission refuses a dead object too (the spec's SubmitExclusiveOk), which also
+ *   turns F7's ASSERT in attr_changed into ENOBUFS.
  * - ABORT_INIT_PUTS_DEP_REF (F3): ABORT_INIT puts the dependent ref INIT_OBJECT took (3.12 leaks it, so the
  *   object is never destroyed and its cookie never freed).
  * - UNATTACHED_PUT_KEEPS_COOKIE (F4): destroying an object that was never attached does not put its cookie
@@ -112,12 +113,13 @@ export type Design = (typeof DESIGNS)[number];
  * - DROP_DISCARDS_PENDING_WRITES (F6): DROP_OBJECT drops the cookie's PENDING pages: after a write error or a
  *   refused submit 3.12 leaves PENDING_WRITE set, later writes queue pages no writer will store, and the
  *   netfs's wait on the page write never returns.
- * The last three are candidates found while building the implementation, not in the spec: opt-in only.
+ * - DROP_CLEARS_LOOKING_UP (F8): DROP_OBJECT test-and-clears LOOKING_UP (setting UNAVAILABLE, as LOOKUP_FAILURE
+ *   does) with a wake-up: 3.12 clears it only on the lookup paths, so when an object dies before its lookup
+ *   (its parent was killed, or INIT_OBJECT found no live parent) a reader waiting for the lookup sleeps forever.
+ * The last two are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
  *   submission is refused, discards the PENDING pages no writer will ever store and clears PENDING_WRITE
  *   (3.12 leaves them in `stores`, so the netfs's wait-on-page-write before relinquish never returns).
- * - DROP_CLEARS_LOOKING_UP: DROP_OBJECT clears LOOKING_UP (setting UNAVAILABLE) with a wake-up (3.12 never
- *   clears it when the object dies before its lookup, e.g. its parent was killed: readers wait forever).
  * - WRITE_ERROR_RETIRES: a failed page write sets NO_DATA_YET and RETIRED on the cookie: the cache may hold
  *   an older copy of that page, which must be neither read back now nor found by a later lookup (cachefiles
  *   withdraws the whole cache on an I/O error instead, which is not modelled).
@@ -129,12 +131,9 @@ export const SPEC_REPAIRS = [
   "UNATTACHED_PUT_KEEPS_COOKIE",
   "LOOKUP_OOB_AT_PARENT_READY",
   "DROP_DISCARDS_PENDING_WRITES",
-] as const;
-export const EXTRA_REPAIRS = [
-  "STRANDED_WRITES_DISCARDED",
   "DROP_CLEARS_LOOKING_UP",
-  "WRITE_ERROR_RETIRES",
 ] as const;
+export const EXTRA_REPAIRS = ["STRANDED_WRITES_DISCARDED", "WRITE_ERROR_RETIRES"] as const;
 export const REPAIRS = [...SPEC_REPAIRS, ...EXTRA_REPAIRS] as const;
 export type Repair = (typeof REPAIRS)[number];
 

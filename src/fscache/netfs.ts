@@ -277,8 +277,8 @@ export async function updateCookie(core: CacheCore, caller: Caller, cookie: Cook
 }
 
 /**
- * `fscache_attr_changed`: an exclusive op tells the backend the new size. Not in the spec (its netfs calls
- * are Invalidate, WaitOnInvalidate, UpdateCookie, ReadPage and WritePage): the step is labelled AttrChanged.
+ * `fscache_attr_changed`: an exclusive op tells the backend the new size; the spec's AttrChanged step (checked
+ * on spec/MCattr, finding F7).
  */
 export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cookie): Promise<ApiResult> {
   checkData(cookie, "attrChanged");

@@ -87,8 +87,8 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
  * `fscache_submit_exclusive_op`: as submitOp but counted in `n_exclusive`, waiting for everything in progress.
  * 3.12 has no "dying" branch: any looked-up object queues the op, and an object neither active nor looked up
  * is refused (returns false): 3.12 ASSERTs a cache I/O error there, which the callers report. Repair
- * NO_OPS_ON_DEAD_OBJECT refuses a dead object here too; that only matters for attr_changed (not in the
- * spec): INVALIDATE_OBJECT submits from the object's own worker, which is the only party that clears IS_LIVE.
+ * NO_OPS_ON_DEAD_OBJECT refuses a dead object here too (the spec's SubmitExclusiveOk); that only matters for
+ * attr_changed: INVALIDATE_OBJECT submits from the object's own worker, the only party that clears IS_LIVE.
  */
 export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
   op.state = "PENDING";

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { failOnce, type FaultRule, FaultyBackend, fullDisk } from "../../src/fscache/backends/faults.ts";
 import { choicesChooser, roundRobin, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { type Repair, SPEC_REPAIRS } from "../../src/fscache/names.ts";
 import { workloadArb } from "./arbitraries.ts";
 import { endStateProblems, newScenario, spawnWorkload } from "./workload.ts";
 
@@ -66,5 +67,40 @@ describe("backend faults (POST_FIX_REPAIRED)", () => {
     await runtime.runUntilQuiescent(roundRobin());
     const problems = endStateProblems(s);
     expect(problems).toContain("object D0 not freed (OBJECT_DEAD, usage 1)");
+  });
+
+  // Finding F8: the index lookup fails, KILL_DEPENDENTS kills D before its own lookup, and D drops with
+  // LOOKING_UP still set. The spec's repaired set (DROP_CLEARS_LOOKING_UP among them) wakes the reader.
+  const readerAfterIndexFailure = async (repairs: readonly Repair[]) => {
+    const runtime = new SteppedRuntime();
+    const backend = new FaultyBackend(new MemoryBackend(), [failOnce("lookupObject", "EIO", ["netfs"])]);
+    const s = newScenario(runtime, { backend, repairs });
+    spawnWorkload(s, runtime, { threads: [{ ops: [{ kind: "read", page: 0 }], retire: false }] });
+    const r = await runtime.runUntilQuiescent(roundRobin());
+    const actions = runtime
+      .log()
+      .map((l) => `${l.label.action}:${String(l.label.params.o ?? l.label.params.t)}`);
+    return { r, s, actions };
+  };
+
+  it("F8 repaired: the reader waiting for D's lookup is woken when D drops unlooked-up", async () => {
+    const { r, s, actions } = await readerAfterIndexFailure(SPEC_REPAIRS);
+    expect(actions).toEqual(
+      expect.arrayContaining(["ABORT_INIT:D0", "DROP_OBJECT:D0", "ReadWaitLookup:tD0"]),
+    );
+    expect(actions.indexOf("ReadPage:tD0")).toBeLessThan(actions.indexOf("DROP_OBJECT:D0"));
+    expect(r.end).toBe("done");
+    expect(endStateProblems(s)).toEqual([]);
+  });
+
+  it("F8 unrepaired: the same reader sleeps forever on LOOKING_UP", async () => {
+    const { r, actions } = await readerAfterIndexFailure(
+      SPEC_REPAIRS.filter((x) => x !== "DROP_CLEARS_LOOKING_UP"),
+    );
+    expect(actions).toContain("DROP_OBJECT:D0");
+    expect(actions).not.toContain("ReadWaitLookup:tD0");
+    expect(r.end).toBe("deadlock");
+    // tD0 sleeps in the deferred-lookup wait; tI waits for its child cookie to be relinquished first.
+    expect(r.blocked.map((b) => b.taskName)).toEqual(["netfs:tI", "netfs:tD0"]);
   });
 });

@@ -89,7 +89,7 @@ export function newScenario(
 ): Scenario {
   // The default design is POST_FIX_REPAIRED with every repair, the spec's and the opt-in ones: these
   // workloads inject backend faults and write pages the cache never marked cached (the spec's netfs contract
-  // forbids that), which strand writes and lookups on 3.12 even with the spec's repairs.
+  // forbids that), which strand writes on 3.12 even with the spec's repairs.
   const design = opts.design ?? "POST_FIX_REPAIRED";
   const repairs = opts.repairs ?? (design === "POST_FIX_REPAIRED" ? REPAIRS : undefined);
   const cache = new FsCache({
