@@ -1,6 +1,7 @@
-// The mutants the conformance run must kill: the PRE_FIX design run against POST_FIX traces, and hand-written
+// The mutants the conformance run must kill: the PRE_FIX design run against POST_FIX traces, hand-written
 // faults at the protocol's critical points (n_active use/unuse and its wake-up, relinquish's wait, the
-// invalidation barrier, the state table, out-of-band handling, event queueing, op start). Each is a textual
+// invalidation barrier, the state table, out-of-band handling, event queueing, op start), and the repairs of
+// POST_FIX_REPAIRED that the conformance model reaches (F3, F5, F8), each undone. Each is a textual
 // patch on a copy of src/; a `find` that no longer matches is reported as an error, never as a pass.
 
 import type { Mutant } from "./patch.ts";
@@ -91,6 +92,30 @@ export const MUTANTS: readonly Mutant[] = [
     find: '  obj.n_in_progress++;\n  if (op.flags.delete("WAITING")) core.wake(op.waitq);',
     replace: "  obj.n_in_progress++;",
     why: "fscache_run_op neither clears WAITING nor wakes the MYTHREAD reader: ReadWaitActive never runs",
+  },
+  {
+    name: "abort-init-keeps-dep-ref",
+    file: "fscache/work.ts",
+    find: '        if (core.repaired("ABORT_INIT_PUTS_DEP_REF")) objectPut(core, obj);',
+    replace: "",
+    why: "repair F3 lost: ABORT_INIT leaks the dependents ref, so the object is never destroyed and its cookie never freed",
+    repair: "F3",
+  },
+  {
+    name: "parent-ready-keeps-init-oob",
+    file: "fscache/work.ts",
+    find: '    if (core.repaired("LOOKUP_OOB_AT_PARENT_READY")) obj.oob = "lookup";',
+    replace: "",
+    why: "repair F5 lost: a KILL between PARENT_READY and LOOK_UP_OBJECT goes to ABORT_INIT and leaks the parent op",
+    repair: "F5",
+  },
+  {
+    name: "drop-keeps-looking-up",
+    file: "fscache/work.ts",
+    find: '      if (core.repaired("DROP_CLEARS_LOOKING_UP") && clearCookieFlag(core, cookie, "LOOKING_UP")) {',
+    replace: '      if ((false as boolean) && clearCookieFlag(core, cookie, "LOOKING_UP")) {',
+    why: "repair F8 lost: an object dropped before its lookup leaves LOOKING_UP set, stranding deferred readers",
+    repair: "F8",
   },
   {
     name: "object-available-skips-ops",

@@ -21,6 +21,11 @@ export interface Mutant {
    * a surviving equivalent mutant is reported as EQUIVALENT, not SURVIVED. Killing it is still a kill.
    */
   readonly equivalent?: string;
+  /**
+   * The POST_FIX_REPAIRED repair the mutant undoes (its finding in spec/README.md): only traces of that design
+   * run the repaired code, so only they can kill it.
+   */
+  readonly repair?: string;
 }
 
 /** A copy of src/ with one mutant applied; `dispose()` removes it. */

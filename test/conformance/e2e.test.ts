@@ -1,8 +1,10 @@
 // End to end on the conformance models: TLC dumps the full state graph of conformance/models/MCconf and every
 // transition is replayed in lockstep against the implementation (which must conform, with 100% of states and
 // transitions covered); TLC's BFS finds the shortest behaviours of conformance/models/MCtrap reaching the
-// protocol goals of conformance/generate/goals.ts (which the implementation must also conform to); and every
-// mutant (PRE_FIX included) must be killed by some trace of those two sets, the killing trace named.
+// protocol goals of conformance/generate/goals.ts (which the implementation must also conform to); the full
+// graph of MCconf in POST_FIX_REPAIRED is replayed the same way against the repaired implementation; and every
+// mutant (PRE_FIX included) must be killed by some trace of those sets, the killing trace named: the mutants
+// that undo a repair by a POST_FIX_REPAIRED trace.
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,29 +46,37 @@ function ndjson(file: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-describe("conformance on MCconf (full transition cover) and MCtrap (protocol goals), POST_FIX", () => {
+describe("conformance on MCconf (full transition cover) and MCtrap (protocol goals), POST_FIX and POST_FIX_REPAIRED", () => {
   const out = mkdtempSync(join(tmpdir(), "conf-e2e-"));
   let graph: string[] = [];
   let goals: string[] = [];
+  let repaired: string[] = [];
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it("replays every transition of the model and the implementation conforms", async () => {
-    graph = await generateTraces({
+  /** The full state graph of MCconf in `design`, every transition replayed: conforms, 100% covered. */
+  async function fullCoverConforms(design: "POST_FIX" | "POST_FIX_REPAIRED"): Promise<string[]> {
+    const files = await generateTraces({
       model: "MCconf",
       modelDir: MODELS,
-      design: "POST_FIX",
+      design,
       sources: ["graph"],
       out,
       seed: 1,
       num: 0,
       depth: 0,
     });
-    const { code, r } = await conformJson(graph);
+    expect(ndjson(files[0] as string)[0]).toMatchObject({ design });
+    const { code, r } = await conformJson(files);
     expect(r.sets.flatMap((s) => s.failures).slice(0, 3)).toEqual([]);
     expect(r.ok).toBe(true);
     expect(code).toBe(0);
     expect(r.coverage.states.covered).toBe(r.coverage.states.total);
     expect(r.coverage.transitions.covered).toBe(r.coverage.transitions.total);
+    return files;
+  }
+
+  it("replays every transition of the model and the implementation conforms", async () => {
+    graph = await fullCoverConforms("POST_FIX");
   }, 180_000);
 
   it("reaches every reachable protocol goal and the implementation conforms on those traces", async () => {
@@ -100,10 +110,16 @@ describe("conformance on MCconf (full transition cover) and MCtrap (protocol goa
     expect(code).toBe(0);
   }, 120_000);
 
+  it("replays every transition of the model in POST_FIX_REPAIRED and the repaired implementation conforms", async () => {
+    repaired = await fullCoverConforms("POST_FIX_REPAIRED");
+  }, 180_000);
+
   it("kills every mutant, naming the killing trace", async () => {
     const lines: string[] = [];
-    const code = await runConform([...graph, ...goals], { enabled: true, mutants: true, json: true }, (s) =>
-      lines.push(s),
+    const code = await runConform(
+      [...graph, ...goals, ...repaired],
+      { enabled: true, mutants: true, json: true },
+      (s) => lines.push(s),
     );
     const rs = JSON.parse(lines.join("\n")) as MutantJson[];
     const by = new Map(rs.map((r) => [r.name, r]));
@@ -119,6 +135,10 @@ describe("conformance on MCconf (full transition cover) and MCtrap (protocol goa
       expect(by.get(g.mutant)?.killedIn, g.mutant).toBe(goals[0]);
     }
     expect(by.get("pre-fix-design")?.killedIn).toBe(graph[0]);
+    // A lost repair is seen only where the repaired code runs: in the POST_FIX_REPAIRED traces.
+    const repairMutants = MUTANTS.filter((m) => m.repair !== undefined);
+    expect(repairMutants.map((m) => m.repair)).toEqual(["F3", "F5", "F8"]);
+    for (const m of repairMutants) expect(by.get(m.name)?.killedIn, m.name).toBe(repaired[0]);
     expect(code).toBe(0);
-  }, 180_000);
+  }, 600_000);
 });
