@@ -186,7 +186,7 @@ function count(v: string): number {
 function sourceList(v: string): string[] {
   const list = v.split(",").map((s) => s.trim());
   const bad = list.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
-  if (bad.length > 0 || list.length === 0)
+  if (bad.length > 0)
     throw new InvalidArgumentError(`expected a comma-separated list of ${TRACE_SOURCES.join(", ")}`);
   return list;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { runTlc } from "../tla/index.ts";
-import { SPEC_DIR } from "./models.ts";
+import { ManifestError, SPEC_DIR } from "./models.ts";
 
 export interface SpecMutant {
   readonly property: string;
@@ -48,11 +48,18 @@ const validate = new Ajv({ strict: false }).compile<SpecMutant[]>({
   },
 });
 
-export async function readSpecMutants(): Promise<SpecMutant[]> {
-  const data: unknown = JSON.parse(await readFile(MANIFEST, "utf8"));
+export async function readSpecMutants(file = MANIFEST): Promise<SpecMutant[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new ManifestError(`${file}: cannot read the spec mutants: ${(e as Error).message}`);
+  }
   if (!validate(data)) {
     const e = validate.errors?.[0];
-    throw new Error(`${MANIFEST}: entry ${e?.instancePath ?? "?"}: ${e?.message ?? "invalid"}`);
+    throw new ManifestError(
+      `${file}: entry ${e?.instancePath ?? "?"}: ${e?.message ?? "invalid"} (expected {property, kind, override})`,
+    );
   }
   return data;
 }
