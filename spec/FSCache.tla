@@ -986,14 +986,14 @@ DROP_OBJECT(o) ==
         \* REPAIRED (finding F8): a lookup that never ran is resolved as failed, as
         \* LOOKUP_FAILURE resolves it: test-and-clear LOOKING_UP (waking readers),
         \* set UNAVAILABLE.
-        w6 == IF Fixed("F6") THEN [w0 EXCEPT !.ck[c].stores = [q \in Pages |-> IF @[q] = "PENDING" THEN "NONE" ELSE @[q]]]
+        w1 == IF Fixed("F6") THEN [w0 EXCEPT !.ck[c].stores = [q \in Pages |-> IF @[q] = "PENDING" THEN "NONE" ELSE @[q]]]
               ELSE w0
-        w1 == IF Fixed("F8") /\ "LOOKING_UP" \in w6.ck[c].flags
-              THEN [w6 EXCEPT !.ck[c].flags = (@ \ {"LOOKING_UP"}) \cup {"UNAVAILABLE"}]
-              ELSE w6
-        w2 == IF p \in Objects THEN [w1 EXCEPT !.obj[p].n_children = @ - 1] ELSE w1
-        w3 == IF p \in Objects /\ w2.obj[p].n_children = 0 THEN Raise(w2, p, "CLEARED") ELSE w2
-        w4 == ObjPut([w3 EXCEPT !.obj[o].parent = "NULL"], o)
+        w2 == IF Fixed("F8") /\ "LOOKING_UP" \in w1.ck[c].flags
+              THEN [w1 EXCEPT !.ck[c].flags = (@ \ {"LOOKING_UP"}) \cup {"UNAVAILABLE"}]
+              ELSE w1
+        w3 == IF p \in Objects THEN [w2 EXCEPT !.obj[p].n_children = @ - 1] ELSE w2
+        w4 == IF p \in Objects /\ w3.obj[p].n_children = 0 THEN Raise(w3, p, "CLEARED") ELSE w3
+        w5 == ObjPut([w4 EXCEPT !.obj[o].parent = "NULL"], o)
     IN /\ Step(o, "DROP_OBJECT")
        /\ IF NewDesign /\ ~CookieOK(W0, o)
           THEN Oops("DROP_OBJECT: NULL/freed object->cookie")
@@ -1001,7 +1001,7 @@ DROP_OBJECT(o) ==
           THEN Oops("DROP_OBJECT: ASSERT object hashed on its cookie")
           ELSE IF ~NewDesign /\ c # "NULL"
           THEN Oops("DROP_OBJECT: ASSERT object->cookie == NULL")
-          ELSE ObjCommit(Transit(w4, o, "OBJECT_DEAD"))
+          ELSE ObjCommit(Transit(w5, o, "OBJECT_DEAD"))
 
 \* PRE_FIX fscache_detach_from_cookie: unhash, object->cookie = NULL, clear
 \* INVALIDATING, put the object's cookie ref.
