@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 
 export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
@@ -76,20 +76,39 @@ export class ManifestError extends Error {
   }
 }
 
-/** Reads and validates spec/models.json (or `file`). */
-export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
+/**
+ * Reads a JSON manifest and validates it: a file that cannot be read or parsed, or an entry that does not match,
+ * is one ManifestError naming the file, the entry and the expected shape.
+ */
+export async function readJsonManifest<T>(
+  file: string,
+  what: string,
+  check: ValidateFunction<T>,
+  shape: string,
+): Promise<T> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(file, "utf8"));
   } catch (e) {
-    throw new ManifestError(`${file}: cannot read the model manifest: ${(e as Error).message}`);
+    throw new ManifestError(`${file}: cannot read the ${what}: ${(e as Error).message}`);
   }
-  if (!validate(data)) {
-    const err = validate.errors?.[0];
+  if (!check(data)) {
+    const err = check.errors?.[0];
     throw new ManifestError(
-      `${file}: entry ${err?.instancePath ?? "?"}: ${err?.message ?? "invalid"} (expected {model, module, cfg, variant, expect})`,
+      `${file}: entry ${err?.instancePath ?? "?"}: ${err?.message ?? "invalid"} (expected ${shape})`,
     );
   }
+  return data;
+}
+
+/** Reads and validates spec/models.json (or `file`); one entry per (model, variant, without). */
+export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
+  const data = await readJsonManifest(
+    file,
+    "model manifest",
+    validate,
+    "{model, module, cfg, variant, expect}",
+  );
   const seen = new Set<string>();
   for (const [i, e] of data.entries()) {
     const key = `${e.model} / ${e.variant}${e.without === undefined ? "" : ` without ${e.without}`}`;

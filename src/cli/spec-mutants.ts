@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { runTlc } from "../tla/index.ts";
-import { ManifestError, SPEC_DIR } from "./models.ts";
+import { readJsonManifest, SPEC_DIR } from "./models.ts";
 
 export interface SpecMutant {
   readonly property: string;
@@ -48,20 +48,8 @@ const validate = new Ajv({ strict: false }).compile<SpecMutant[]>({
   },
 });
 
-export async function readSpecMutants(file = MANIFEST): Promise<SpecMutant[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, "utf8"));
-  } catch (e) {
-    throw new ManifestError(`${file}: cannot read the spec mutants: ${(e as Error).message}`);
-  }
-  if (!validate(data)) {
-    const e = validate.errors?.[0];
-    throw new ManifestError(
-      `${file}: entry ${e?.instancePath ?? "?"}: ${e?.message ?? "invalid"} (expected {property, kind, override})`,
-    );
-  }
-  return data;
+export function readSpecMutants(file = MANIFEST): Promise<SpecMutant[]> {
+  return readJsonManifest(file, "spec mutants", validate, "{property, kind, override}");
 }
 
 /**
