@@ -47,6 +47,10 @@ export function replayCommand(file: string, traceId: string, mutant?: string): s
 /** Where traces come from (conformance/README.md). */
 export const TRACE_SOURCES = ["graph", "simulate", "counterexample", "trap", "goals"] as const;
 
+function unknownSources(list: readonly string[]): string[] {
+  return list.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
+}
+
 export interface TracesOptions {
   model: string;
   modelDir?: string;
@@ -63,7 +67,7 @@ export async function generateTraces(
   o: TracesOptions,
   log: (s: string) => void = () => undefined,
 ): Promise<string[]> {
-  const unknown = o.sources.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
+  const unknown = unknownSources(o.sources);
   if (unknown.length > 0) throw new Error(`unknown trace source ${unknown.join(", ")}`);
   const base = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
   const model = await withConstants(tlcPort, base);
@@ -185,8 +189,7 @@ function count(v: string): number {
 /** A commander parser for `--source a,b`: each must be one of TRACE_SOURCES. */
 function sourceList(v: string): string[] {
   const list = v.split(",").map((s) => s.trim());
-  const bad = list.filter((s) => !(TRACE_SOURCES as readonly string[]).includes(s));
-  if (bad.length > 0)
+  if (unknownSources(list).length > 0)
     throw new InvalidArgumentError(`expected a comma-separated list of ${TRACE_SOURCES.join(", ")}`);
   return list;
 }

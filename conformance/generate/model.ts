@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConformanceError } from "../errors.ts";
 import type { Json } from "../json.ts";
-import type { Design } from "../trace/format.ts";
+import { DESIGNS, type Design } from "../trace/format.ts";
 
 export interface Model {
   readonly specDir: string;
@@ -20,8 +20,6 @@ export interface Model {
   /** The model's constants as TLC evaluated them (see withConstants). */
   readonly constants?: Record<string, Json>;
 }
-
-const DESIGNS: readonly Design[] = ["POST_FIX_REPAIRED", "POST_FIX", "PRE_FIX"];
 
 /** Finds the design a model checks: `DESIGN = "X"` / `DESIGN == "X"` / `DESIGN <- X` in its cfg or module. */
 export function designOf(cfg: string, moduleText: string): Design | undefined {

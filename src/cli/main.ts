@@ -11,6 +11,7 @@ import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.
 import {
   DESIGNS,
   type Design,
+  entryLabel,
   findEntry,
   FINDINGS,
   type Finding,
@@ -48,10 +49,7 @@ async function check(flags: CheckFlags): Promise<number> {
   if (flags.all) {
     const reports: CheckReport[] = [];
     for (const entry of entries) {
-      if (!flags.json) {
-        const w = entry.without === undefined ? "" : ` without ${entry.without}`;
-        process.stderr.write(`checking ${entry.model} / ${entry.variant}${w} ...\n`);
-      }
+      if (!flags.json) process.stderr.write(`checking ${entryLabel(entry)} ...\n`);
       reports.push(await checkModel(entry, options));
     }
     emit(reports, flags.json);

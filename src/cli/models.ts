@@ -101,6 +101,11 @@ export async function readJsonManifest<T>(
   return data;
 }
 
+/** `model / variant` (and `without Fn`): how messages name an entry. */
+export function entryLabel(e: Pick<ModelEntry, "model" | "variant" | "without">): string {
+  return `${e.model} / ${e.variant}${e.without === undefined ? "" : ` without ${e.without}`}`;
+}
+
 /** Reads and validates spec/models.json (or `file`); one entry per (model, variant, without). */
 export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
   const data = await readJsonManifest(
@@ -111,7 +116,7 @@ export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
   );
   const seen = new Set<string>();
   for (const [i, e] of data.entries()) {
-    const key = `${e.model} / ${e.variant}${e.without === undefined ? "" : ` without ${e.without}`}`;
+    const key = entryLabel(e);
     if (seen.has(key)) throw new ManifestError(`${file}: entry /${i}: a second entry for ${key}`);
     seen.add(key);
   }
