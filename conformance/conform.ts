@@ -3,7 +3,8 @@
 // Files are streamed: each trace is replayed as soon as its last line is read.
 
 import { CoverageTracker, formatCoverage, type CoverageReport } from "./coverage.ts";
-import { formatError, type ConformanceError, type StateMismatchError } from "./errors.ts";
+import { ConformanceError, formatError, type StateMismatchError } from "./errors.ts";
+import { constantsProblem } from "./mapping/model.ts";
 import type { Json } from "./json.ts";
 import { replayTrace, type TraceOutcome } from "./replay/lockstep.ts";
 import type { ReplayAdapter } from "./replay/target.ts";
@@ -119,6 +120,14 @@ async function replaySet(
   };
   for await (const item of tracesOf(inp, adapter, errors)) {
     if ("header" in item) {
+      // Constants that cannot set up an implementation are a file error, not a divergence of each trace.
+      const problem = constantsProblem(item.header.constants);
+      if (problem !== undefined) {
+        errors.push(
+          new ConformanceError("TRACE_HEADER", `header: ${problem}`, { file: inp.file ?? inp.name, line: 1 }),
+        );
+        break;
+      }
       header = item.header;
       if (!inp.set && item.header.traces !== undefined) opts.progress?.start(item.header.traces, "conform");
       continue;

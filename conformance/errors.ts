@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   TLC_DUMP: "a file TLC wrote (state-graph dump, simulation trace) is malformed",
   MUTANT_STALE: "a mutant's find text does not occur in the source it patches",
   UNKNOWN_MUTANT: "--mutant names no mutant of conformance/mutants/mutants.ts",
+  UNKNOWN_TRACE: "--trace names no trace of the given files",
+  OUTPUT: "an output file (trace file, report, result) cannot be written",
   MUTANT_SURVIVED: "a mutant passed every trace",
 } as const;
 

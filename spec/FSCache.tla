@@ -1074,13 +1074,17 @@ WriteOpWritePage(k, result) ==
                   THEN OpCommit([OpComplete(Raise(w1, o, "ERROR"), k, TRUE) EXCEPT !.op[k].pc = "OpPut"])
                   ELSE OpCommit([w1 EXCEPT !.op[k].pc = "WriteOp"])
 
-\* The attr_changed processor: use_cookie, the backend's attr_changed, unuse
-\* (balanced within the step; a failed use skips the backend call), complete.
+\* The attr_changed processor: only for an active object, use_cookie, the
+\* backend's attr_changed, unuse (balanced within the step; a failed use skips
+\* the backend call), complete. PRE_FIX takes no n_active unit: cachefiles_
+\* attr_changed reads get_attr through object->cookie, which relinquish may
+\* have NULLed while the object is still active (the §4.3 family of oopses).
 OpAttrChanged(k) ==
     LET o == op[k].object
-        c == object[o].cookie
     IN /\ OpAct(k, "OpAttrChanged")
-       /\ OpCommit([OpComplete(W0, k, FALSE) EXCEPT !.op[k].pc = "OpPut"])
+       /\ IF ~NewDesign /\ Active(object[o]) /\ ~CookieOK(W0, o)
+          THEN Oops("OpAttrChanged: cachefiles_attr_changed reads get_attr through a NULL/freed object->cookie")
+          ELSE OpCommit([OpComplete(W0, k, FALSE) EXCEPT !.op[k].pc = "OpPut"])
 
 \* The op worker's put of its ref.
 OpPut(k) ==

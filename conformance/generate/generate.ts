@@ -29,6 +29,11 @@ export interface Generated {
   readonly unreachable?: string[];
 }
 
+/** The model's TLC time limit, as a ModelRun field. */
+function timeout(model: Model): { timeoutMs?: number } {
+  return model.timeoutMs === undefined ? {} : { timeoutMs: model.timeoutMs };
+}
+
 function header(model: Model, source: TraceSource, extra: Partial<TraceHeader> = {}): TraceHeader {
   return {
     format: "fscache-trace",
@@ -102,7 +107,12 @@ export async function graphTraces(
   try {
     wd.write(`${model.module}.cfg`, graphDumpCfg(model.cfg));
     const graph = normaliseGraph(
-      await port.dumpGraph({ dir: wd.dir, module: model.module, cfg: `${model.module}.cfg` }),
+      await port.dumpGraph({
+        dir: wd.dir,
+        module: model.module,
+        cfg: `${model.module}.cfg`,
+        ...timeout(model),
+      }),
     );
     const cover = edgeCover(graph);
     const { traces, errors } = pathsToTraces(graph, cover.paths, "g", labelAgrees);
@@ -135,6 +145,7 @@ export async function withConstants(port: TlcPort, model: Model): Promise<Model>
       dir: wd.dir,
       module: mod,
       cfg: `${mod}.cfg`,
+      ...timeout(model),
     })) as Record<string, Json>;
     return { ...model, constants };
   } finally {
@@ -172,7 +183,7 @@ export async function simulationTraces(
   try {
     wd.write(`${model.module}.cfg`, simulateCfg(model.cfg));
     const { behaviours, errors } = await port.simulate(
-      { dir: wd.dir, module: model.module, cfg: `${model.module}.cfg` },
+      { dir: wd.dir, module: model.module, cfg: `${model.module}.cfg`, ...timeout(model) },
       opts,
     );
     const traces: Trace[] = [];
@@ -198,7 +209,12 @@ export async function counterexampleTraces(
   const wd = workDir(model.specDir, model.modelDir);
   try {
     wd.write(`${model.module}.cfg`, simulateCfg(model.cfg));
-    const r = await port.check({ dir: wd.dir, module: model.module, cfg: `${model.module}.cfg` });
+    const r = await port.check({
+      dir: wd.dir,
+      module: model.module,
+      cfg: `${model.module}.cfg`,
+      ...timeout(model),
+    });
     const errors: ConformanceError[] = [];
     const traces: Trace[] = [];
     if (r.failure) errors.push(new ConformanceError("TLC_FAILED", r.failure));
@@ -234,7 +250,7 @@ export async function trapTraces(
       const mod = `Trap_${g.id}`;
       wd.write(`${mod}.tla`, trapModule(mod, model.module, g));
       wd.write(`${mod}.cfg`, trapCfg(model.cfg));
-      const r = await port.check({ dir: wd.dir, module: mod, cfg: `${mod}.cfg` });
+      const r = await port.check({ dir: wd.dir, module: mod, cfg: `${mod}.cfg`, ...timeout(model) });
       onGoal?.();
       if (r.failure) errors.push(new ConformanceError("TLC_FAILED", `trap ${g.id}: ${r.failure}`));
       else if (r.ok) unreachable.push(g.id);

@@ -19,6 +19,8 @@ export interface Model {
   readonly modelDir: string;
   /** The model's constants as TLC evaluated them (see withConstants). */
   readonly constants?: Record<string, Json>;
+  /** Wall-clock limit of each TLC run on the model (ms). */
+  readonly timeoutMs?: number;
 }
 
 /** Finds the design a model checks: `DESIGN = "X"` / `DESIGN == "X"` / `DESIGN <- X` in its cfg or module. */

@@ -1,14 +1,18 @@
-// The abstraction function: the implementation's inspect() view (plus what the harness's netfs driver knows
-// about each thread's program) → the spec's variables, field by field as docs/model.md lists them. Spec-only
-// bookkeeping fields (object.lop, thread.alloc, thread.cached) and lastAction are projected away on the spec
-// side; sets become sorted arrays on both sides.
+// The abstraction function: the implementation's state (the cache core, plus the freed records the harness
+// retains, plus what the harness's netfs driver knows about each thread's program) → the spec's variables,
+// field by field as docs/model.md lists them. Both sides are built in one normal form (ids and set elements
+// sorted, record fields in FIELDS order), so a state's JSON text is canonical: equal states give equal texts,
+// and a fingerprint of the text (fingerprint.ts) is all the per-step comparison needs.
 
-import type { CacheView, ObjectView, OpView } from "../../src/fscache/index.ts";
+import type { CacheCore } from "../../src/fscache/context.ts";
+import type { Cookie } from "../../src/fscache/cookie.ts";
+import type { FscacheObject } from "../../src/fscache/object.ts";
+import type { Operation } from "../../src/fscache/operation.ts";
 import { isObject, type Json } from "../json.ts";
 import type { SpecState } from "../trace/format.ts";
 import type { ModelConstants } from "./model.ts";
 
-/** The compared fields of each record variable, and which of them are sets. */
+/** The compared fields of each record variable, in the order both sides emit them. */
 export const FIELDS = {
   cookie: ["mem", "usage", "n_children", "n_active", "flags", "netfs", "stores", "backing"],
   object: [
@@ -39,7 +43,27 @@ export const FIELDS = {
   thread: ["pc", "calls", "op", "page", "retire", "result"],
 } as const;
 
-const SETS = new Set(["flags", "backing", "oob_mask", "event_mask", "events", "dependents", "dmask"]);
+/** The spec variables the abstraction produces, in order (the rest of the spec's variables are SPEC_ONLY). */
+export const VARIABLES = ["cookie", "object", "op", "thread", "oops"] as const;
+
+/**
+ * What the spec has and the implementation does not, projected away on the spec side: the history variable
+ * naming each step, and bookkeeping the spec keeps to state its actions (docs/model.md, changes 1–3).
+ */
+export const SPEC_ONLY = {
+  variables: ["lastAction"],
+  fields: { object: ["lop"], thread: ["alloc", "cached"] },
+} as const;
+
+const SETS: ReadonlySet<string> = new Set([
+  "flags",
+  "backing",
+  "oob_mask",
+  "event_mask",
+  "events",
+  "dependents",
+  "dmask",
+]);
 
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */
 export interface DriverThreadView {
@@ -50,48 +74,75 @@ export interface DriverThreadView {
   /** The program is parked before RelinquishCookie (after WaitOnPageWrite): the spec's pc says so. */
   readonly atRelinquish: boolean;
   readonly callsUsed: number;
+  /**
+   * The thread's record as it was before a step of its own oopsed: the spec's Oops leaves every variable as
+   * it was, the oopsing thread's pc and calls included, and nothing moves afterwards.
+   */
+  readonly frozen?: Json;
+}
+
+/** Records the harness keeps after the implementation freed them (the spec's FREED records keep their values). */
+export interface Retained {
+  readonly cookies: ReadonlyMap<string, Cookie>;
+  readonly objects: ReadonlyMap<string, FscacheObject>;
 }
 
 function sortedSet(v: Json | undefined): Json {
   return Array.isArray(v)
-    ? [...v].map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort()
+    ? v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort()
     : (v ?? null);
+}
+
+function sortedKeys(m: Json | undefined): [string, Json][] {
+  return isObject(m) ? Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
 }
 
 function pick(rec: Json | undefined, fields: readonly string[]): Json {
   if (!isObject(rec)) return rec ?? null;
   const out: Record<string, Json> = {};
-  for (const f of fields) out[f] = SETS.has(f) ? sortedSet(rec[f]) : (rec[f] ?? null);
+  for (const f of fields) {
+    const v = rec[f];
+    out[f] = SETS.has(f) ? sortedSet(v) : f === "stores" ? Object.fromEntries(sortedKeys(v)) : (v ?? null);
+  }
   return out;
 }
 
-/** The spec state as compared: the listed fields of each record, sets sorted; lastAction dropped. */
+/** The spec state as compared: the listed fields of each record in normal form; SPEC_ONLY dropped. */
 export function projectSpec(state: SpecState): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const v of ["cookie", "object", "thread"] as const) {
-    const m = state[v];
     const o: Record<string, Json> = {};
-    if (isObject(m)) for (const [k, r] of Object.entries(m)) o[k] = pick(r, FIELDS[v]);
+    for (const [k, r] of sortedKeys(state[v])) o[k] = pick(r, FIELDS[v]);
     out[v] = o;
   }
   const ops = state["op"];
   out["op"] = Array.isArray(ops) ? ops.map((r) => pick(r, FIELDS.op)) : (ops ?? null);
   out["oops"] = state["oops"] ?? null;
-  return out;
+  const at = (v: string): Json => out[v] ?? null;
+  return { cookie: at("cookie"), object: at("object"), op: at("op"), thread: at("thread"), oops: at("oops") };
 }
 
-const unbornCookie = (pages: readonly string[]): Json => ({
-  mem: "UNBORN",
-  usage: 0,
-  n_children: 0,
-  n_active: 0,
-  flags: [],
-  netfs: false,
-  stores: Object.fromEntries(pages.map((p) => [p, "NONE"])),
-  backing: [],
-});
+/** The canonical text of a state in normal form (both sides emit keys in the same order). */
+export function stateText(s: Record<string, Json>): string {
+  return JSON.stringify(s);
+}
 
-const unbornObject: Json = {
+const sorted = <T extends string>(s: Iterable<T>): T[] => [...s].sort();
+
+function unbornCookie(pages: readonly string[]): Json {
+  return {
+    mem: "UNBORN",
+    usage: 0,
+    n_children: 0,
+    n_active: 0,
+    flags: [],
+    netfs: false,
+    stores: Object.fromEntries(pages.map((p) => [p, "NONE"])),
+    backing: [],
+  };
+}
+
+const UNBORN_OBJECT: Json = {
   mem: "UNBORN",
   state: "WAIT_FOR_INIT",
   oob: "init",
@@ -116,85 +167,145 @@ const unbornObject: Json = {
   dmask: [],
 };
 
-const freeOp: Json = { state: "FREE", kind: "NONE", object: "NULL", flags: [], usage: 0, pc: "NONE" };
+const FREE_OP: Json = { state: "FREE", kind: "NONE", object: "NULL", flags: [], usage: 0, pc: "NONE" };
+
+/** The constants in normal form, and each page name's index in the implementation (`p1` → 1). */
+export interface Shape {
+  readonly k: ModelConstants;
+  readonly cookies: readonly string[];
+  readonly threads: readonly string[];
+  readonly pages: readonly { readonly name: string; readonly index: number }[];
+}
+
+export function shapeOf(k: ModelConstants): Shape {
+  return {
+    k,
+    cookies: sorted(k.Cookies),
+    threads: sorted(k.Threads),
+    pages: sorted(k.Pages).map((name) => ({ name, index: Number(name.replace(/^p/, "")) })),
+  };
+}
+
+function cookieJson(c: Cookie, shape: Shape): Json {
+  const stores: Record<string, Json> = {};
+  for (const p of shape.pages) stores[p.name] = c.stores.get(p.index)?.tag ?? "NONE";
+  return {
+    mem: c.mem,
+    usage: c.usage,
+    n_children: c.n_children,
+    n_active: c.n_active,
+    flags: sorted(c.flags),
+    netfs: c.def !== null,
+    stores,
+    backing: c.backing_objects.map((o) => o.id).sort(),
+  };
+}
 
 /**
  * The implementation's `disp` names the worker's next step even while the work item is only queued
  * (`DispatchStart`); the spec's dispatcher pc is "IDLE" until DispatchStart runs.
  */
-function objectJson(o: ObjectView): Json {
-  const v = pick(o as unknown as Json, FIELDS.object) as Record<string, Json>;
-  if (v["disp"] === "DispatchStart") v["disp"] = "IDLE";
-  return v;
+function objectJson(o: FscacheObject): Json {
+  const p = o.parent;
+  return {
+    mem: o.mem,
+    state: o.state,
+    oob: o.oob,
+    oob_mask: sorted(o.oob_event_mask),
+    event_mask: sorted(o.event_mask),
+    events: sorted(o.events),
+    flags: sorted(o.flags),
+    cookie: o.cookie ? o.cookie.id : "NULL",
+    parent: p === null ? "NULL" : p === "FSDEF" ? "FSDEF" : p.id,
+    n_children: o.n_children,
+    n_ops: o.n_ops,
+    n_obj_ops: o.n_obj_ops,
+    n_in_progress: o.n_in_progress,
+    n_exclusive: o.n_exclusive,
+    n_reads: o.n_reads,
+    usage: o.usage,
+    dependents: o.dependents.map((d) => d.id).sort(),
+    pending: o.pending_ops.map((op) => op.id),
+    wq: o.wq,
+    disp: o.disp === "DispatchStart" ? "IDLE" : o.disp,
+    exec: o.exec,
+    dmask: sorted(o.dmask),
+  };
 }
 
-function opJson(o: OpView): Json {
-  return pick(o as unknown as Json, FIELDS.op);
+function opJson(op: Operation): Json {
+  return {
+    state: op.state,
+    kind: op.kind,
+    object: op.object ? op.object.id : "NULL",
+    flags: sorted(op.flags),
+    usage: op.usage,
+    pc: op.pc,
+  };
 }
 
-/** The spec's variables (cookie, object, op, thread, oops) computed from the implementation. */
+/** The spec's variables (cookie, object, op, thread, oops) computed from the implementation, in normal form. */
 export function abstractState(
-  view: CacheView,
-  k: ModelConstants,
+  core: CacheCore,
+  retained: Retained,
+  shape: Shape,
   driver: (t: string) => DriverThreadView,
 ): Record<string, Json> {
+  const k = shape.k;
   const cookie: Record<string, Json> = {};
-  for (const c of k.Cookies) {
-    const v = view.cookies.find((x) => x.id === c);
-    cookie[c] = v
-      ? {
-          mem: v.mem,
-          usage: v.usage,
-          n_children: v.n_children,
-          n_active: v.n_active,
-          flags: [...v.flags].sort(),
-          netfs: v.netfs,
-          stores: Object.fromEntries(k.Pages.map((p) => [p, v.stores[p] ?? "NONE"])),
-          backing: [...v.backing].sort(),
-        }
-      : unbornCookie(k.Pages);
+  for (const c of shape.cookies) {
+    const v = core.cookies.get(c) ?? retained.cookies.get(c);
+    cookie[c] = v ? cookieJson(v, shape) : unbornCookie(shape.pages.map((p) => p.name));
   }
   const object: Record<string, Json> = {};
-  for (const o of k.Cookies) {
-    const v = view.objects.find((x) => x.id === o);
-    object[o] = v ? objectJson(v) : unbornObject;
+  for (const o of shape.cookies) {
+    const v = core.objects.get(o) ?? retained.objects.get(o);
+    object[o] = v ? objectJson(v) : UNBORN_OBJECT;
   }
   const op: Json[] = [];
   for (let i = 1; i <= k.MaxOps; i++) {
-    const v = view.ops.find((x) => x.id === i);
-    op.push(v ? opJson(v) : freeOp);
+    const v = core.ops.get(i);
+    op.push(v ? opJson(v) : FREE_OP);
   }
   const thread: Record<string, Json> = {};
-  for (const t of k.Threads) {
-    const d = driver(t);
-    const v = view.threads.find((x) => x.t === t);
-    const calls = k.MaxCalls - d.callsUsed;
-    if (d.noParent) {
-      thread[t] = { pc: "Done", calls, op: 0, page: "NONE", retire: false, result: "ENOBUFS" };
-    } else if (d.notStarted || !v) {
-      thread[t] = { pc: "AcquireCookie", calls, op: 0, page: "NONE", retire: false, result: "NONE" };
-    } else {
-      thread[t] = {
-        pc: d.atRelinquish ? "RelinquishCookie" : v.pc,
-        calls,
-        op: v.op,
-        page: v.page,
-        retire: v.retire,
-        result: v.result,
-      };
-    }
-  }
-  return { cookie, object, op, thread, oops: view.oops };
+  for (const t of shape.threads) thread[t] = threadJson(core, k, t, driver(t));
+  return { cookie, object, op, thread, oops: core.oops };
 }
 
-/** The spec's Quiescent, over an abstract state: when the spec's Terminated step is enabled. */
-export function quiescent(s: Record<string, Json>): boolean {
-  const all = (m: Json | undefined, p: (r: Record<string, Json>) => boolean): boolean =>
-    (Array.isArray(m) ? m : isObject(m) ? Object.values(m) : []).every((r) => isObject(r) && p(r));
-  return (
-    s["oops"] === "NONE" &&
-    all(s["thread"], (r) => r["pc"] === "Done") &&
-    all(s["object"], (r) => r["wq"] === "IDLE" && r["disp"] === "IDLE") &&
-    all(s["op"], (r) => r["pc"] === "NONE")
-  );
+/** The spec's `thread[t]` record (compared fields). */
+export function threadJson(core: CacheCore, k: ModelConstants, t: string, d: DriverThreadView): Json {
+  if (d.frozen !== undefined) return d.frozen;
+  const v = core.threads.get(t);
+  const calls = k.MaxCalls - d.callsUsed;
+  if (d.noParent) return { pc: "Done", calls, op: 0, page: "NONE", retire: false, result: "ENOBUFS" };
+  if (d.notStarted || !v)
+    return { pc: "AcquireCookie", calls, op: 0, page: "NONE", retire: false, result: "NONE" };
+  return {
+    pc: threadPcOf(core, t, d),
+    calls,
+    op: v.op,
+    page: v.page,
+    retire: v.retire,
+    result: v.result,
+  };
+}
+
+/** The abstract pc of thread t (as the `thread` variable above shows it). */
+export function threadPcOf(core: CacheCore, t: string, d: DriverThreadView): string {
+  const f = d.frozen;
+  if (f !== undefined && isObject(f) && typeof f["pc"] === "string") return f["pc"];
+  if (d.noParent) return "Done";
+  const v = core.threads.get(t);
+  if (d.notStarted || !v) return "AcquireCookie";
+  return d.atRelinquish ? "RelinquishCookie" : v.pc;
+}
+
+/** The spec's Quiescent (when its Terminated step is enabled), read off the implementation directly. */
+export function quiescent(core: CacheCore, shape: Shape, driver: (t: string) => DriverThreadView): boolean {
+  if (core.oops !== "NONE") return false;
+  for (const t of shape.threads) if (threadPcOf(core, t, driver(t)) !== "Done") return false;
+  // A freed object has left the registry idle; a queued one is not idle (its disp names DispatchStart).
+  for (const o of core.objects.values()) if (o.wq !== "IDLE") return false;
+  for (const op of core.ops.values()) if (op.pc !== "NONE") return false;
+  return true;
 }

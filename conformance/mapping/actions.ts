@@ -33,6 +33,7 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   Invalidate: call,
   WaitOnInvalidate: call,
   UpdateCookie: call,
+  AttrChanged: call,
   ReadPage: call,
   ReadWaitLookup: thread(),
   ReadWaitActive: thread(),
@@ -119,14 +120,26 @@ function threadPc(state: SpecState, t: string): string | undefined {
 }
 
 /**
- * The enabled-set key of an action in `state`: null for a Ready thread's next call (the netfs program's
- * choice, scripted from the trace); chosen parameters dropped (scripted outcomes).
+ * The enabled-set key of an action when `isReady(t)` says whether thread t is between calls: null for a Ready
+ * thread's next call (the netfs program's choice, scripted from the trace); chosen parameters dropped
+ * (scripted outcomes).
  */
-export function enabledKey(action: SpecAction, state: SpecState): string | null {
+export function enabledKeyWith(action: SpecAction, isReady: (t: string) => boolean): string | null {
   const def = ACTIONS[action.name];
   const t = action.params["t"];
-  if (typeof t === "string" && threadPc(state, t) === "Ready") return null;
+  if (typeof t === "string" && isReady(t)) return null;
+  if (!def?.chosen) return formatAction(action);
   const params = { ...action.params };
-  for (const c of def?.chosen ?? []) delete params[c];
+  for (const c of def.chosen) delete params[c];
   return formatAction({ name: action.name, params });
+}
+
+/** The enabled-set key of an action in `state` (see enabledKeyWith). */
+export function enabledKey(action: SpecAction, state: SpecState): string | null {
+  return enabledKeyWith(action, (t) => threadPc(state, t) === "Ready");
+}
+
+/** The canonical text of an enabled set: its distinct keys, sorted, one per line. */
+export function enabledText(keys: Iterable<string>): string {
+  return [...new Set(keys)].sort().join("\n");
 }

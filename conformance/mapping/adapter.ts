@@ -1,9 +1,10 @@
-// The FsCache replay adapter: sets an implementation up in a trace's initial state on the stepped runtime
-// and drives it. One netfs task per spec thread runs a scripted netfs program: whenever thread t is between
-// calls it looks at the trace's next action of t to choose the next API call (the spec's threads choose
-// nondeterministically). Backend outcomes (LookupObject, WriteOpWritePage results) come from the trace
-// through a scripted backend. The implementation is loaded by dynamic import from a src/ root, so mutants
-// (patched copies of src/) run through the same code.
+// The FsCache replay adapter: sets an implementation up in a model's initial state on the stepped runtime
+// and drives it along a script (a trace, or a path through the state graph). One netfs task per spec thread
+// runs a scripted netfs program: whenever thread t is between calls it looks at the script's next action of
+// t to choose the next API call (the spec's threads choose nondeterministically). Backend outcomes
+// (LookupObject, WriteOpWritePage results) come from the script through a scripted backend; op slots are
+// bounded by the model's MaxOps. The implementation is loaded by dynamic import from a src/ root, so
+// mutants (patched copies of src/) run through the same code.
 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,12 +14,23 @@ import type * as MemoryModule from "../../src/fscache/backends/memory.ts";
 import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
 import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
+import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { Task } from "../../src/runtime/runtime.ts";
 import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
 import type { Json } from "../json.ts";
-import type { EnabledStep, ReplayAdapter, ReplayTarget } from "../replay/target.ts";
-import type { SpecAction, Trace, TraceHeader } from "../trace/format.ts";
-import { abstractState, projectSpec, quiescent, type DriverThreadView } from "./abstraction.ts";
+import type { EnabledStep, ReplayAdapter, ReplayScript, ReplayTarget } from "../replay/target.ts";
+import type { SpecAction, TraceHeader } from "../trace/format.ts";
+import {
+  abstractState,
+  type DriverThreadView,
+  projectSpec,
+  quiescent,
+  type Shape,
+  shapeOf,
+  stateText,
+  threadJson,
+  threadPcOf,
+} from "./abstraction.ts";
 import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
 import { asConstants, type ModelConstants } from "./model.ts";
 import { ScriptedBackend } from "./scriptedBackend.ts";
@@ -66,21 +78,30 @@ interface ThreadDriver {
   /** WaitOnPageWrite has returned and the program is parked before RelinquishCookie. */
   atRelinquish: boolean;
   callsUsed: number;
+  /** The thread's record before a step of its own oopsed (see DriverThreadView.frozen). */
+  frozen?: Json;
 }
 
 class FsCacheTarget implements ReplayTarget {
   private readonly rt: SteppedRuntime;
   private readonly cache: FsCache;
+  private readonly shape: Shape;
   private readonly threads = new Map<string, ThreadDriver>();
+  /** Freed cookies and objects, kept for the abstraction (the spec's FREED records keep their values). */
+  private readonly retained = {
+    cookies: new Map<string, Cookie>(),
+    objects: new Map<string, FscacheObject>(),
+  };
   private cursor = 0;
   private readonly idle;
 
   constructor(
     private readonly impl: Implementation,
     private readonly k: ModelConstants,
-    private readonly trace: Trace,
+    private readonly script: ReplayScript,
     design: Design,
   ) {
+    this.shape = shapeOf(k);
     this.rt = new impl.stepped.SteppedRuntime();
     this.idle = this.rt.waitQueue("conformance:idle");
     const backend = new ScriptedBackend(new impl.memory.MemoryBackend(), {
@@ -88,7 +109,16 @@ class FsCacheTarget implements ReplayTarget {
       write: () => this.lookahead("WriteOpWritePage"),
       error: (op, detail) => new impl.backend.BackendError("EIO", op, detail),
     });
-    this.cache = new impl.fscache.FsCache({ runtime: this.rt, backend, design });
+    this.cache = new impl.fscache.FsCache({
+      runtime: this.rt,
+      backend,
+      design,
+      maxOps: k.MaxOps,
+      listener: {
+        cookieFreed: (c) => this.retained.cookies.set(c.id, c),
+        objectFreed: (o) => this.retained.objects.set(o.id, o),
+      },
+    });
     for (const t of k.Threads) {
       this.threads.set(t, {
         spawned: false,
@@ -103,8 +133,8 @@ class FsCacheTarget implements ReplayTarget {
 
   /** The `result` of the next `name` action (of actor `key` = `value`) after the current step. */
   private lookahead(name: string, key?: string, value?: string): string | undefined {
-    for (let i = this.cursor + 1; i < this.trace.steps.length; i++) {
-      const a = this.trace.steps[i]?.action;
+    for (let i = this.cursor + 1; i < this.script.length; i++) {
+      const a = this.script.actionAt(i);
       if (a?.name === name && (key === undefined || a.params[key] === value)) {
         return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
       }
@@ -112,10 +142,10 @@ class FsCacheTarget implements ReplayTarget {
     return undefined;
   }
 
-  /** Thread t's next action after the current step, if the trace has one. */
+  /** Thread t's next action after the current step, if the script has one. */
   private nextOf(t: string): SpecAction | undefined {
-    for (let i = this.cursor + 1; i < this.trace.steps.length; i++) {
-      const a = this.trace.steps[i]?.action;
+    for (let i = this.cursor + 1; i < this.script.length; i++) {
+      const a = this.script.actionAt(i);
       if (a?.params["t"] === t) return a;
     }
     return undefined;
@@ -134,6 +164,7 @@ class FsCacheTarget implements ReplayTarget {
       noParent: d.noParent,
       atRelinquish: d.atRelinquish,
       callsUsed: d.callsUsed,
+      ...(d.frozen === undefined ? {} : { frozen: d.frozen }),
     };
   };
 
@@ -144,20 +175,26 @@ class FsCacheTarget implements ReplayTarget {
       if (d.spawned) continue;
       const c = this.k.TCookie[t] as string;
       const p = this.k.Parent[c] as string;
-      if (p !== "FSDEF" && !this.cache.core.cookies.has(p)) continue;
+      if (p !== "FSDEF" && !this.known(p)) continue;
       d.spawned = true;
       const L = this.impl.runtime.label;
       this.rt.spawn(`netfs:${t}`, L("AcquireCookie", { t }), (task) => this.netfsProgram(task, t, c, p));
     }
   }
 
+  /** A cookie the implementation has allocated (live, or freed and retained). */
+  private known(c: string): boolean {
+    return this.cache.core.cookies.has(c) || this.retained.cookies.has(c);
+  }
+
+  /** The spec's ParentUsable: the parent cookie is live and its owner has not started relinquishing. */
   private parentUsable(p: string): boolean {
     if (p === "FSDEF") return true;
     const ck = this.cache.core.cookies.get(p);
     if (!ck || ck.mem !== "LIVE") return false;
-    const s = this.abstract();
-    const th = s["thread"] as Record<string, { pc: string }>;
-    return this.k.Threads.every((u) => this.k.TCookie[u] !== p || !REL_PCS.has(th[u]?.pc ?? ""));
+    return this.k.Threads.every(
+      (u) => this.k.TCookie[u] !== p || !REL_PCS.has(threadPcOf(this.cache.core, u, this.driverView(u))),
+    );
   }
 
   private def(c: string): CookieDef {
@@ -165,7 +202,7 @@ class FsCacheTarget implements ReplayTarget {
     return { name: c, type: index ? "INDEX" : "DATAFILE", getKey: () => c, markPageCached: () => undefined };
   }
 
-  /** The scripted netfs program of thread t: acquire, then the calls the trace shows, then relinquish. */
+  /** The scripted netfs program of thread t: acquire, then the calls the script shows, then relinquish. */
   private async netfsProgram(task: Task, t: string, c: string, p: string): Promise<void> {
     const d = this.driver(t);
     const api = this.cache.netfs;
@@ -208,6 +245,10 @@ class FsCacheTarget implements ReplayTarget {
           await task.step(first);
           await api.updateCookie(caller, cookie);
           break;
+        case "AttrChanged":
+          await task.step(first);
+          await api.attrChanged(caller, cookie);
+          break;
         case "ReadPage":
           await task.step(first);
           await api.readPage(caller, cookie, page());
@@ -240,14 +281,14 @@ class FsCacheTarget implements ReplayTarget {
   }
 
   abstract(): Record<string, Json> {
-    return abstractState(this.cache.inspect(), this.k, this.driverView);
+    return abstractState(this.cache.core, this.retained, this.shape, this.driverView);
   }
 
   enabled(): EnabledStep[] {
-    const s = this.abstract();
-    if (s["oops"] !== "NONE") return [];
+    if (this.cache.core.oops !== "NONE") return [];
     const steps: EnabledStep[] = this.rt.enabled();
-    if (quiescent(s)) steps.push({ taskId: TERMINATED_TASK, label: { action: "Terminated", params: {} } });
+    if (quiescent(this.cache.core, this.shape, this.driverView))
+      steps.push({ taskId: TERMINATED_TASK, label: { action: "Terminated", params: {} } });
     return steps;
   }
 
@@ -255,16 +296,20 @@ class FsCacheTarget implements ReplayTarget {
     this.cursor = index;
     if (step.taskId === TERMINATED_TASK) return;
     const t = action.params["t"];
-    if (typeof t === "string") {
-      const d = this.driver(t);
+    const d = typeof t === "string" ? this.driver(t) : undefined;
+    const before =
+      typeof t === "string" && d ? threadJson(this.cache.core, this.k, t, this.driverView(t)) : undefined;
+    if (d) {
       if (action.name === "RelinquishCookie") d.atRelinquish = false;
       if (countsCall(action)) d.callsUsed++;
     }
     const out = await this.rt.runStep(step.taskId);
     if (out.status === "failed") {
       const e = out.error as { oops?: unknown } | undefined;
-      if (e && typeof e.oops === "string") this.cache.core.recordFault(e);
-      else throw out.error instanceof Error ? out.error : new Error(String(out.error));
+      if (!e || typeof e.oops !== "string")
+        throw out.error instanceof Error ? out.error : new Error(String(out.error));
+      this.cache.core.recordFault(e);
+      if (d && before !== undefined) d.frozen = before;
     }
     this.spawnReady();
   }
@@ -278,13 +323,14 @@ class FsCacheTarget implements ReplayTarget {
 export function fsCacheAdapter(impl: Implementation, options: { design?: Design } = {}): ReplayAdapter {
   return {
     knownActions: KNOWN_ACTIONS,
-    setup(header: TraceHeader, trace: Trace): Promise<ReplayTarget> {
+    setup(header: TraceHeader, script: ReplayScript): Promise<ReplayTarget> {
       const k = asConstants(header.constants);
-      return Promise.resolve(new FsCacheTarget(impl, k, trace, options.design ?? header.design));
+      return Promise.resolve(new FsCacheTarget(impl, k, script, options.design ?? header.design));
     },
     matches,
     enabledKey,
     project: projectSpec,
+    text: stateText,
     actionOfLabel: (l) => ({ name: l.action, params: { ...l.params } }),
   };
 }

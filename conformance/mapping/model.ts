@@ -1,6 +1,7 @@
 // The model constants the implementation is set up from (threads, their cookies, the cookie tree, pages,
 // op slots, calls per thread), read from the spec by TLC once per model and carried in every trace header.
 
+import { Ajv } from "ajv";
 import type { Json } from "../json.ts";
 
 export interface ModelConstants {
@@ -41,9 +42,46 @@ export function constantsModule(name: string, model: string): string {
   ].join("\n");
 }
 
+const names = { type: "array", items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } } as const;
+const nameMap = { type: "object", additionalProperties: { type: "string" } } as const;
+const validate = new Ajv({ strict: false }).compile({
+  type: "object",
+  required: [...CONSTANT_NAMES],
+  properties: {
+    Cookies: names,
+    Parent: nameMap,
+    IndexCookies: names,
+    Threads: names,
+    TCookie: nameMap,
+    Pages: { type: "array", items: { type: "string", pattern: "^p[0-9]+$" } },
+    MaxOps: { type: "integer", minimum: 0, maximum: 64 },
+    MaxCalls: { type: "integer", minimum: 0, maximum: 64 },
+    NetfsCalls: names,
+  },
+});
+
+/** Why constants read back from a trace header are unusable, or undefined when they are fine. */
+export function constantsProblem(j: Record<string, Json> | undefined): string | undefined {
+  if (!j) return "the header carries no model constants";
+  if (!validate(j)) {
+    const e = validate.errors?.[0];
+    return `constants${e?.instancePath ?? ""}: ${e?.message ?? "invalid"}`;
+  }
+  const k = j as unknown as ModelConstants;
+  const cookies = new Set(k.Cookies);
+  for (const t of k.Threads)
+    if (!cookies.has(k.TCookie[t] ?? "")) return `constants/TCookie/${t}: not one of Cookies`;
+  for (const c of k.Cookies) {
+    const p = k.Parent[c];
+    if (p !== "FSDEF" && !cookies.has(p ?? "")) return `constants/Parent/${c}: not FSDEF or one of Cookies`;
+  }
+  if (k.Threads.length > 30) return "constants/Threads: more than 30 threads";
+  return undefined;
+}
+
 /** Checks the shape of constants read back from a trace header. */
 export function asConstants(j: Record<string, Json> | undefined): ModelConstants {
-  if (!j) throw new Error("the trace header carries no model constants");
-  for (const c of CONSTANT_NAMES) if (!(c in j)) throw new Error(`the trace header's constants lack ${c}`);
+  const problem = constantsProblem(j);
+  if (problem !== undefined) throw new Error(`the trace header's ${problem}`);
   return j as unknown as ModelConstants;
 }

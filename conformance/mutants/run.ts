@@ -1,10 +1,13 @@
 // Runs the mutants: each is applied to a fresh copy of src/, loaded by dynamic import, and replayed against
-// the trace sets until the first divergence. A mutant is killed when some trace diverges (the result names
-// that trace); one that passes every trace survives (or is equivalent, when declared so with the reason no spec
-// behaviour can catch it); one whose patch no longer applies is an error.
+// the suite (full state graphs of models, and trace sets) until the first divergence. A mutant is killed
+// when some path or trace diverges (the result names it); one that passes everything survives (or is
+// equivalent, when declared so with the reason no spec behaviour can catch it); one whose patch no longer
+// applies is an error.
 
 import { conform, firstFailure, type ConformInput } from "../conform.ts";
 import { ConformanceError, type StateMismatchError } from "../errors.ts";
+import { replayGraphHere, type PreparedGraph } from "../graphRun.ts";
+import { replayGraphParallel } from "../parallel/pool.ts";
 import type { ReplayAdapter } from "../replay/target.ts";
 import type { Progress } from "../report/progress.ts";
 import { applyMutant, checkMutant, type Mutant } from "./patch.ts";
@@ -21,10 +24,18 @@ export interface MutantResult {
   readonly ms: number;
 }
 
+/** One part of what a mutant is replayed against: a model's full state graph, or a trace file/set. */
+export type SuiteItem =
+  | { readonly kind: "graph"; readonly name: string; readonly prepared: PreparedGraph }
+  | { readonly kind: "traces"; readonly input: ConformInput };
+
 export interface MutantRunOptions {
   readonly repoRoot: string;
   readonly srcRoot: string;
-  readonly inputs: readonly ConformInput[];
+  /** Replayed in order; the first divergence kills. */
+  readonly suite: readonly SuiteItem[];
+  /** Worker threads for graph replays (default 1). */
+  readonly workers?: number;
   /** Builds an adapter over the implementation rooted at `srcRoot` (a src/ copy), with mutant options. */
   readonly makeAdapter: (
     srcRoot: string,
@@ -42,27 +53,60 @@ export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantR
   const tree = applyMutant(o.repoRoot, o.srcRoot, m);
   try {
     const adapter = await o.makeAdapter(tree.root, m.options ?? {});
-    const r = await conform(adapter, o.inputs, {
-      stopAtFirstFailure: true,
-      replayCommand: (file, id) => o.replayCommand(file, id, m.name),
-    });
-    const f = firstFailure(r);
-    const ms = performance.now() - t0;
-    if (!f) {
+    const design = m.options?.["design"] as PreparedGraph["model"]["design"] | undefined;
+    let passed = 0;
+    let steps = 0;
+    for (const item of o.suite) {
+      if (item.kind === "graph") {
+        const opts = {
+          stopAtFirstFailure: true,
+          maxReports: 1,
+          replayCommand: (file: string, id: string) => o.replayCommand(file, id, m.name),
+        };
+        const r =
+          (o.workers ?? 1) > 1
+            ? await replayGraphParallel(item.prepared, adapter, {
+                ...opts,
+                workers: o.workers ?? 1,
+                srcRoot: tree.root,
+                ...(design ? { design } : {}),
+              })
+            : await replayGraphHere(item.prepared, adapter, opts);
+        passed += r.paths;
+        steps += r.steps;
+        const f = r.failures[0];
+        if (f)
+          return { ...base, status: "killed", killedBy: f, killedIn: item.name, ms: performance.now() - t0 };
+        continue;
+      }
+      const r = await conform(adapter, [item.input], {
+        stopAtFirstFailure: true,
+        replayCommand: (file, id) => o.replayCommand(file, id, m.name),
+      });
+      const f = firstFailure(r);
+      if (f)
+        return {
+          ...base,
+          status: "killed",
+          killedBy: f,
+          killedIn: item.input.name,
+          ms: performance.now() - t0,
+        };
       const fileErrors = r.sets.flatMap((s) => s.errors);
-      if (fileErrors[0]) return { ...base, status: "error", error: fileErrors[0], ms };
-      return {
-        ...base,
-        status: m.equivalent ? "equivalent" : "survived",
-        error: new ConformanceError(
-          "MUTANT_SURVIVED",
-          `mutant ${m.name} passed ${r.traces} traces (${r.steps} steps)${m.equivalent ? `: ${m.equivalent}` : ""}`,
-        ),
-        ms,
-      };
+      if (fileErrors[0])
+        return { ...base, status: "error", error: fileErrors[0], ms: performance.now() - t0 };
+      passed += r.traces;
+      steps += r.steps;
     }
-    const killedIn = r.sets.find((s) => s.failures.includes(f))?.name ?? "";
-    return { ...base, status: "killed", killedBy: f, killedIn, ms };
+    return {
+      ...base,
+      status: m.equivalent ? "equivalent" : "survived",
+      error: new ConformanceError(
+        "MUTANT_SURVIVED",
+        `mutant ${m.name} passed ${passed} paths and traces (${steps} steps)${m.equivalent ? `: ${m.equivalent}` : ""}`,
+      ),
+      ms: performance.now() - t0,
+    };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return {

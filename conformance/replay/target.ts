@@ -6,6 +6,18 @@ import type { StepLabel } from "../../src/runtime/runtime.ts";
 import type { Json } from "../json.ts";
 import type { SpecAction, SpecState, Trace, TraceHeader } from "../trace/format.ts";
 
+/** The actions an implementation is driven along: a trace's, or a graph path's (index 0: the initial state). */
+export interface ReplayScript {
+  readonly length: number;
+  /** The action leading to state `i` (undefined for the initial state and past the end). */
+  actionAt(i: number): SpecAction | undefined;
+}
+
+/** A trace as a script. */
+export function traceScript(trace: Trace): ReplayScript {
+  return { length: trace.steps.length, actionAt: (i) => trace.steps[i]?.action ?? undefined };
+}
+
 /** An implementation step that can run now. */
 export interface EnabledStep {
   /** The task's id on the stepped runtime. */
@@ -31,8 +43,8 @@ export interface ReplayTarget {
 export interface ReplayAdapter {
   /** Action names the action table maps; a trace naming another is rejected by the reader. */
   readonly knownActions: ReadonlySet<string>;
-  /** Builds an implementation in the state of `trace.steps[0]`. */
-  setup(header: TraceHeader, trace: Trace): Promise<ReplayTarget>;
+  /** Builds an implementation in the model's initial state, to be driven along `script`. */
+  setup(header: TraceHeader, script: ReplayScript): Promise<ReplayTarget>;
   /** Whether the implementation step labelled `label` implements the spec action `action`. */
   matches(action: SpecAction, label: StepLabel): boolean;
   /**
@@ -43,6 +55,11 @@ export interface ReplayAdapter {
   enabledKey(action: SpecAction, state: SpecState): string | null;
   /** The spec state as compared with `abstract()` (e.g. spec-only fields dropped); default: as is. */
   project?(state: SpecState): Record<string, Json>;
+  /**
+   * The canonical text of an abstract state (equal states, equal texts): what the per-step comparison and
+   * fingerprints use; default: key-sorted JSON.
+   */
+  readonly text?: (state: Record<string, Json>) => string;
   /** The spec action an implementation label stands for (outcome parameters absent). */
   actionOfLabel(label: StepLabel): SpecAction;
 }

@@ -4,7 +4,7 @@
 // manifest, a timeout), each reported as one message.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { conformCommand, runPipeline, tracesCommand } from "../../conformance/cli.ts";
+import { conformCommand, mergeCommand, runPipeline, tracesCommand } from "../../conformance/cli.ts";
 import { ConformanceError, formatError } from "../../conformance/errors.ts";
 import { TlaToolsError } from "../tla/index.ts";
 import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
@@ -135,6 +135,7 @@ export function program(): Command {
     });
   cmd.addCommand(tracesCommand());
   cmd.addCommand(conformCommand());
+  cmd.addCommand(mergeCommand());
   // Usage errors throw (caught in main) instead of exiting 1, which would read as "a property was violated".
   for (const c of [cmd, ...cmd.commands]) c.exitOverride();
   return cmd;

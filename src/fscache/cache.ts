@@ -4,7 +4,7 @@
 
 import { label, type Runtime } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
-import { CacheCore } from "./context.ts";
+import { CacheCore, type CacheListener } from "./context.ts";
 import type { Cookie, CookieDef } from "./cookie.ts";
 import { runObjectWorker } from "./dispatcher.ts";
 import { FsCacheError } from "./errors.ts";
@@ -26,6 +26,14 @@ export interface FsCacheOptions {
   readonly pageSize?: number;
   /** Called when a worker task fails (an OopsError is also recorded as `inspect().oops`). */
   readonly onFault?: (error: unknown, task: string) => void;
+  /**
+   * The most operations alive at once (the spec's MaxOps; default unbounded). An allocation beyond it fails
+   * as the kernel's can, and each caller takes its -ENOMEM path (ENOBUFS to the netfs; INVALIDATE_OBJECT
+   * kills the object).
+   */
+  readonly maxOps?: number;
+  /** Told of freed cookies and objects, which leave the registries (default: nobody). */
+  readonly listener?: CacheListener;
 }
 
 /** The netfs API run inside the caller's own task, as thread `caller.t` of the spec. */
@@ -87,6 +95,8 @@ export class FsCache {
           watch(core, h.done, name);
         },
       },
+      options.maxOps ?? Infinity,
+      options.listener ?? {},
     );
     const core = this.core;
     this.netfs = {
@@ -161,17 +171,20 @@ export class FsCache {
   }
 
   /**
-   * Waits for the cookie's page writes, then relinquishes it. Children must have been relinquished first: a
+   * Waits for the cookie's page writes, then relinquishes it. From the call on, new calls on the cookie and
+   * new children under it are refused (COOKIE_RELINQUISHED). Children must have been relinquished first: a
    * facade caller gets HAS_CHILDREN rather than a task that sleeps until they are.
    */
   async relinquishCookie(cookie: Cookie | null, retire = false): Promise<void> {
     if (!cookie) return;
+    if (cookie.mem !== "LIVE" || cookie.relinquishing || cookie.closing) {
+      throw new FsCacheError("COOKIE_RELINQUISHED", `relinquish: cookie ${cookie.id} was relinquished`);
+    }
     if (cookie.n_children > 0) {
       throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
     }
-    if (cookie.type === "DATAFILE" && cookie.mem === "LIVE" && !cookie.relinquishing) {
-      await this.waitOnPageWrite(cookie);
-    }
+    cookie.closing = true;
+    if (cookie.type === "DATAFILE") await this.waitOnPageWrite(cookie);
     return this.call("RelinquishCookie", { retire }, (caller) =>
       api.relinquishCookie(this.core, caller, cookie, retire),
     );

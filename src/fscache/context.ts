@@ -1,6 +1,7 @@
-// What every module of one cache shares: the runtime, the backend, the design and its repairs, and the
-// registries of cookies, objects, ops and netfs threads that `inspect()` exposes. Spawning object and op
-// workers goes through hooks so that object.ts/operation.ts need not import the workers (no import cycles).
+// What every module of one cache shares: the runtime, the backend, the design and its repairs, the op-slot
+// allocator, and the registries of live cookies, objects, ops and netfs threads that `inspect()` exposes.
+// Spawning object and op workers goes through hooks so that object.ts/operation.ts need not import the
+// workers (no import cycles); freed records leave the registries, announced to an optional listener.
 
 import type { Runtime, WaitQueue } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
@@ -31,9 +32,20 @@ export interface Workers {
   op(core: CacheCore, op: Operation): void;
 }
 
+/**
+ * Told when a cookie or an object is freed and leaves the registries (its record keeps its last values, with
+ * `mem: "FREED"`). A conformance harness keeps them to compare with the spec's FREED records; a production
+ * cache passes none, so freed memory is not retained.
+ */
+export interface CacheListener {
+  cookieFreed?(cookie: Cookie): void;
+  objectFreed?(obj: FscacheObject): void;
+}
+
 export class CacheCore {
+  /** Live cookies by id (a freed cookie is removed, see CacheListener). */
   readonly cookies = new Map<string, Cookie>();
-  /** Every object ever allocated, by id (freed ones keep `mem: "FREED"`). */
+  /** Live objects by id. */
   readonly objects = new Map<string, FscacheObject>();
   /** Ops in use, by slot id (a freed slot is deleted and reused, lowest first). */
   readonly ops = new Map<number, Operation>();
@@ -50,6 +62,9 @@ export class CacheCore {
     repairs: readonly Repair[],
     readonly pageSize: number,
     private readonly workers: Workers,
+    /** The most ops alive at once (the spec's MaxOps): one more is the kernel's failed allocation. */
+    readonly maxOps: number = Infinity,
+    readonly listener: CacheListener = {},
   ) {
     this.repairSet = new Set(repairs);
   }
@@ -95,11 +110,11 @@ export class CacheCore {
     return `${cookieId}#${n}`;
   }
 
-  /** Lowest free op slot from 1, as the spec allocates `OpIds`. */
+  /** Lowest free op slot from 1, as the spec allocates `OpIds`; 0 when all `maxOps` slots are in use. */
   opId(): number {
     let k = 1;
     while (this.ops.has(k)) k++;
-    return k;
+    return k > this.maxOps ? 0 : k;
   }
 
   /** Records a task's failure: an OopsError sets `oops` (first one wins). */

@@ -32,6 +32,13 @@ export class Cookie {
   readonly type: "INDEX" | "DATAFILE";
   /** Relinquish has been called (misuse detection in every design; PRE_FIX has no RELINQUISHED flag). */
   relinquishing = false;
+  /**
+   * The netfs has begun to relinquish the cookie through the facade (which first waits for its page writes):
+   * from here on, new calls on it and new children under it are refused, so none can slip in between that
+   * wait and the relinquish (a page queued there would trip relinquish's BUG on non-empty stores, and a
+   * child acquired there would make an index relinquish wait for ever).
+   */
+  closing = false;
   usage = 1;
   n_children = 0;
   n_active = 1;
@@ -44,6 +51,11 @@ export class Cookie {
   readonly backing_objects: FscacheObject[] = [];
   /** Highest page index + 1 the cache may store (from `get_attr`; Infinity without it). */
   storeLimit = Infinity;
+  /**
+   * Pages a read through this cookie has marked cached (`mark_page_cached`, PG_fscache): the kernel's netfs
+   * writes only such pages to the cache, so writePage refuses any other (the spec's `thread[t].cached`).
+   */
+  readonly cachedPages = new Set<number>();
   /** `wake_up_bit(&cookie->flags, …)`: LOOKING_UP, INVALIDATING and CREATING waiters. */
   readonly flagsWq: WaitQueue;
   /** `wake_up_atomic_t(&cookie->n_active)`: the relinquisher. */
@@ -98,9 +110,12 @@ export function cookiePut(core: CacheCore, cookie: Cookie): void {
 /**
  * Frees the cookie's memory (whatever its usage: acquire's failure path frees unconditionally). The netfs
  * pointers are left as they were (the spec's `netfs` of a freed cookie); every access checks `mem` first.
+ * The cookie leaves the registry, so a long-running cache does not keep what it freed.
  */
 export function freeCookie(core: CacheCore, c: Cookie): void {
   c.mem = "FREED";
+  core.cookies.delete(c.id);
+  core.listener.cookieFreed?.(c);
   core.wake(c.activeWq, c.flagsWq, c.storesWq, c.childrenWq);
 }
 

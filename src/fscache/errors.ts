@@ -11,7 +11,8 @@ export type FsCacheErrorCode =
   | "NOT_DATA_COOKIE" // a page / invalidate / attr call on an index cookie
   | "BAD_KEY" // empty key, or one containing `/` or NUL
   | "BEYOND_STORE_LIMIT" // write of a page beyond the object size the netfs reported
-  | "BAD_PAGE"; // a page index that is not a non-negative safe integer, or data of the wrong size
+  | "BAD_PAGE" // a page index that is not a non-negative safe integer, or data of the wrong size
+  | "PAGE_NOT_CACHED"; // a write of a page no read through this cookie has marked cached (PG_fscache)
 
 export class FsCacheError extends Error {
   constructor(

@@ -2,6 +2,7 @@
 // vocabulary, and the errors. Backends live in ./backends/ and implement ./backend.ts.
 
 export { FsCache, type FsCacheOptions, type TaskApi } from "./cache.ts";
+export type { CacheListener } from "./context.ts";
 export type { Cookie, CookieDef } from "./cookie.ts";
 export { firstLabel, type Caller, type ReadOutcome } from "./netfs.ts";
 export type { CacheView, CookieView, ObjectView, OpView, ThreadView } from "./inspect.ts";

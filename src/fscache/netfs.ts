@@ -78,16 +78,17 @@ class Call {
 
 const NO_AUX = new Uint8Array();
 
-function checkLive(cookie: Cookie, what: string): void {
+/** Refuses a call on a cookie that is not live or is being relinquished (`closing` allowed for relinquish's own calls). */
+function checkLive(cookie: Cookie, what: string, closingOk = false): void {
   if (cookie.mem !== "LIVE")
     throw new FsCacheError("COOKIE_NOT_LIVE", `${what}: cookie ${cookie.id} is ${cookie.mem}`);
-  if (cookie.relinquishing) {
+  if (cookie.relinquishing || (cookie.closing && !closingOk)) {
     throw new FsCacheError("COOKIE_RELINQUISHED", `${what}: cookie ${cookie.id} was relinquished`);
   }
 }
 
-function checkData(cookie: Cookie, what: string): void {
-  checkLive(cookie, what);
+function checkData(cookie: Cookie, what: string, closingOk = false): void {
+  checkLive(cookie, what, closingOk);
   if (cookie.type !== "DATAFILE")
     throw new FsCacheError("NOT_DATA_COOKIE", `${what}: ${cookie.id} is an index`);
 }
@@ -289,19 +290,20 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
   if (size !== undefined) cookie.storeLimit = Math.ceil(size / core.pageSize);
   const obj = cookie.backing_objects[0];
   let result: ApiResult = "ENOBUFS";
-  if (obj) {
+  // No object, or no memory for the op (all op slots taken): ENOBUFS.
+  const op = obj ? allocOp(core, "ATTR_CHANGED", ["ASYNC", "EXCLUSIVE"]) : null;
+  if (obj && op) {
     obj.store_limit = cookie.storeLimit;
-    const op = allocOp(core, "ATTR_CHANGED", ["ASYNC", "EXCLUSIVE"]);
     if (submitExclusiveOp(core, obj, op)) {
       putOp(core, op);
       result = "OK";
     } else {
+      freeOp(core, op);
       // 3.12 ASSERTs a cache I/O error here (not modelled); repair NO_OPS_ON_DEAD_OBJECT refuses the op.
       bugOn(
         !core.repaired("NO_OPS_ON_DEAD_OBJECT"),
         "AttrChanged: ASSERT cache I/O error (exclusive op refused)",
       );
-      freeOp(core, op);
     }
   }
   call.finish(result);
@@ -332,16 +334,10 @@ export async function readPage(
   call.th.result = "NONE";
 
   await call.waitFor("ReadWaitLookup", cookie.flagsWq, () => !cookie.flags.has("LOOKING_UP"));
-  // 3.12 does a plain increment, not increment-if-not-zero (the netfs itself cannot be relinquishing), then
-  // under cookie->lock undoes it if there is no looked-up object or the submission is refused.
+  // The retrieval op is allocated first (no memory: ENOBUFS); 3.12 then does a plain increment of n_active,
+  // not increment-if-not-zero (the netfs itself cannot be relinquishing), and under cookie->lock undoes it if
+  // there is no looked-up object or the submission is refused.
   const counted = !core.preFix;
-  const obj = cookie.backing_objects[0];
-  if (!obj) return nobufs();
-  if (!obj.flags.has("IS_LOOKED_UP")) {
-    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
-    return nobufs();
-  }
-  if (counted) cookie.n_active++;
   const op = allocOp(
     core,
     "READ",
@@ -349,6 +345,18 @@ export async function readPage(
       ? ["MYTHREAD", "WAITING", "UNUSE_COOKIE", "DEC_READ_CNT"]
       : ["MYTHREAD", "WAITING", "DEC_READ_CNT"],
   );
+  if (!op) return nobufs();
+  const obj = cookie.backing_objects[0];
+  if (!obj) {
+    freeOp(core, op);
+    return nobufs();
+  }
+  if (!obj.flags.has("IS_LOOKED_UP")) {
+    freeOp(core, op);
+    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
+    return nobufs();
+  }
+  if (counted) cookie.n_active++;
   obj.n_reads++;
   if (!submitOp(core, obj, op)) {
     obj.n_reads--;
@@ -379,6 +387,7 @@ export async function readPage(
       }
     }
     def.markPageCached?.(data, page);
+    live.cachedPages.add(page);
     call.th.result = outcome.result;
     opComplete(core, op);
   }
@@ -411,34 +420,50 @@ export async function writePage(
   if (bytes.length > core.pageSize) {
     throw new FsCacheError("BAD_PAGE", `writePage: ${bytes.length} bytes > page size ${core.pageSize}`);
   }
+  if (!cookie.cachedPages.has(page)) {
+    // The kernel's netfs writes only pages the cache has marked (PG_fscache, set by a read through the
+    // cookie): a write before any read would leave PENDING_WRITE set with no writer, and the next write and
+    // the wait before relinquish would hang.
+    throw new FsCacheError(
+      "PAGE_NOT_CACHED",
+      `writePage: page ${page} of ${cookie.id} was not read through the cache first`,
+    );
+  }
   const data = bytes.slice();
   const p = pageName(page);
   const call = new Call(core, caller);
   await call.step("WritePage", { p });
   call.th.page = p;
-  const obj = cookie.backing_objects[0];
-  const refuse = !obj || cookie.flags.has("INVALIDATING");
-  if (!obj || refuse || (core.repaired("STRANDED_WRITES_DISCARDED") && !obj.flags.has("IS_LIVE"))) {
+  const refuse = (op: ReturnType<typeof allocOp>): ApiResult => {
+    if (op) freeOp(core, op);
     call.finish("ENOBUFS");
     return "ENOBUFS";
-  }
+  };
+  if (cookie.flags.has("INVALIDATING")) return refuse(null);
+  // The storage op is allocated before taking the locks: no memory gives ENOBUFS.
+  const counted = !core.preFix;
+  const op = allocOp(core, "WRITE", counted ? ["ASYNC", "WAITING", "UNUSE_COOKIE"] : ["ASYNC", "WAITING"]);
+  if (!op) return refuse(null);
+  const obj = cookie.backing_objects[0];
+  if (!obj || (core.repaired("STRANDED_WRITES_DISCARDED") && !obj.flags.has("IS_LIVE"))) return refuse(op);
   const queued = cookie.stores.get(page);
   if (queued) {
     // already_queued (radix insert: EEXIST): the page is in `stores` already; a PENDING copy takes the new
     // bytes (the kernel's entry is the page itself), a STORING one is being written as it was.
     if (queued.tag === "PENDING") queued.data = data;
+    freeOp(core, op);
     call.finish("OK");
     return "OK";
   }
   cookie.stores.set(page, { tag: "PENDING", data });
   if (obj.flags.has("PENDING_WRITE")) {
+    // already_pending: the running write op will take the page.
+    freeOp(core, op);
     call.finish("OK");
     return "OK";
   }
   obj.flags.add("PENDING_WRITE");
-  const counted = !core.preFix;
   if (counted) cookie.n_active++;
-  const op = allocOp(core, "WRITE", counted ? ["ASYNC", "WAITING", "UNUSE_COOKIE"] : ["ASYNC", "WAITING"]);
   if (!submitOp(core, obj, op)) {
     if (counted) cookie.n_active--;
     cookie.stores.delete(page);
@@ -456,7 +481,7 @@ export async function writePage(
 
 /** The netfs's wait before relinquish (`fscache_uncache_all_inode_pages`): until `stores` is empty. */
 export async function waitOnPageWrite(core: CacheCore, caller: Caller, cookie: Cookie): Promise<void> {
-  checkData(cookie, "waitOnPageWrite");
+  checkData(cookie, "waitOnPageWrite", true);
   const call = new Call(core, caller);
   await call.waitFor("WaitOnPageWrite", cookie.storesWq, () => cookie.stores.size === 0);
   call.finish(undefined);
@@ -473,7 +498,7 @@ export async function relinquishCookie(
   cookie: Cookie,
   retire: boolean,
 ): Promise<void> {
-  checkLive(cookie, "relinquish");
+  checkLive(cookie, "relinquish", true);
   if (cookie.type === "DATAFILE" && cookie.n_children > 0) {
     throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
   }

@@ -112,6 +112,8 @@ function objectDestroy(core: CacheCore, obj: FscacheObject): void {
   const cookie = obj.cookie;
   obj.cookie = null;
   obj.mem = "FREED";
+  core.objects.delete(obj.id);
+  core.listener.objectFreed?.(obj);
   const put = !core.preFix && (obj.holdsCookieRef || !core.repaired("UNATTACHED_PUT_KEEPS_COOKIE"));
   obj.holdsCookieRef = false;
   if (cookie && put) cookiePut(core, cookie);

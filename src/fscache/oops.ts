@@ -28,6 +28,7 @@ export const SPEC_OOPS = {
   "DROP_OBJECT:unhashed": "DROP_OBJECT: ASSERT object hashed on its cookie",
   "DROP_OBJECT:attached": "DROP_OBJECT: ASSERT object->cookie == NULL",
   OpInvalidateObject: "OpInvalidateObject: get_attr through a NULL/freed cookie or cleared netfs data",
+  OpAttrChanged: "OpAttrChanged: cachefiles_attr_changed reads get_attr through a NULL/freed object->cookie",
   WriteOp: "WriteOp: stores_lock of a freed cookie",
   WriteOpWritePage: "WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish",
 } as const;

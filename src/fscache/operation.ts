@@ -37,9 +37,14 @@ export class Operation {
   }
 }
 
-/** Allocates an op in the lowest free slot (usage 1: the allocator's ref). */
-export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[]): Operation {
-  const op = new Operation(core.opId(), kind, flags, core);
+/**
+ * Allocates an op in the lowest free slot (usage 1: the allocator's ref), or returns null when every slot is
+ * taken: the kernel's `kzalloc` failing, whose callers take their -ENOMEM paths.
+ */
+export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[]): Operation | null {
+  const id = core.opId();
+  if (id === 0) return null;
+  const op = new Operation(id, kind, flags, core);
   core.ops.set(op.id, op);
   return op;
 }

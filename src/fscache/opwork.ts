@@ -79,18 +79,23 @@ async function invalidateObject(core: CacheCore, op: Operation, obj: FscacheObje
   opComplete(core, op);
 }
 
-/** OpAttrChanged: only for an active object whose netfs data can still be pinned. */
+/**
+ * OpAttrChanged: only for an active object whose netfs data can still be pinned. PRE_FIX takes no n_active
+ * unit and reads the size through `object->cookie`, which relinquish may have NULLed meanwhile.
+ */
 async function attrChanged(core: CacheCore, op: Operation, obj: FscacheObject): Promise<void> {
-  const cookie = derefCookie(obj.cookie, "OpAttrChanged");
-  if (objectIsActive(obj) && (core.preFix || useCookie(cookie))) {
-    const size = netfsSize(cookie, "OpAttrChanged");
-    try {
-      await core.backend.attrChanged(obj.backend, size);
-    } catch (e) {
-      if (!(e instanceof BackendError)) throw e;
-      raiseEvent(core, obj, "ERROR");
+  if (objectIsActive(obj)) {
+    const cookie = derefCookie(obj.cookie, "OpAttrChanged");
+    if (core.preFix || useCookie(cookie)) {
+      const size = netfsSize(cookie, "OpAttrChanged");
+      try {
+        await core.backend.attrChanged(obj.backend, size);
+      } catch (e) {
+        if (!(e instanceof BackendError)) throw e;
+        raiseEvent(core, obj, "ERROR");
+      }
+      if (!core.preFix) unuseCookie(core, cookie);
     }
-    if (!core.preFix) unuseCookie(core, cookie);
   }
   opComplete(core, op);
 }

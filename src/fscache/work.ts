@@ -13,6 +13,7 @@ import {
   allocOp,
   cancelAllOps,
   exclusiveSubmittable,
+  freeOp,
   putOp,
   startOperations,
   submitExclusiveOp,
@@ -156,10 +157,10 @@ export const WORK: WorkFns = {
     }
     if (dropped) core.wake(cookie.storesWq);
     await w.step("InvalidateSubmitOp");
-    // The submission is made under cookie->lock.
-    derefCookie(obj.cookie, "InvalidateSubmitOp");
+    // Under cookie->lock: cancel what is pending, then allocate and submit the exclusive op.
+    const c = derefCookie(obj.cookie, "InvalidateSubmitOp");
     // Refused only for an object neither active nor looked up: 3.12 ASSERTs a cache I/O error (not modelled).
-    bugOn(!exclusiveSubmittable(core, obj), SPEC_OOPS["InvalidateSubmitOp:refused"]);
+    const submittable = exclusiveSubmittable(core, obj);
     obj.flags.delete("PENDING_WRITE");
     cancelAllOps(core, obj);
     const op = allocOp(
@@ -167,6 +168,15 @@ export const WORK: WorkFns = {
       "INVALIDATE",
       core.preFix ? ["ASYNC", "EXCLUSIVE"] : ["ASYNC", "EXCLUSIVE", "UNUSE_COOKIE"],
     );
+    if (!op) {
+      // No memory for the op: 3.12 clears IS_LIVE, gives back the n_active unit INVALIDATE_OBJECT took (the
+      // op would have owned it) and kills the object.
+      obj.flags.delete("IS_LIVE");
+      if (!core.preFix) unuseCookie(core, c);
+      return "KILL_OBJECT";
+    }
+    if (!submittable) freeOp(core, op);
+    bugOn(!submittable, SPEC_OOPS["InvalidateSubmitOp:refused"]);
     submitExclusiveOp(core, obj, op);
     await w.step("InvalidateDone");
     const done = derefCookie(obj.cookie, "InvalidateDone");

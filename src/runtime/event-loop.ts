@@ -75,12 +75,13 @@ export class EventLoopRuntime implements Runtime {
    * to let a run settle in tests without guessing a delay.
    */
   whenIdle(): Promise<void> {
-    if (this.idle()) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private idle(): boolean {
-    return !this.running && this.ready.length === 0;
+  /** No step is running or ready: every task has finished or sleeps until a wake-up. */
+  isIdle(): boolean {
+    return !this.running && this.ready.length === 0 && !this.scheduled;
   }
 
   private kick(): void {

@@ -1,144 +1,167 @@
-// End to end on the conformance models: TLC dumps the full state graph of conformance/models/MCconf and every
-// transition is replayed in lockstep against the implementation (which must conform, with 100% of states and
-// transitions covered); TLC's BFS finds the shortest behaviours of conformance/models/MCtrap reaching the
-// protocol goals of conformance/generate/goals.ts (which the implementation must also conform to); the full
-// graph of MCconf in POST_FIX_REPAIRED is replayed the same way against the repaired implementation; and every
-// mutant (PRE_FIX included) must be killed by some trace of those sets, the killing trace named: the mutants
-// that undo a repair by a POST_FIX_REPAIRED trace.
+// End to end over the conformance models and the CI model: TLC dumps each full state graph, the harness
+// reads it while TLC writes, and every transition is replayed in lockstep against the implementation (on
+// both cores), which must conform with every state and transition covered; together the covers exercise
+// every action of the spec. The protocol goals of MCtrap are replayed as traces. Sharding the replay and
+// merging the shard results gives exactly the single-process result. Every mutant (PRE_FIX included) must
+// be killed by the suite, and by the CI model's cover alone, the killing path named.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { generateTraces, runConform } from "../../conformance/cli.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateTraceSets, graphModel, replayPrepared } from "../../conformance/cli.ts";
+import { conform } from "../../conformance/conform.ts";
 import { GOALS_MODEL, PROTOCOL_GOALS } from "../../conformance/generate/goals.ts";
+import { prepareGraph, type PreparedGraph } from "../../conformance/graphRun.ts";
+import { mergeResults, resultIdentity, type GraphResultJson } from "../../conformance/graphResult.ts";
+import { KNOWN_ACTIONS } from "../../conformance/mapping/actions.ts";
+import { fsCacheAdapter, loadImplementation } from "../../conformance/mapping/adapter.ts";
 import { MUTANTS } from "../../conformance/mutants/mutants.ts";
+import { runMutants, type SuiteItem } from "../../conformance/mutants/run.ts";
+import type { Design, TraceSet } from "../../conformance/trace/format.ts";
 
-const MODELS = resolve(import.meta.dirname, "../../conformance/models");
+const REPO = resolve(import.meta.dirname, "../..");
+const SRC = join(REPO, "src");
+const MODELS = join(REPO, "conformance", "models");
 
-interface ConformJson {
-  ok: boolean;
-  coverage: {
-    states: { covered: number; total: number };
-    transitions: { covered: number; total: number };
-  };
-  sets: { failures: { message: string; replay: string }[] }[];
-}
+/** The graphs replayed, cheapest first (the mutant suite stops at the first kill). */
+const GRAPHS: readonly { model: string; design: Design; dir: string }[] = [
+  { model: "MCconf", design: "POST_FIX", dir: MODELS },
+  { model: "MCconf", design: "POST_FIX_REPAIRED", dir: MODELS },
+  { model: "MCconf", design: "PRE_FIX", dir: MODELS },
+  { model: "MCwrite", design: "POST_FIX_REPAIRED", dir: MODELS },
+  { model: "MCfault", design: "POST_FIX_REPAIRED", dir: MODELS },
+  { model: "MCci", design: "POST_FIX_REPAIRED", dir: join(REPO, "spec") },
+];
 
-interface MutantJson {
-  name: string;
-  status: string;
-  killedIn?: string;
-  killedBy?: { trace: string; step: number };
-}
+/** Actions no conformance model reaches: attach failure needs a second data cookie under one index. */
+const UNREACHED = ["AcquireFail"];
 
-async function conformJson(files: string[]): Promise<{ code: number; r: ConformJson }> {
-  const lines: string[] = [];
-  const code = await runConform(files, { enabled: true, json: true }, (s) => lines.push(s));
-  return { code, r: JSON.parse(lines.join("\n")) as ConformJson };
-}
-
-/** The NDJSON lines of a trace file: header first. */
-function ndjson(file: string): Record<string, unknown>[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-describe("conformance on MCconf (full transition cover) and MCtrap (protocol goals), POST_FIX and POST_FIX_REPAIRED", () => {
+describe("conformance over full state graphs (streamed from TLC), protocol goals, shards and mutants", () => {
   const out = mkdtempSync(join(tmpdir(), "conf-e2e-"));
-  let graph: string[] = [];
-  let goals: string[] = [];
-  let repaired: string[] = [];
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const prepared = new Map<string, PreparedGraph>();
+  const results = new Map<string, GraphResultJson>();
+  let goals: TraceSet | undefined;
+  const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
 
-  /** The full state graph of MCconf in `design`, every transition replayed: conforms, 100% covered. */
-  async function fullCoverConforms(design: "POST_FIX" | "POST_FIX_REPAIRED"): Promise<string[]> {
-    const files = await generateTraces({
-      model: "MCconf",
-      modelDir: MODELS,
-      design,
-      sources: ["graph"],
-      out,
-      seed: 1,
-      num: 0,
-      depth: 0,
-    });
-    expect(ndjson(files[0] as string)[0]).toMatchObject({ design });
-    const { code, r } = await conformJson(files);
-    expect(r.sets.flatMap((s) => s.failures).slice(0, 3)).toEqual([]);
-    expect(r.ok).toBe(true);
-    expect(code).toBe(0);
-    expect(r.coverage.states.covered).toBe(r.coverage.states.total);
-    expect(r.coverage.transitions.covered).toBe(r.coverage.transitions.total);
-    return files;
-  }
-
-  it("replays every transition of the model and the implementation conforms", async () => {
-    graph = await fullCoverConforms("POST_FIX");
-  }, 180_000);
-
-  it("reaches every reachable protocol goal and the implementation conforms on those traces", async () => {
-    goals = await generateTraces({
+  beforeAll(async () => {
+    for (const g of GRAPHS) {
+      prepared.set(
+        key(g),
+        await prepareGraph(graphModel({ model: g.model, modelDir: g.dir, specDesign: g.design })),
+      );
+    }
+    const sets = await generateTraceSets({
       model: GOALS_MODEL,
       modelDir: MODELS,
       design: "POST_FIX",
       sources: ["goals"],
-      out,
       seed: 1,
       num: 0,
       depth: 0,
     });
-    expect(goals).toHaveLength(1);
-    const lines = ndjson(goals[0] as string);
-    const header = lines[0] as { tlc: { unreachable: string[] } };
-    expect(header.tlc.unreachable).toEqual(PROTOCOL_GOALS.filter((g) => g.unreachable).map((g) => g.id));
-    const ids = new Set(lines.slice(1).map((l) => l["trace"]));
-    expect([...ids].sort()).toEqual(
-      PROTOCOL_GOALS.filter((g) => !g.unreachable)
-        .map((g) => `trap_${g.id}`)
-        .sort(),
-    );
-    // The goal's intent, checked on the trace: p1 was PENDING just before InvalidateWrites dropped it.
-    const inv = lines.filter((l) => l["trace"] === "trap_InvalidatePendingWrite");
-    const before = inv[inv.length - 2] as { state: { cookie: { D: { stores: Record<string, string> } } } };
-    expect(before.state.cookie.D.stores).toEqual({ p1: "PENDING" });
-    const { code, r } = await conformJson(goals);
-    expect(r.sets.flatMap((s) => s.failures).slice(0, 3)).toEqual([]);
-    expect(r.ok).toBe(true);
-    expect(code).toBe(0);
+    goals = sets[0]?.set;
+  }, 900_000);
+
+  afterAll(() => {
+    for (const p of prepared.values()) p.dispose();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it.each(GRAPHS)(
+    "$model in $design: every transition replayed, the implementation conforms",
+    async (g) => {
+      const p = prepared.get(key(g));
+      expect(p?.errors.map((e) => e.message)).toEqual([]);
+      if (!p) return;
+      const r = await replayPrepared(p, { enabled: true, workers: 2, out });
+      expect(r.failures.slice(0, 2)).toEqual([]);
+      expect(r.verdict).toBe("CONFORMS");
+      expect(r.coverage.states.covered).toBe(r.coverage.states.total);
+      expect(r.coverage.transitions.covered).toBe(r.coverage.transitions.total);
+      results.set(key(g), r);
+    },
+    600_000,
+  );
+
+  it("the covers together exercise every action of the spec but those no model reaches", () => {
+    const seen = new Set<string>();
+    for (const r of results.values())
+      for (const [a, c] of Object.entries(r.coverage.actions)) if (c.covered > 0) seen.add(a);
+    expect(results.size).toBe(GRAPHS.length);
+    const missing = [...KNOWN_ACTIONS].filter((a) => !seen.has(a)).sort();
+    expect(missing).toEqual(UNREACHED);
+    // The parent-kill path the single-call model never took.
+    expect(
+      results.get("MCfault/POST_FIX_REPAIRED")?.coverage.actions["KILL_DEPENDENTS"]?.covered,
+    ).toBeGreaterThan(0);
+  });
+
+  it("a sharded replay merges into exactly the single-process result", async () => {
+    const p = prepared.get("MCwrite/POST_FIX_REPAIRED");
+    if (!p) throw new Error("MCwrite not prepared");
+    const single = results.get("MCwrite/POST_FIX_REPAIRED") ?? (await replayPrepared(p, { enabled: true }));
+    const shards: GraphResultJson[] = [];
+    for (let i = 0; i < 3; i++)
+      shards.push(await replayPrepared(p, { enabled: true, shard: { index: i, count: 3 } }));
+    const merged = mergeResults(shards);
+    expect(resultIdentity(merged)).toEqual(resultIdentity(single));
+    expect(() => mergeResults(shards.slice(0, 2))).toThrow(/1 of 3 shards missing/);
+  }, 300_000);
+
+  it("reaches every reachable protocol goal of MCtrap and the implementation conforms on those traces", async () => {
+    if (!goals) throw new Error("no goal traces");
+    const header = goals.header as { tlc?: { unreachable?: string[] } };
+    expect(header.tlc?.unreachable).toEqual(PROTOCOL_GOALS.filter((g) => g.unreachable).map((g) => g.id));
+    const r = await conform(fsCacheAdapter(await loadImplementation(SRC)), [{ name: "goals", set: goals }], {
+      replayCommand: () => "",
+    });
+    expect(r.sets.flatMap((s) => s.failures)).toEqual([]);
+    expect(r.traces).toBe(PROTOCOL_GOALS.filter((g) => !g.unreachable).length);
   }, 120_000);
 
-  it("replays every transition of the model in POST_FIX_REPAIRED and the repaired implementation conforms", async () => {
-    repaired = await fullCoverConforms("POST_FIX_REPAIRED");
-  }, 180_000);
+  function suite(graphs: readonly { model: string; design: Design }[], withGoals: boolean): SuiteItem[] {
+    const items: SuiteItem[] = graphs.map((g) => ({
+      kind: "graph",
+      name: key(g),
+      prepared: prepared.get(key(g)) as PreparedGraph,
+    }));
+    if (withGoals && goals) items.push({ kind: "traces", input: { name: "goals", set: goals } });
+    return items;
+  }
 
-  it("kills every mutant, naming the killing trace", async () => {
-    const lines: string[] = [];
-    const code = await runConform(
-      [...graph, ...goals, ...repaired],
-      { enabled: true, mutants: true, json: true },
-      (s) => lines.push(s),
-    );
-    const rs = JSON.parse(lines.join("\n")) as MutantJson[];
-    const by = new Map(rs.map((r) => [r.name, r]));
-    expect(rs.map((r) => r.name)).toEqual(MUTANTS.map((m) => m.name));
-    for (const m of MUTANTS) {
-      const r = by.get(m.name);
-      expect(r?.status, m.name).toBe(m.equivalent ? "equivalent" : "killed");
-      if (!m.equivalent) expect(r?.killedBy?.trace, m.name).toMatch(/\S/);
-    }
-    // The mutants MCconf's cover cannot kill are killed by their goal's trace.
-    for (const g of PROTOCOL_GOALS.filter((x) => !x.unreachable)) {
-      expect(by.get(g.mutant)?.killedBy?.trace, g.mutant).toBe(`trap_${g.id}`);
-      expect(by.get(g.mutant)?.killedIn, g.mutant).toBe(goals[0]);
-    }
-    expect(by.get("pre-fix-design")?.killedIn).toBe(graph[0]);
-    // A lost repair is seen only where the repaired code runs: in the POST_FIX_REPAIRED traces.
-    const repairMutants = MUTANTS.filter((m) => m.repair !== undefined);
-    expect(repairMutants.map((m) => m.repair)).toEqual(["F3", "F5", "F8"]);
-    for (const m of repairMutants) expect(by.get(m.name)?.killedIn, m.name).toBe(repaired[0]);
-    expect(code).toBe(0);
-  }, 600_000);
+  async function mutantResults(
+    items: SuiteItem[],
+  ): Promise<Map<string, { status: string; killedIn?: string | undefined }>> {
+    const rs = await runMutants(MUTANTS, {
+      repoRoot: REPO,
+      srcRoot: SRC,
+      suite: items,
+      workers: 2,
+      makeAdapter: async (root, opts) =>
+        fsCacheAdapter(
+          await loadImplementation(root),
+          opts["design"] ? { design: opts["design"] as Design } : {},
+        ),
+      replayCommand: () => "",
+    });
+    return new Map(rs.map((r) => [r.name, { status: r.status, killedIn: r.killedIn }]));
+  }
+
+  it("kills every mutant, naming where", async () => {
+    const POST = GRAPHS.filter((g) => g.design === "POST_FIX");
+    const by = await mutantResults(suite([...POST, ...GRAPHS.filter((g) => g.design !== "POST_FIX")], true));
+    for (const m of MUTANTS)
+      expect(by.get(m.name)?.status, m.name).toBe(m.equivalent ? "equivalent" : "killed");
+    expect(by.get("pre-fix-design")?.killedIn).toBe("MCconf/POST_FIX");
+    // A lost repair is seen only where the repaired code runs.
+    for (const m of MUTANTS.filter((x) => x.repair !== undefined))
+      expect(by.get(m.name)?.killedIn, m.name).toMatch(/POST_FIX_REPAIRED/);
+  }, 900_000);
+
+  it("kills every mutant with the CI model's cover alone", async () => {
+    const by = await mutantResults(suite([{ model: "MCci", design: "POST_FIX_REPAIRED" }], false));
+    for (const m of MUTANTS)
+      expect(by.get(m.name)?.status, m.name).toBe(m.equivalent ? "equivalent" : "killed");
+  }, 900_000);
 });

@@ -36,6 +36,8 @@ export interface NetfsFile {
   /** Reads that returned bytes other than the last written ones. */
   readonly badReads: string[];
   writes: number;
+  /** Pages the cache marked cached (`mark_page_cached`): the only ones the netfs writes to it. */
+  readonly cached: Set<number>;
 }
 
 export function fileDef(file: NetfsFile, pages = 4): CookieDef<NetfsFile> {
@@ -54,14 +56,25 @@ export function fileDef(file: NetfsFile, pages = 4): CookieDef<NetfsFile> {
       touch("getAttr");
       return pages * 4096;
     },
-    markPageCached: () => touch("markPageCached"),
+    markPageCached: (f, page) => {
+      touch("markPageCached");
+      f.cached.add(page);
+    },
   };
 }
 
 export const indexDef: CookieDef = { name: "index", type: "INDEX", getKey: () => "netfs" };
 
 export function newFile(name: string): NetfsFile {
-  return { name, relinquished: false, lateCalls: [], written: new Map(), badReads: [], writes: 0 };
+  return {
+    name,
+    relinquished: false,
+    lateCalls: [],
+    written: new Map(),
+    badReads: [],
+    writes: 0,
+    cached: new Set(),
+  };
 }
 
 /** Distinct bytes for each write: thread name and a counter, so a stale page is recognisable. */
@@ -77,6 +90,8 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 export interface Scenario {
   readonly cache: FsCache;
   readonly files: NetfsFile[];
+  /** Objects as they were when freed: id and state (a freed object must be dead or never initialised). */
+  readonly freed: { id: string; state: string }[];
   /** Violations seen while running (relinquish returned with n_active > 0, ...). */
   readonly violations: string[];
   index: Cookie | null;
@@ -92,13 +107,15 @@ export function newScenario(
   // forbids that), which strand writes on 3.12 even with the spec's repairs.
   const design = opts.design ?? "POST_FIX_REPAIRED";
   const repairs = opts.repairs ?? (design === "POST_FIX_REPAIRED" ? REPAIRS : undefined);
+  const freed: { id: string; state: string }[] = [];
   const cache = new FsCache({
     runtime,
     backend: opts.backend ?? new MemoryBackend(),
     design,
     ...(repairs ? { repairs } : {}),
+    listener: { objectFreed: (o) => freed.push({ id: o.id, state: o.state }) },
   });
-  return { cache, files: [], violations: [], index: null, cookies: [] };
+  return { cache, files: [], freed, violations: [], index: null, cookies: [] };
 }
 
 /** The body of data thread `t`: acquire, its ops, wait for writes, relinquish. Starts inside AcquireCookie. */
@@ -119,6 +136,9 @@ export async function dataThread(
   for (const op of plan.ops) {
     switch (op.kind) {
       case "write": {
+        // The netfs writes to the cache only pages a read through the cookie has marked cached.
+        if (!file.cached.has(op.page)) await api.readPage(caller, cookie, op.page);
+        if (!file.cached.has(op.page)) break;
         const bytes = pageBytes(file, op.page);
         const r = await api.writePage(caller, cookie, op.page, bytes);
         // Only a write the cache accepted can come back; a refused one leaves the old copy in place,
@@ -191,13 +211,12 @@ export function endStateProblems(s: Scenario): string[] {
     for (const c of f.lateCalls) out.push(`${f.name}: netfs ${c} after relinquish`);
     out.push(...f.badReads);
   }
-  for (const c of view.cookies)
-    if (c.mem !== "FREED") out.push(`cookie ${c.id} not freed (usage ${c.usage})`);
-  for (const o of view.objects) {
-    if (o.mem !== "FREED") out.push(`object ${o.id} not freed (${o.state}, usage ${o.usage})`);
-    else if (o.state !== "OBJECT_DEAD" && o.state !== "WAIT_FOR_INIT") {
+  // Freed cookies and objects leave the registries: whatever is still listed was never freed.
+  for (const c of view.cookies) out.push(`cookie ${c.id} not freed (usage ${c.usage})`);
+  for (const o of view.objects) out.push(`object ${o.id} not freed (${o.state}, usage ${o.usage})`);
+  for (const o of s.freed) {
+    if (o.state !== "OBJECT_DEAD" && o.state !== "WAIT_FOR_INIT")
       out.push(`object ${o.id} freed in ${o.state}`);
-    }
   }
   for (const op of view.ops) out.push(`op ${op.id} (${op.kind}) not freed: ${op.state}`);
   return out;
