@@ -1,19 +1,14 @@
-// Conformance throughput, both models side by side in one run: the conformance model (conformance/models/
-// MCconf, full transition cover of its state graph) and spec/MCci (seeded simulation). For each: TLC's time
-// to dump the graph or to simulate (including parsing its output), traces and steps, replay time and
-// steps/s, coverage. `npx tsx bench/conformance.ts [--num N] [--depth D] [--seed S]`. Prints figures only.
+// Conformance throughput over full state graphs, in one run: for each model, TLC's time to explore and dump
+// the graph (the harness reads it meanwhile), then the full transition cover replayed single-threaded and on
+// every core: steps, steps compared, steps/s, steps per transition, peak RSS, and the ratio of replay time to
+// TLC time. `npx tsx bench/conformance.ts [--models MCconf,MCci,MClarge] [--design POST_FIX_REPAIRED]
+// [--workers N]`. Prints figures only (MClarge takes a long time: see conformance/README.md).
 
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { conform } from "../conformance/conform.ts";
-import { graphTraces, simulationTraces, withConstants } from "../conformance/generate/generate.ts";
-import { loadModel } from "../conformance/generate/model.ts";
-import { tlcPort } from "../conformance/generate/tlcPort.ts";
-import { labelAgrees } from "../conformance/mapping/actions.ts";
-import { fsCacheAdapter, loadImplementation } from "../conformance/mapping/adapter.ts";
-import { writeTraceSet } from "../conformance/trace/writer.ts";
-import type { TraceSet } from "../conformance/trace/format.ts";
+import { graphModel, replayPrepared } from "../conformance/cli.ts";
+import { prepareGraph } from "../conformance/graphRun.ts";
+import { DESIGNS, type Design } from "../conformance/trace/format.ts";
 
 const REPO = resolve(import.meta.dirname, "..");
 
@@ -22,93 +17,55 @@ function flag(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
-interface Row {
-  model: string;
-  source: string;
-  tlcS: number;
-  traces: number;
-  steps: number;
-  mb: number;
-  replayS: number;
-  stepsPerS: number;
-  states: string;
-  transitions: string;
-  verdict: string;
-}
+const MODEL_DIRS: Record<string, string> = {
+  MCconf: join(REPO, "conformance", "models"),
+  MCwrite: join(REPO, "conformance", "models"),
+  MCfault: join(REPO, "conformance", "models"),
+  MCci: join(REPO, "spec"),
+  MClarge: join(REPO, "spec"),
+};
 
-async function measure(
-  label: string,
-  source: string,
-  generate: () => Promise<TraceSet>,
-  out: string,
-): Promise<Row> {
-  const t0 = performance.now();
-  const set = await generate();
-  const tlcS = (performance.now() - t0) / 1000;
-  const file = join(out, `${label}-${source}.ndjson`);
-  writeTraceSet(file, set);
-  const adapter = fsCacheAdapter(await loadImplementation(join(REPO, "src")));
-  const t1 = performance.now();
-  const r = await conform(adapter, [{ name: file, file }], { replayCommand: () => "" });
-  const replayS = (performance.now() - t1) / 1000;
-  const frac = (x: { covered: number; total: number | null }): string =>
-    x.total === null ? `${x.covered}` : `${x.covered}/${x.total}`;
-  return {
-    model: label,
-    source,
-    tlcS,
-    traces: set.traces.length,
-    steps: set.traces.reduce((a, t) => a + t.steps.length - 1, 0),
-    mb: statSync(file).size / 1e6,
-    replayS,
-    stepsPerS: r.stepsPerSecond,
-    states: frac(r.coverage.states),
-    transitions: frac(r.coverage.transitions),
-    verdict: r.ok
-      ? "CONFORMS"
-      : `DIVERGES (${r.sets.reduce((a, s) => a + s.failures.length, 0)} traces, ${r.steps} steps replayed)`,
-  };
-}
+const models = flag("models", "MCconf,MCci").split(",");
+const design = flag("design", "POST_FIX_REPAIRED") as Design;
+if (!(DESIGNS as readonly string[]).includes(design))
+  throw new Error(`--design: one of ${DESIGNS.join(", ")}`);
+const workers = Number(flag("workers", String(Math.min(4, availableParallelism()))));
+const n = (x: number): string => x.toLocaleString("en-US");
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
-  const num = Number(flag("num", "200"));
-  const depth = Number(flag("depth", "100"));
-  const seed = Number(flag("seed", "1"));
-  const out = mkdtempSync(join(tmpdir(), "bench-conformance-"));
+console.log(`conformance, full transition cover, design ${design}; replay threads 1 and ${workers}`);
+console.log(
+  "model     states      transitions  TLC dump  replay x1  steps/s x1  replay xN  steps/s xN  steps/trans  compared/trans  replay/TLC  peak RSS",
+);
+for (const model of models) {
+  const dir = MODEL_DIRS[model];
+  if (!dir)
+    throw new Error(`--models: unknown model ${model} (one of ${Object.keys(MODEL_DIRS).join(", ")})`);
+  const prepared = await prepareGraph(graphModel({ model, modelDir: dir, specDesign: design }));
   try {
-    const conf = await withConstants(
-      tlcPort,
-      loadModel(join(REPO, "spec"), "MCconf", "POST_FIX", join(REPO, "conformance", "models")),
+    const one = await replayPrepared(prepared, { enabled: true, workers: 1 });
+    const many = await replayPrepared(prepared, { enabled: true, workers });
+    const t = prepared.graph.edges;
+    console.log(
+      [
+        model.padEnd(8),
+        n(prepared.graph.nodes).padStart(9),
+        n(t).padStart(13),
+        s(prepared.tlcMs).padStart(9),
+        s(one.timing.replayMs).padStart(10),
+        n(one.timing.stepsPerSecond).padStart(11),
+        s(many.timing.replayMs).padStart(10),
+        n(many.timing.stepsPerSecond).padStart(11),
+        (one.steps / t).toFixed(2).padStart(12),
+        (one.timing.compared / t).toFixed(2).padStart(15),
+        (many.timing.replayMs / prepared.tlcMs).toFixed(2).padStart(11),
+        `${many.timing.peakRssMB} MB`.padStart(9),
+        one.verdict === "CONFORMS" && many.verdict === "CONFORMS"
+          ? "CONFORMS"
+          : `${one.verdict}/${many.verdict}`,
+      ].join(" "),
     );
-    const ci = await withConstants(tlcPort, loadModel(join(REPO, "spec"), "MCci", "POST_FIX"));
-    const rows = [
-      await measure("MCconf", "graph", async () => (await graphTraces(tlcPort, conf, labelAgrees)).set, out),
-      await measure(
-        "MCci",
-        `simulate(num=${num},depth=${depth},seed=${seed})`,
-        async () => (await simulationTraces(tlcPort, ci, { num, depth, seed })).set,
-        out,
-      ),
-    ];
-    console.log("TLC 2.18, 1 worker; replay on the stepped runtime, POST_FIX");
-    const cols: [string, (r: Row) => string][] = [
-      ["model", (r) => r.model],
-      ["source", (r) => r.source],
-      ["TLC s (run+parse)", (r) => r.tlcS.toFixed(1)],
-      ["traces", (r) => String(r.traces)],
-      ["steps", (r) => String(r.steps)],
-      ["file MB", (r) => r.mb.toFixed(1)],
-      ["replay s", (r) => r.replayS.toFixed(1)],
-      ["steps/s", (r) => String(Math.round(r.stepsPerS))],
-      ["states covered", (r) => r.states],
-      ["transitions covered", (r) => r.transitions],
-      ["verdict", (r) => r.verdict],
-    ];
-    const width = Math.max(...cols.map(([h]) => h.length)) + 2;
-    for (const [h, f] of cols) console.log(`${h.padEnd(width)}${rows.map((r) => f(r).padEnd(34)).join("")}`);
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    prepared.dispose();
   }
 }
-
-await main();

@@ -6,6 +6,8 @@
 
 import type { CacheCore } from "../../src/fscache/context.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
+import type { ObjectFields, OpFields } from "../../src/fscache/inspect.ts";
+import { EVENT_BITS, type EventName } from "../../src/fscache/names.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { Operation } from "../../src/fscache/operation.ts";
 import { isObject, type Json } from "../json.ts";
@@ -55,15 +57,9 @@ export const SPEC_ONLY = {
   fields: { object: ["lop"], thread: ["alloc", "cached"] },
 } as const;
 
-const SETS: ReadonlySet<string> = new Set([
-  "flags",
-  "backing",
-  "oob_mask",
-  "event_mask",
-  "events",
-  "dependents",
-  "dmask",
-]);
+/** Set-valued fields: sorted by name, except event sets, sorted by bit (as the implementation lists them). */
+const SETS: ReadonlySet<string> = new Set(["flags", "backing", "dependents"]);
+const EVENT_SETS: ReadonlySet<string> = new Set(["oob_mask", "event_mask", "events", "dmask"]);
 
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */
 export interface DriverThreadView {
@@ -93,6 +89,14 @@ function sortedSet(v: Json | undefined): Json {
     : (v ?? null);
 }
 
+const bit = (e: string): number => EVENT_BITS[e as EventName] ?? 99;
+
+function eventSet(v: Json | undefined): Json {
+  return Array.isArray(v)
+    ? v.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).sort((a, b) => bit(a) - bit(b))
+    : (v ?? null);
+}
+
 function sortedKeys(m: Json | undefined): [string, Json][] {
   return isObject(m) ? Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
 }
@@ -102,7 +106,13 @@ function pick(rec: Json | undefined, fields: readonly string[]): Json {
   const out: Record<string, Json> = {};
   for (const f of fields) {
     const v = rec[f];
-    out[f] = SETS.has(f) ? sortedSet(v) : f === "stores" ? Object.fromEntries(sortedKeys(v)) : (v ?? null);
+    out[f] = SETS.has(f)
+      ? sortedSet(v)
+      : EVENT_SETS.has(f)
+        ? eventSet(v)
+        : f === "stores"
+          ? Object.fromEntries(sortedKeys(v))
+          : (v ?? null);
   }
   return out;
 }
@@ -201,47 +211,19 @@ function cookieJson(c: Cookie, shape: Shape): Json {
   };
 }
 
+/** The implementation's record mappers (src/fscache/inspect.ts), from the implementation under test. */
+export interface RecordFields {
+  objectFields(o: FscacheObject): ObjectFields;
+  opFields(op: Operation): OpFields;
+}
+
 /**
  * The implementation's `disp` names the worker's next step even while the work item is only queued
  * (`DispatchStart`); the spec's dispatcher pc is "IDLE" until DispatchStart runs.
  */
-function objectJson(o: FscacheObject): Json {
-  const p = o.parent;
-  return {
-    mem: o.mem,
-    state: o.state,
-    oob: o.oob,
-    oob_mask: sorted(o.oob_event_mask),
-    event_mask: sorted(o.event_mask),
-    events: sorted(o.events),
-    flags: sorted(o.flags),
-    cookie: o.cookie ? o.cookie.id : "NULL",
-    parent: p === null ? "NULL" : p === "FSDEF" ? "FSDEF" : p.id,
-    n_children: o.n_children,
-    n_ops: o.n_ops,
-    n_obj_ops: o.n_obj_ops,
-    n_in_progress: o.n_in_progress,
-    n_exclusive: o.n_exclusive,
-    n_reads: o.n_reads,
-    usage: o.usage,
-    dependents: o.dependents.map((d) => d.id).sort(),
-    pending: o.pending_ops.map((op) => op.id),
-    wq: o.wq,
-    disp: o.disp === "DispatchStart" ? "IDLE" : o.disp,
-    exec: o.exec,
-    dmask: sorted(o.dmask),
-  };
-}
-
-function opJson(op: Operation): Json {
-  return {
-    state: op.state,
-    kind: op.kind,
-    object: op.object ? op.object.id : "NULL",
-    flags: sorted(op.flags),
-    usage: op.usage,
-    pc: op.pc,
-  };
+function objectJson(o: FscacheObject, fields: RecordFields): Json {
+  const f = fields.objectFields(o) as unknown as Record<string, Json>;
+  return f["disp"] === "DispatchStart" ? { ...f, disp: "IDLE" } : f;
 }
 
 /** The spec's variables (cookie, object, op, thread, oops) computed from the implementation, in normal form. */
@@ -250,6 +232,7 @@ export function abstractState(
   retained: Retained,
   shape: Shape,
   driver: (t: string) => DriverThreadView,
+  fields: RecordFields,
 ): Record<string, Json> {
   const k = shape.k;
   const cookie: Record<string, Json> = {};
@@ -260,12 +243,12 @@ export function abstractState(
   const object: Record<string, Json> = {};
   for (const o of shape.cookies) {
     const v = core.objects.get(o) ?? retained.objects.get(o);
-    object[o] = v ? objectJson(v) : UNBORN_OBJECT;
+    object[o] = v ? objectJson(v, fields) : UNBORN_OBJECT;
   }
   const op: Json[] = [];
   for (let i = 1; i <= k.MaxOps; i++) {
     const v = core.ops.get(i);
-    op.push(v ? opJson(v) : FREE_OP);
+    op.push(v ? (fields.opFields(v) as unknown as Json) : FREE_OP);
   }
   const thread: Record<string, Json> = {};
   for (const t of shape.threads) thread[t] = threadJson(core, k, t, driver(t));

@@ -281,7 +281,7 @@ class FsCacheTarget implements ReplayTarget {
   }
 
   abstract(): Record<string, Json> {
-    return abstractState(this.cache.core, this.retained, this.shape, this.driverView);
+    return abstractState(this.cache.core, this.retained, this.shape, this.driverView, this.impl.fscache);
   }
 
   enabled(): EnabledStep[] {

@@ -7,11 +7,12 @@ import { lineAt } from "../graph/follow.ts";
 import { nodeLineState } from "../graph/load.ts";
 import type { CompactGraph } from "../graph/compact.ts";
 import type { PathSet } from "../graph/cover.ts";
-import { ConformanceError, StateMismatchError } from "../errors.ts";
+import { ConformanceError, type StateMismatchError } from "../errors.ts";
 import type { Json } from "../json.ts";
 import { enabledKeyWith } from "../mapping/actions.ts";
 import { formatAction } from "../mapping/lastAction.ts";
 import type { SpecAction, SpecState, Trace, TraceStepLine } from "../trace/format.ts";
+import { enabledMismatch, implError, noMatchingStep } from "./divergences.ts";
 import { encodingError, mismatch } from "./lockstep.ts";
 import { pathNode, type PathFailure } from "./pathReplay.ts";
 import type { ReplayAdapter } from "./target.ts";
@@ -79,55 +80,11 @@ export async function divergence(
   const action =
     f.step === 0 ? "(initial state)" : formatAction(g.actions[g.action[node] as number] as SpecAction);
   const trace: Trace = { id, steps: [] };
-  if (f.kind === "IMPL_ERROR") {
-    const msg = f.message ?? "unknown error";
-    return new StateMismatchError(
-      id,
-      f.step,
-      action,
-      "(exception)",
-      null,
-      msg,
-      [{ path: "(exception)", expected: null, actual: msg }],
-      replay,
-      "IMPL_ERROR",
-      `the implementation threw: ${msg}`,
-    );
-  }
-  if (f.kind === "NO_MATCHING_STEP") {
-    return new StateMismatchError(
-      id,
-      f.step,
-      action,
-      "(enabled)",
-      action,
-      f.enabled as Json,
-      [{ path: `enabled ${action}`, expected: true, actual: false }],
-      replay,
-      "NO_MATCHING_STEP",
-      `no enabled implementation step implements ${action}; enabled: [${f.enabled.join(", ")}]`,
-    );
-  }
+  if (f.kind === "IMPL_ERROR") return implError(id, f.step, action, f.message ?? "unknown error", replay);
+  if (f.kind === "NO_MATCHING_STEP") return noMatchingStep(id, f.step, action, f.enabled, replay);
   if (f.kind === "ENABLED_MISMATCH") {
-    const spec = specEnabledKeys(g, node, threads);
-    const impl = [...new Set(f.enabled)].sort();
-    const missing = spec.filter((k) => !impl.includes(k));
-    const extra = impl.filter((k) => !spec.includes(k));
-    return new StateMismatchError(
-      id,
-      f.step,
-      action,
-      "(enabled)",
-      spec,
-      impl,
-      [
-        ...missing.map((k) => ({ path: `enabled ${k}`, expected: true, actual: false })),
-        ...extra.map((k) => ({ path: `enabled ${k}`, expected: false, actual: true })),
-      ],
-      replay,
-      "ENABLED_MISMATCH",
-      `enabled steps differ: spec only [${missing.join(", ")}], implementation only [${extra.join(", ")}]`,
-    );
+    const e = enabledMismatch(id, f.step, action, specEnabledKeys(g, node, threads), f.enabled, replay);
+    if (e) return e;
   }
   const expected = await nodeState(g, node);
   return (

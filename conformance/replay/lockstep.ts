@@ -10,6 +10,7 @@ import { formatAction } from "../mapping/lastAction.ts";
 import { formatLabel } from "../../src/runtime/runtime.ts";
 import type { SpecAction, SpecState, Trace, TraceHeader, TraceStepLine } from "../trace/format.ts";
 import { diffStates, NOT_COMPARED } from "./diff.ts";
+import { enabledMismatch, implError, noMatchingStep } from "./divergences.ts";
 import { canonical } from "../json.ts";
 import { traceScript, type ReplayAdapter, type ReplayTarget } from "./target.ts";
 
@@ -120,7 +121,7 @@ export function mismatch(
   );
 }
 
-function enabledMismatch(
+function enabledMismatchAt(
   adapter: ReplayAdapter,
   target: ReplayTarget,
   trace: Trace,
@@ -129,35 +130,17 @@ function enabledMismatch(
   replay: string,
 ): StateMismatchError | undefined {
   if (!line.successors) return undefined;
-  const spec = new Set<string>();
+  const spec: string[] = [];
   for (const a of line.successors) {
     const k = adapter.enabledKey(a, line.state);
-    if (k !== null) spec.add(k);
+    if (k !== null) spec.push(k);
   }
-  const impl = new Set<string>();
+  const impl: string[] = [];
   for (const e of target.enabled()) {
     const k = adapter.enabledKey(adapter.actionOfLabel(e.label), line.state);
-    if (k !== null) impl.add(k);
+    if (k !== null) impl.push(k);
   }
-  const missing = [...spec].filter((k) => !impl.has(k)).sort();
-  const extra = [...impl].filter((k) => !spec.has(k)).sort();
-  if (missing.length === 0 && extra.length === 0) return undefined;
-  const diffs = [
-    ...missing.map((k) => ({ path: `enabled ${k}`, expected: true, actual: false })),
-    ...extra.map((k) => ({ path: `enabled ${k}`, expected: false, actual: true })),
-  ];
-  return new StateMismatchError(
-    trace.id,
-    line.step,
-    action,
-    "(enabled)",
-    [...spec].sort(),
-    [...impl].sort(),
-    diffs,
-    replay,
-    "ENABLED_MISMATCH",
-    `enabled steps differ: spec only [${missing.join(", ")}], implementation only [${extra.join(", ")}]`,
-  );
+  return enabledMismatch(trace.id, line.step, action, spec, impl, replay);
 }
 
 /** Replays one trace in lockstep; never throws for a divergence (it is returned). */
@@ -176,13 +159,13 @@ export async function replayTrace(
   try {
     target = await adapter.setup(header, traceScript(trace));
   } catch (e) {
-    return { trace: trace.id, steps: 0, error: implError(trace, 0, "(initial state)", e, replay) };
+    return { trace: trace.id, steps: 0, error: implErrorOf(trace, 0, "(initial state)", e, replay) };
   }
   try {
     const init = comparer.compare(trace, 0, "(initial state)", first, target.abstract(), replay);
     if (init) return { trace: trace.id, steps: 0, error: init };
     const en0 = checkEnabled
-      ? enabledMismatch(adapter, target, trace, first, "(initial state)", replay)
+      ? enabledMismatchAt(adapter, target, trace, first, "(initial state)", replay)
       : undefined;
     if (en0) return { trace: trace.id, steps: 0, error: en0 };
     options.coverage?.state(first.node, first.state);
@@ -195,28 +178,17 @@ export async function replayTrace(
       const step = enabled.find((e) => adapter.matches(action, e.label));
       if (!step) {
         const labels = enabled.map((e) => formatLabel(e.label)).sort();
-        const error = new StateMismatchError(
-          trace.id,
-          i,
-          name,
-          "(enabled)",
-          name,
-          labels,
-          [{ path: `enabled ${name}`, expected: true, actual: false }],
-          replay,
-          "NO_MATCHING_STEP",
-          `no enabled implementation step implements ${name}; enabled: [${labels.join(", ")}]`,
-        );
+        const error = noMatchingStep(trace.id, i, name, labels, replay);
         return { trace: trace.id, steps: i - 1, error };
       }
       try {
         await target.run(step, action, i);
       } catch (e) {
-        return { trace: trace.id, steps: i - 1, error: implError(trace, i, name, e, replay) };
+        return { trace: trace.id, steps: i - 1, error: implErrorOf(trace, i, name, e, replay) };
       }
       const m = comparer.compare(trace, i, name, line, target.abstract(), replay);
       if (m) return { trace: trace.id, steps: i - 1, error: m };
-      const en = checkEnabled ? enabledMismatch(adapter, target, trace, line, name, replay) : undefined;
+      const en = checkEnabled ? enabledMismatchAt(adapter, target, trace, line, name, replay) : undefined;
       if (en) return { trace: trace.id, steps: i - 1, error: en };
       options.coverage?.state(line.node, line.state);
       options.coverage?.transition(prev, action, line);
@@ -227,25 +199,19 @@ export async function replayTrace(
   }
 }
 
-function implError(
+function implErrorOf(
   trace: Trace,
   index: number,
   action: string,
   e: unknown,
   replay: string,
 ): StateMismatchError {
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new StateMismatchError(
+  return implError(
     trace.id,
     index,
     action,
-    "(exception)",
-    null,
-    msg,
-    [{ path: "(exception)", expected: null, actual: msg }],
+    e instanceof Error ? `${e.name}: ${e.message}` : String(e),
     replay,
-    "IMPL_ERROR",
-    `the implementation threw: ${msg}`,
   );
 }
 

@@ -5,7 +5,16 @@ export { FsCache, type FsCacheOptions, type TaskApi } from "./cache.ts";
 export type { CacheListener } from "./context.ts";
 export type { Cookie, CookieDef } from "./cookie.ts";
 export { firstLabel, type Caller, type ReadOutcome } from "./netfs.ts";
-export type { CacheView, CookieView, ObjectView, OpView, ThreadView } from "./inspect.ts";
+export type {
+  CacheView,
+  CookieView,
+  ObjectFields,
+  ObjectView,
+  OpFields,
+  OpView,
+  ThreadView,
+} from "./inspect.ts";
+export { objectFields, opFields } from "./inspect.ts";
 export { FsCacheError, type FsCacheErrorCode, OopsError } from "./errors.ts";
 export * from "./names.ts";
 export { STATES, OOB_TABLES, machineToDot, machineToJSON, type StateDef } from "./states.ts";

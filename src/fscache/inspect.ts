@@ -3,6 +3,8 @@
 // conformance harness can compute the spec's variables without reaching into live structures.
 
 import type { CacheCore } from "./context.ts";
+import type { FscacheObject } from "./object.ts";
+import type { Operation } from "./operation.ts";
 import {
   type ApiResult,
   type CookieFlag,
@@ -39,8 +41,8 @@ export interface CookieView {
   readonly backing: readonly string[];
 }
 
-export interface ObjectView {
-  readonly id: string;
+/** An object's fields as the spec's `object[o]` record lists them, in docs/model.md's order. */
+export interface ObjectFields {
   readonly mem: MemState;
   readonly state: StateName;
   readonly oob: OobTableName;
@@ -65,14 +67,22 @@ export interface ObjectView {
   readonly dmask: readonly EventName[];
 }
 
-export interface OpView {
-  readonly id: number;
+export interface ObjectView extends ObjectFields {
+  readonly id: string;
+}
+
+/** An op's fields as the spec's `op[k]` record lists them. */
+export interface OpFields {
   readonly state: OpState;
   readonly kind: OpKind;
   readonly object: string;
   readonly flags: readonly OpFlag[];
   readonly usage: number;
   readonly pc: string;
+}
+
+export interface OpView extends OpFields {
+  readonly id: number;
 }
 
 export interface ThreadView {
@@ -104,24 +114,9 @@ function sorted<T extends string>(s: Iterable<T>): T[] {
   return [...s].sort();
 }
 
-export function inspectCore(core: CacheCore): CacheView {
-  const cookies: CookieView[] = [...core.cookies.values()].map((c) => ({
-    id: c.id,
-    type: c.type,
-    parent: c.parent ? c.parent.id : "FSDEF",
-    keyPath: [...c.keyPath],
-    mem: c.mem,
-    usage: c.usage,
-    n_children: c.n_children,
-    n_active: c.n_active,
-    flags: sorted(c.flags),
-    netfs: c.netfs,
-    netfs_data: c.netfs_data,
-    stores: Object.fromEntries([...c.stores].sort(([a], [b]) => a - b).map(([p, e]) => [pageName(p), e.tag])),
-    backing: c.backing_objects.map((o) => o.id),
-  }));
-  const objects: ObjectView[] = [...core.objects.values()].map((o) => ({
-    id: o.id,
+/** An object's spec fields (sets sorted: events by bit, others by name). */
+export function objectFields(o: FscacheObject): ObjectFields {
+  return {
     mem: o.mem,
     state: o.state,
     oob: o.oob,
@@ -138,24 +133,47 @@ export function inspectCore(core: CacheCore): CacheView {
     n_exclusive: o.n_exclusive,
     n_reads: o.n_reads,
     usage: o.usage,
-    dependents: o.dependents.map((d) => d.id),
+    dependents: o.dependents.map((d) => d.id).sort(),
     pending: o.pending_ops.map((op) => op.id),
     wq: o.wq,
     disp: o.disp,
     exec: o.exec,
     dmask: events(o.dmask),
+  };
+}
+
+/** An op's spec fields. */
+export function opFields(op: Operation): OpFields {
+  return {
+    state: op.state,
+    kind: op.kind,
+    object: op.object ? op.object.id : "NULL",
+    flags: sorted(op.flags),
+    usage: op.usage,
+    pc: op.pc,
+  };
+}
+
+export function inspectCore(core: CacheCore): CacheView {
+  const cookies: CookieView[] = [...core.cookies.values()].map((c) => ({
+    id: c.id,
+    type: c.type,
+    parent: c.parent ? c.parent.id : "FSDEF",
+    keyPath: [...c.keyPath],
+    mem: c.mem,
+    usage: c.usage,
+    n_children: c.n_children,
+    n_active: c.n_active,
+    flags: sorted(c.flags),
+    netfs: c.netfs,
+    netfs_data: c.netfs_data,
+    stores: Object.fromEntries([...c.stores].sort(([a], [b]) => a - b).map(([p, e]) => [pageName(p), e.tag])),
+    backing: c.backing_objects.map((o) => o.id).sort(),
   }));
+  const objects: ObjectView[] = [...core.objects.values()].map((o) => ({ id: o.id, ...objectFields(o) }));
   const ops: OpView[] = [...core.ops.values()]
     .sort((a, b) => a.id - b.id)
-    .map((op) => ({
-      id: op.id,
-      state: op.state,
-      kind: op.kind,
-      object: op.object ? op.object.id : "NULL",
-      flags: sorted(op.flags),
-      usage: op.usage,
-      pc: op.pc,
-    }));
+    .map((op) => ({ id: op.id, ...opFields(op) }));
   const threads: ThreadView[] = [...core.threads.values()].map((th) => ({
     t: th.t,
     pc: th.pc,
