@@ -209,6 +209,21 @@ describe("DiskBackend", () => {
     expect(left).toContain(".owner-notes");
   });
 
+  it("opens the directory for a retire too: no object is deleted from a directory another owns", async () => {
+    const root = await setup();
+    const first = backend(root);
+    const { obj } = await open(first, ["k"]);
+    await close(first, obj);
+    const second = backend(root);
+    const err: unknown = await second
+      .dropObject(second.allocObject({ path: ["k"] }), true)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "BackendError", code: "ENOBUFS", op: "dropObject" });
+    await first.close();
+    await close(second, second.allocObject({ path: ["k"] }), true);
+    expect((await tree(root)).filter((n) => !n.startsWith(".owner-"))).toEqual([]);
+  });
+
   it("sweeps a crashed owner's temporary files and graveyards on open, and nothing else", async () => {
     const root = await setup();
     const first = backend(root);

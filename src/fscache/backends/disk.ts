@@ -72,12 +72,16 @@ function errnoOf(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** Maps a file-system error to the backend's error kinds: out of space is ENOSPC, anything else EIO. */
+/**
+ * Maps a file-system error to the backend's error kinds: out of space is ENOSPC; a busy resource (such as a
+ * cache directory another backend owns) is ENOBUFS, the cache being unavailable; anything else EIO.
+ */
 function toBackendError(op: keyof CacheBackend, e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   const code = errnoOf(e);
   const detail = e instanceof Error ? e.message : String(e);
-  return new BackendError(code === "ENOSPC" || code === "EDQUOT" ? "ENOSPC" : "EIO", op, detail);
+  const kind = code === "ENOSPC" || code === "EDQUOT" ? "ENOSPC" : code === "EBUSY" ? "ENOBUFS" : "EIO";
+  return new BackendError(kind, op, detail);
 }
 
 function parseMeta(text: string): Meta | undefined {
@@ -127,9 +131,10 @@ export class DiskBackend implements CacheBackend {
   private closed = false;
 
   /**
-   * A backend over the cache directory `root`. Nothing touches the disk until the first lookup opens the
-   * directory: creates it, becomes its only owner (else ENOBUFS: the netfs runs uncached), and removes the
-   * temporary files and graveyards a crashed owner left.
+   * A backend over the cache directory `root`. Nothing touches the disk until the first call that does I/O
+   * (a lookup, or the retire of an object never looked up) opens the directory: creates it, becomes its only
+   * owner (else ENOBUFS: the netfs runs uncached), and removes the temporary files and graveyards a crashed
+   * owner left.
    */
   constructor(readonly root: string) {
     this.tag = `disk:${root}`;
@@ -234,6 +239,7 @@ export class DiskBackend implements CacheBackend {
     o.phase = "dropped";
     if (!retire) return;
     await this.io("dropObject", async () => {
+      await this.open();
       // Rename first, so no half-deleted object (or subtree) is ever visible under its key.
       const grave = join(this.root, `${GRAVEYARD_PREFIX}${this.unique()}`);
       try {
@@ -259,7 +265,7 @@ export class DiskBackend implements CacheBackend {
     return o;
   }
 
-  /** Opens the directory once; a failed open is retried by the next lookup. */
+  /** Opens the directory once; a failed open is retried by the next call. */
   private open(): Promise<string> {
     this.opening ??= (async () => {
       await mkdir(this.root, { recursive: true });
@@ -305,7 +311,7 @@ export class DiskBackend implements CacheBackend {
       if (rivals.length === 0) return mine;
       await this.release(mine);
       if (attempt === OWNER_ATTEMPTS) {
-        throw new BackendError("ENOBUFS", "lookupObject", `${this.root} is in use (${rivals.join(", ")})`);
+        throw Object.assign(new Error(`${this.root} is in use (${rivals.join(", ")})`), { code: "EBUSY" });
       }
       await sleep(5 + Math.random() * 20 * attempt);
     }
