@@ -25,10 +25,21 @@ import {
 /** Carries out one operation; it is acknowledged once the returned promise resolves. */
 type Perform = (op: CrashOp) => Promise<void>;
 
-/** Written synchronously, so an acknowledgement is in the pipe before the next operation starts. */
-const report = (line: DriverLine): void => {
-  writeSync(1, `${JSON.stringify(line)}\n`);
-};
+/**
+ * Written synchronously, so a line is in the pipe before the operation it announces starts (or the next one,
+ * after an acknowledgement). The pipe may be non-blocking and full while the parent is slow: spin until it
+ * takes the whole line.
+ */
+function report(line: DriverLine): void {
+  const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+  for (let done = 0; done < bytes.length;) {
+    try {
+      done += writeSync(1, bytes, done);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== "EAGAIN") throw e;
+    }
+  }
+}
 
 /** Straight to the backend, as FS-Cache core would call it: objects looked up lazily, one per key. */
 function backendPerformer(dir: string, model: CrashModel): Perform {

@@ -3,7 +3,7 @@
 // the directory is then reopened and checked: no torn page, no acknowledged page lost (unless a later
 // acknowledged invalidation, aux change or retirement removed it), no page under a wrong key, no leftovers.
 //
-// CRASH_TRIALS (default 12), CRASH_SEED (default 1; trial i runs seed CRASH_SEED + i) and CRASH_JOBS (trials
+// CRASH_TRIALS (default 10), CRASH_SEED (default 1; trial i runs seed CRASH_SEED + i) and CRASH_JOBS (trials
 // at once, default 2) size the run; e.g. CRASH_TRIALS=500 npx vitest run test/backends/crash.test.ts.
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -31,7 +31,7 @@ import {
   showPages,
 } from "./crash-workload.ts";
 
-const TRIALS = Number(process.env.CRASH_TRIALS ?? 12);
+const TRIALS = Number(process.env.CRASH_TRIALS ?? 10);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
 const JOBS = Number(process.env.CRASH_JOBS ?? 2);
 /** The driver is killed this long at most after its first acknowledged operation (plus the lock check). */
