@@ -98,14 +98,19 @@ function parseMeta(text: string): Meta | undefined {
 const sameKey = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((e, i) => e === b[i]);
 
+let bootIdRead: Promise<string> | undefined;
+
 /** This boot's identity (Linux), so that an owner file left before a reboot is not mistaken for a live one. */
-const bootId: Promise<string> = readFile("/proc/sys/kernel/random/boot_id", "utf8").then(
-  (text) => {
-    const id = text.trim().replaceAll("-", "");
-    return /^[0-9a-f]{32}$/.test(id) ? id : "unknown";
-  },
-  () => "unknown",
-);
+function bootId(): Promise<string> {
+  bootIdRead ??= readFile("/proc/sys/kernel/random/boot_id", "utf8").then(
+    (text) => {
+      const id = text.trim().replaceAll("-", "");
+      return /^[0-9a-f]{32}$/.test(id) ? id : "unknown";
+    },
+    () => "unknown",
+  );
+  return bootIdRead;
+}
 
 /** Names of the owner files this process holds: one naming our pid but not here is a dead process's. */
 const ownedHere = new Set<string>();
@@ -126,7 +131,7 @@ function ownerAlive([name, ownerBoot, pidText]: RegExpExecArray, boot: string): 
 export class DiskBackend implements CacheBackend {
   readonly tag: string;
   private temps = 0;
-  /** The open directory's owner file, once the first lookup has opened it. */
+  /** The name of our owner file, once the first call doing I/O has opened the directory. */
   private opening: Promise<string> | undefined;
   private closed = false;
 
@@ -291,7 +296,7 @@ export class DiskBackend implements CacheBackend {
    * directory busy.
    */
   private async acquire(): Promise<string> {
-    const boot = await bootId;
+    const boot = await bootId();
     for (let attempt = 1; ; attempt++) {
       const mine = `${OWNER_PREFIX}${boot}-${process.pid}-${randomBytes(4).toString("hex")}`;
       ownedHere.add(mine);
