@@ -34,7 +34,7 @@ import {
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 10);
 const SEED = Number(process.env.CRASH_SEED ?? 1);
 const JOBS = Number(process.env.CRASH_JOBS ?? 2);
-/** The driver is killed this long at most after its first acknowledged operation (plus the lock check). */
+/** The driver is killed this long at most after its first acknowledged write (plus the lock check). */
 const KILL_WITHIN_MS = 250;
 const DRIVER = fileURLToPath(new URL("./crash-driver.ts", import.meta.url));
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -68,7 +68,7 @@ const samePages = (a: FamilyPages, b: FamilyPages): boolean =>
     return other?.size === pages.size && [...pages].every(([p, seq]) => other.get(p) === seq);
   });
 
-/** Runs the driver on `dir` until a random moment after its first acknowledgement; returns its lines. */
+/** Runs the driver on `dir` until a random moment after its first acknowledged write; returns its lines. */
 async function runDriver(dir: string, seed: number, mode: CrashMode, problems: string[]): Promise<string[]> {
   const child = spawn(process.execPath, ["--import", "tsx", DRIVER, dir, String(seed), mode], {
     cwd: REPO,
@@ -77,17 +77,27 @@ async function runDriver(dir: string, seed: number, mode: CrashMode, problems: s
   drivers.add(child);
   let out = "";
   let err = "";
-  let firstAck: () => void = () => undefined;
-  const acked = new Promise<void>((resolve) => (firstAck = resolve));
+  // A write does I/O, so once one is acknowledged the driver has opened the directory (a retire of an index
+  // that never had an object does not).
+  let wrote: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (wrote = resolve));
+  const writes = new Set<number>();
+  let partial = "";
   child.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString();
-    if (out.includes('"ack"')) firstAck();
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const text of lines) {
+      const line = JSON.parse(text) as DriverLine;
+      if ("begin" in line && line.op.kind === "write") writes.add(line.begin);
+      if ("ack" in line && writes.has(line.ack)) wrote();
+    }
   });
   child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const closed = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     child.on("close", (code, signal) => resolve({ code, signal })),
   );
-  await Promise.race([acked, closed]);
+  await Promise.race([written, closed]);
   if (child.exitCode === null && child.signalCode === null) {
     // While the driver runs, the directory is its own: another backend must not open it.
     const rival = new DiskBackend(dir);
