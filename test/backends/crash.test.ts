@@ -107,7 +107,8 @@ async function runDriver(dir: string, seed: number, mode: CrashMode, problems: s
     );
     await rival.close();
     if (!(busy instanceof BackendError && busy.code === "ENOBUFS")) {
-      problems.push(`a second backend opened the directory in use: ${String(busy)}`);
+      const how = busy instanceof Error ? `: ${busy.message}` : "";
+      problems.push(`a second backend opened the directory in use${how}`);
     }
     await sleep(prng(seed).next() * KILL_WITHIN_MS);
     child.kill("SIGKILL");
