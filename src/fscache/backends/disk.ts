@@ -1,11 +1,13 @@
 // The on-disk cache backend: one directory per object under the cache root, nested by key path
-// (`@<percent-encoded element>` per level), holding `meta.json` (aux data and size) and `pages/<index>`.
-// Every file is written to a temporary name and renamed into place, so a crash never leaves a half-written
-// page or metadata file visible; deletions rename first (to a graveyard) and remove afterwards.
+// (`@<percent-encoded element>` per level), holding `meta.json` (key, aux data, size) and `pages/<index>`.
+// Files are written to temporary names and renamed into place; deletions rename to a graveyard first. One
+// backend owns a directory at a time (an owner file names its process); opening it sweeps a crash's leftovers.
+// docs/disk-backend.md says what survives a crash at each step.
 
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   BackendError,
   type BackendObject,
@@ -14,6 +16,7 @@ import {
   type ObjectKey,
 } from "../backend.ts";
 import {
+  BackendUsageError,
   encodeKeyElement,
   ownObject,
   pagesFor,
@@ -28,11 +31,19 @@ const META = "meta.json";
 const PAGES = "pages";
 const GRAVEYARD_PREFIX = ".graveyard-";
 const TEMP_PREFIX = ".tmp-";
+const OWNER_PREFIX = ".owner-";
+/** Exactly the names `unique()` makes: the sweep removes nothing else. */
+const TEMP_NAME = /^\.tmp-\d+-\d+-[0-9a-f]{8}$/;
+const GRAVEYARD_NAME = /^\.graveyard-\d+-\d+-[0-9a-f]{8}$/;
+/** `.owner-<boot id>-<pid>-<random>`: the boot id tells a process of an earlier boot from a live one. */
+const OWNER_NAME = /^\.owner-([0-9a-f]{32}|unknown)-(\d+)-[0-9a-f]{8}$/;
+/** How often an opener that finds another owner file retries before reporting the directory busy. */
+const OWNER_ATTEMPTS = 4;
 
 /** The metadata file of one object. */
 interface Meta {
   readonly version: 1;
-  /** The key path, for people reading the cache directory. */
+  /** The key path: a lookup under any other key treats the directory as stale, whatever put it there. */
   readonly key: readonly string[];
   /** Aux data, base64. */
   readonly aux: string;
@@ -61,31 +72,85 @@ function errnoOf(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** Maps a file-system error to the backend's error kinds: out of space is ENOSPC, anything else EIO. */
+/**
+ * Maps a file-system error to the backend's error kinds: out of space is ENOSPC; a busy resource (such as a
+ * cache directory another backend owns) is ENOBUFS, the cache being unavailable; anything else EIO.
+ */
 function toBackendError(op: keyof CacheBackend, e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   const code = errnoOf(e);
   const detail = e instanceof Error ? e.message : String(e);
-  return new BackendError(code === "ENOSPC" || code === "EDQUOT" ? "ENOSPC" : "EIO", op, detail);
+  const kind = code === "ENOSPC" || code === "EDQUOT" ? "ENOSPC" : code === "EBUSY" ? "ENOBUFS" : "EIO";
+  return new BackendError(kind, op, detail);
 }
 
 function parseMeta(text: string): Meta | undefined {
   try {
     const m = JSON.parse(text) as Partial<Meta> | null;
     if (m?.version !== 1 || typeof m.aux !== "string" || !Number.isSafeInteger(m.size)) return undefined;
+    if (!Array.isArray(m.key) || !m.key.every((e) => typeof e === "string")) return undefined;
     return m as Meta;
   } catch {
     return undefined;
   }
 }
 
+const sameKey = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((e, i) => e === b[i]);
+
+let bootIdRead: Promise<string> | undefined;
+
+/** This boot's identity (Linux), so that an owner file left before a reboot is not mistaken for a live one. */
+function bootId(): Promise<string> {
+  bootIdRead ??= readFile("/proc/sys/kernel/random/boot_id", "utf8").then(
+    (text) => {
+      const id = text.trim().replaceAll("-", "");
+      return /^[0-9a-f]{32}$/.test(id) ? id : "unknown";
+    },
+    () => "unknown",
+  );
+  return bootIdRead;
+}
+
+/** Names of the owner files this process holds: one naming our pid but not here is a dead process's. */
+const ownedHere = new Set<string>();
+
+/** Whether the process that created an owner file may still be running (when unsure: yes). */
+function ownerAlive([name, ownerBoot, pidText]: RegExpExecArray, boot: string): boolean {
+  if (ownerBoot !== "unknown" && boot !== "unknown" && ownerBoot !== boot) return false;
+  const pid = Number(pidText);
+  if (pid === process.pid) return ownedHere.has(name);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoOf(e) !== "ESRCH";
+  }
+}
+
 export class DiskBackend implements CacheBackend {
   readonly tag: string;
   private temps = 0;
+  /** The name of our owner file, once the first call doing I/O has opened the directory. */
+  private opening: Promise<string> | undefined;
+  private closed = false;
 
-  /** A backend over the cache directory `root` (created on first lookup). */
+  /**
+   * A backend over the cache directory `root`. Nothing touches the disk until the first call that does I/O
+   * (a lookup, or the retire of an object never looked up) opens the directory: creates it, becomes its only
+   * owner (else ENOBUFS: the netfs runs uncached), and removes the temporary files and graveyards a crashed
+   * owner left.
+   */
   constructor(readonly root: string) {
     this.tag = `disk:${root}`;
+  }
+
+  /** Gives the directory up (objects must have been put); later calls are usage errors. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const owner = await this.opening?.catch(() => undefined);
+    this.opening = undefined;
+    if (owner !== undefined) await this.release(owner);
   }
 
   allocObject(key: ObjectKey): BackendObject {
@@ -98,15 +163,16 @@ export class DiskBackend implements CacheBackend {
     const o = this.own("lookupObject", obj, "allocated");
     const wanted = Buffer.from(aux).toString("base64");
     return this.io("lookupObject", async () => {
+      await this.open();
       await mkdir(o.dir, { recursive: true });
       const stored = await this.readMeta(o.dir);
       o.phase = "looked-up";
-      if (stored?.aux === wanted) {
+      if (stored?.aux === wanted && sameKey(stored.key, o.key.path)) {
         await mkdir(join(o.dir, PAGES), { recursive: true });
         o.meta = stored;
         return "POSITIVE";
       }
-      // Absent, unreadable or stale: discard the data before the new metadata can vouch for it.
+      // Absent, unreadable, stale or another key's: discard the data before new metadata can vouch for it.
       await this.discardPages(o.dir);
       await this.writeMeta(o, { version: 1, key: o.key.path, aux: wanted, size: 0 });
       return "NEGATIVE";
@@ -178,6 +244,7 @@ export class DiskBackend implements CacheBackend {
     o.phase = "dropped";
     if (!retire) return;
     await this.io("dropObject", async () => {
+      await this.open();
       // Rename first, so no half-deleted object (or subtree) is ever visible under its key.
       const grave = join(this.root, `${GRAVEYARD_PREFIX}${this.unique()}`);
       try {
@@ -198,8 +265,85 @@ export class DiskBackend implements CacheBackend {
 
   private own(op: string, obj: BackendObject, ...phases: DiskObject["phase"][]): DiskObject {
     const o = ownObject(this, DiskObject, op, obj);
+    if (this.closed) throw new BackendUsageError(op, o.key, "the backend is closed");
     o.expect(op, ...phases);
     return o;
+  }
+
+  /** Opens the directory once; a failed open is retried by the next call. */
+  private open(): Promise<string> {
+    this.opening ??= (async () => {
+      await mkdir(this.root, { recursive: true });
+      const owner = await this.acquire();
+      try {
+        await this.sweep();
+      } catch (e) {
+        await this.release(owner);
+        throw e;
+      }
+      return owner;
+    })().catch((e: unknown) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
+  }
+
+  /**
+   * Becomes the directory's only owner. Each opener first creates its own owner file, then looks for others:
+   * of two openers, the later one to create its file sees the earlier's, so at most one proceeds (both may
+   * back off, hence the retries). Files of owners that are provably dead are removed; any other makes the
+   * directory busy.
+   */
+  private async acquire(): Promise<string> {
+    const boot = await bootId();
+    for (let attempt = 1; ; attempt++) {
+      const mine = `${OWNER_PREFIX}${boot}-${process.pid}-${randomBytes(4).toString("hex")}`;
+      ownedHere.add(mine);
+      try {
+        await writeFile(join(this.root, mine), "", { flag: "wx" });
+      } catch (e) {
+        ownedHere.delete(mine);
+        throw e;
+      }
+      const rivals: string[] = [];
+      for (const name of await readdir(this.root)) {
+        const owner = OWNER_NAME.exec(name);
+        if (!owner || name === mine) continue;
+        if (ownerAlive(owner, boot)) rivals.push(name);
+        else await rm(join(this.root, name), { force: true });
+      }
+      if (rivals.length === 0) return mine;
+      await this.release(mine);
+      if (attempt === OWNER_ATTEMPTS) {
+        throw Object.assign(new Error(`${this.root} is in use (${rivals.join(", ")})`), { code: "EBUSY" });
+      }
+      await sleep(5 + Math.random() * 20 * attempt);
+    }
+  }
+
+  /** Removes our owner file `owner` (a name in the root). */
+  private async release(owner: string): Promise<void> {
+    await rm(join(this.root, owner), { force: true });
+    ownedHere.delete(owner);
+  }
+
+  /**
+   * Removes what an owner that crashed left behind: temporary files and graveyards, at the root and in object
+   * directories, the only places this backend makes them. Only names `unique()` makes, of the right kind.
+   */
+  private async sweep(): Promise<void> {
+    const dirs = [this.root];
+    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && entry.name.startsWith("@")) dirs.push(path);
+        else if (entry.isFile() && TEMP_NAME.test(entry.name)) await rm(path, { force: true });
+        else if (entry.isDirectory() && GRAVEYARD_NAME.test(entry.name)) {
+          await rm(path, { recursive: true, force: true });
+        }
+      }
+    }
   }
 
   private metaOf(o: DiskObject): Meta {
