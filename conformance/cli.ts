@@ -398,6 +398,16 @@ function graphJunit(r: GraphResultJson): JunitSuite[] {
   return [{ name: `conformance:${r.model}:${r.design}`, cases: [whole, ...failures] }];
 }
 
+/** The --result JSON and --junit XML of a graph result, when asked for. */
+function writeReports(
+  r: GraphResultJson,
+  o: { result?: string | undefined; junit?: string | undefined },
+): void {
+  const { result, junit } = o;
+  if (result) writeOut(result, "result file", () => writeFileSync(result, `${JSON.stringify(r)}\n`));
+  if (junit) writeOut(junit, "JUnit report", () => writeFileSync(junit, junitXml(graphJunit(r))));
+}
+
 function exitCodeOfResult(r: GraphResultJson): number {
   return r.verdict === "CONFORMS" ? 0 : r.verdict === "DIVERGES" ? 1 : 2;
 }
@@ -417,14 +427,7 @@ export async function runGraphConform(o: GraphConformOptions, out: (s: string) =
       );
     }
     const r = await replayPrepared(prepared, o);
-    if (o.result) {
-      const file = o.result;
-      writeOut(file, "result file", () => writeFileSync(file, `${JSON.stringify(r)}\n`));
-    }
-    if (o.junit) {
-      const junit = o.junit;
-      writeOut(junit, "JUnit report", () => writeFileSync(junit, junitXml(graphJunit(r))));
-    }
+    writeReports(r, o);
     if (!o.shard) writeSummaryFile(o.summary ?? SUMMARY_FILE, [summaryRun(r)]);
     const { marks: _marks, ...shown } = r;
     out(o.json ? JSON.stringify(shown, null, 2) : formatGraphResult(r));
@@ -452,14 +455,7 @@ export async function runMerge(
     }
   }
   const r = mergeResults(parts);
-  if (o.result) {
-    const file = o.result;
-    writeOut(file, "result file", () => writeFileSync(file, `${JSON.stringify(r)}\n`));
-  }
-  if (o.junit) {
-    const junit = o.junit;
-    writeOut(junit, "JUnit report", () => writeFileSync(junit, junitXml(graphJunit(r))));
-  }
+  writeReports(r, o);
   writeSummaryFile(o.summary ?? SUMMARY_FILE, [summaryRun(r)]);
   const { marks: _marks, ...shown } = r;
   out(o.json ? JSON.stringify(shown, null, 2) : formatGraphResult(r));

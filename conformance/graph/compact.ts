@@ -4,23 +4,7 @@
 // stay in TLC's dump file; a failure report re-reads the one it needs.
 
 import type { SpecAction } from "../trace/format.ts";
-
-/** Growable typed array storage. */
-class GrowInt32 {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
+import { GrowInt32 } from "./grow.ts";
 
 /** The compact graph. Node and edge ids are dense indices. */
 export interface CompactGraph {

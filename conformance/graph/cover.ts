@@ -6,6 +6,7 @@
 // uncovered one when that is cheaper than a new path's tree prefix. Paths are stored flat in typed arrays.
 
 import type { CompactGraph } from "./compact.ts";
+import { GrowInt32 } from "./grow.ts";
 
 /** The paths: path i starts at node `start[i]` and takes edges `edges[offset[i] .. offset[i+1])`. */
 export interface PathSet {
@@ -22,19 +23,6 @@ export interface PathSet {
 export interface CoverOptions {
   /** Most nodes one bridging search visits (bounds the cost on large graphs). */
   readonly bridgeSearchLimit?: number;
-}
-
-class Grow {
-  data = new Int32Array(4096);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
 }
 
 export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet {
@@ -111,9 +99,9 @@ export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet
     }
     return undefined;
   };
-  const starts = new Grow();
-  const offsets = new Grow();
-  const edges = new Grow();
+  const starts = new GrowInt32();
+  const offsets = new GrowInt32();
+  const edges = new GrowInt32();
   const tree: number[] = [];
   for (const s of g.initial) {
     if ((outStart[s + 1] as number) === (outStart[s] as number)) {
@@ -163,9 +151,9 @@ export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet
   for (let e = 0; e < g.edges; e++) if (!covered[e]) unreachable++;
   return {
     count: starts.length,
-    start: starts.data.slice(0, starts.length),
-    offset: offsets.data.slice(0, offsets.length),
-    edges: edges.data.slice(0, edges.length),
+    start: starts.trimmed(),
+    offset: offsets.trimmed(),
+    edges: edges.trimmed(),
     treeEdge,
     unreachable,
   };
