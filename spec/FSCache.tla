@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -85,6 +85,7 @@ Without_F5 == AllRepairs \ {"F5"}
 Without_F6 == AllRepairs \ {"F6"}
 Without_F7 == AllRepairs \ {"F7"}
 Without_F8 == AllRepairs \ {"F8"}
+Without_F9 == AllRepairs \ {"F9"}
 Fixed(f) == DESIGN = "POST_FIX_REPAIRED" /\ f \in Repairs
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -126,7 +127,7 @@ OobTarget(t) == CASE t = "init" -> "ABORT_INIT" [] t = "lookup" -> "LOOKUP_FAILU
 \* every work step. A work state's first step is named as the state.
 WorkSteps == WorkStates \cup {"LookupObject", "LookupUnuse", "InvalidateWrites",
                               "InvalidateSubmitOp", "InvalidateDone", "UpdateObject"}
-DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask"} \cup WorkSteps
+DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup WorkSteps
 
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
               "Ready", "ReadWaitLookup", "ReadWaitActive", "ReadIO", "ReadPutOp",
@@ -367,7 +368,10 @@ AcquireCookie(t) ==
 
 \* fscache_alloc_object: the backend's alloc_object for c and, if the parent
 \* cookie has no object in the cache, for the parent (the recursion). The
-\* objects are private until attached, so the allocations are one step.
+\* objects are private until attached, so the allocations are one step. A
+\* parent object that is attached but dying is "already extant" (only a dead
+\* one, with a cache I/O error, is refused): c's object is allocated anyway and
+\* its attach fails (AttachObject: finding F4 follows in 3.12).
 \* Scope limits (object id = cookie id, so two objects of one cookie cannot
 \* coexist): a parent object another thread has allocated but not attached yet
 \* is waited for (the kernel would allocate a duplicate that attach discards
@@ -380,9 +384,7 @@ AllocObject(t) ==
     IN /\ thread[t].pc = "AllocObject"
        /\ ~pPendingElsewhere
        /\ lastAction' = [name |-> "AllocObject", t |-> t]
-       /\ IF pAttached /\ "IS_LIVE" \notin object[p].flags
-          THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>    \* object_already_extant, dead
-          ELSE IF ~pAttached /\ object[p].mem = "LIVE"
+       /\ IF ~pAttached /\ object[p].mem = "LIVE"
           THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
           ELSE LET new == IF pAttached THEN {c} ELSE {c, p}
                IN /\ object' = [o \in Objects |-> IF o \in new THEN NewObject(o) ELSE object[o]]
@@ -726,12 +728,17 @@ At(o, name) == object[o].mem = "LIVE" /\ object[o].disp = name
 Step(o, name) == At(o, name) /\ lastAction' = [name |-> name, o |-> o]
 ObjCommit(w) == Commit(w) /\ UNCHANGED <<thread, oops>>
 
-\* The work item runs: save event_mask, mask all events.
+\* The work item runs: save event_mask, mask all events. A run queued while the
+\* previous one was ending in OBJECT_DEAD (finding F9) finds the DEAD state,
+\* whose "work function" is the sentinel (void *)2 in 3.12: the call oopses.
+\* REPAIRED (upstream's fix): a run of a DEAD object returns at once, mask 0.
 DispatchStart(o) ==
     /\ object[o].mem = "LIVE" /\ object[o].wq = "QUEUED"
     /\ lastAction' = [name |-> "DispatchStart", o |-> o]
     /\ IF object[o].state = "OBJECT_DEAD"
-       THEN Oops("DispatchStart: work function of OBJECT_DEAD called")
+       THEN IF Fixed("F9")
+            THEN ObjCommit(EndRun([W0 EXCEPT !.obj[o].wq = "RUNNING", !.obj[o].event_mask = {}], o))
+            ELSE Oops("DispatchStart: work function of OBJECT_DEAD called")
        ELSE ObjCommit([W0 EXCEPT !.obj[o].wq = "RUNNING", !.obj[o].dmask = object[o].event_mask,
                                  !.obj[o].event_mask = {}, !.obj[o].disp = "DispatchSelect"])
 
@@ -758,14 +765,21 @@ DispatchSelect(o) ==
                                             !.obj[o].exec = tbl[i].to, !.obj[o].disp = tbl[i].to])
           ELSE ObjCommit([W0 EXCEPT !.obj[o].exec = r.state, !.obj[o].disp = r.state])
 
-\* Store the mask, re-read events: restart or end the run (drop the work ref).
-\* (Coarsening: the mask store, the re-read and the return are one step.)
+\* unmask_events: store the mask (then a full barrier). From here until the
+\* re-read, a raiser that sets a bit in the mask also queues the running item
+\* (wq REQUEUED), while the re-read sees the bit and restarts: two runs.
 DispatchUnmask(o) ==
-    LET r == object[o] IN
     /\ Step(o, "DispatchUnmask")
+    /\ ObjCommit([W0 EXCEPT !.obj[o].event_mask = object[o].dmask, !.obj[o].disp = "DispatchRecheck"])
+
+\* Re-read the events: one the mask listens for restarts the run (mask 0
+\* again); else the run ends and the work item drops its ref.
+DispatchRecheck(o) ==
+    LET r == object[o] IN
+    /\ Step(o, "DispatchRecheck")
     /\ IF r.events \cap r.dmask # {}
        THEN ObjCommit([W0 EXCEPT !.obj[o].event_mask = {}, !.obj[o].disp = "DispatchSelect"])
-       ELSE ObjCommit(EndRun([W0 EXCEPT !.obj[o].event_mask = r.dmask], o))
+       ELSE ObjCommit(EndRun(W0, o))
 
 -----------------------------------------------------------------------------
 (* Object o: work steps (fs/fscache/object.c, 3.12; PRE_FIX deltas §2.5)   *)
@@ -1015,7 +1029,7 @@ DETACH_FROM_COOKIE(o) ==
 
 ObjStep(o) ==
     /\ oops = "NONE"
-    /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o)
+    /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o) \/ DispatchRecheck(o)
        \/ INIT_OBJECT(o) \/ PARENT_READY(o) \/ LOOK_UP_OBJECT(o)
        \/ \E res \in LookupResults : LookupObject(o, res)
        \/ LookupUnuse(o) \/ OBJECT_AVAILABLE(o) \/ JUMPSTART_DEPS(o)
@@ -1254,11 +1268,14 @@ DropPrecondition ==
         /\ object[o].dependents = {} /\ object[o].n_ops = 0 /\ object[o].n_children = 0
         /\ object[o].pending = << >>
 
-\* S10: after OBJECT_DEAD no work runs (DispatchStart on a DEAD object oopses);
-\* the dead object is unqueued with all events masked.
+\* S10: after OBJECT_DEAD no work runs (DispatchStart on a DEAD object oopses
+\* unless it returns at once, F9); the dead object's dispatcher is idle and
+\* every event is masked. A run queued before the object died may still be
+\* pending (wq QUEUED): 3.12's work queue lets a running item be queued again
+\* (finding F9), so "unqueued" held only at the coarser grain of earlier models.
 DeadIsTerminal ==
     \A o \in Objects : (LiveObj(o) /\ object[o].state = "OBJECT_DEAD") =>
-        object[o].disp = "IDLE" /\ object[o].wq = "IDLE" /\ object[o].event_mask = {}
+        object[o].disp = "IDLE" /\ object[o].wq \in {"IDLE", "QUEUED"} /\ object[o].event_mask = {}
 
 \* S11: at most one dispatcher run per object (workqueue non-reentrancy).
 SingleDispatcher ==

@@ -52,6 +52,7 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   DispatchStart: obj,
   DispatchSelect: obj,
   DispatchUnmask: obj,
+  DispatchRecheck: obj,
   INIT_OBJECT: obj,
   PARENT_READY: obj,
   LOOK_UP_OBJECT: obj,

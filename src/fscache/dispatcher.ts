@@ -82,12 +82,21 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
   const w: WorkCtx = { core, obj, step: yieldTo };
   for (;;) {
     // DispatchStart
-    bugOn(STATES[obj.state].kind === "dead", SPEC_OOPS.DispatchStart);
     bugOn(obj.wq !== "QUEUED", `DispatchStart: object ${o} work item is ${obj.wq}`);
+    let again: boolean;
+    if (STATES[obj.state].kind === "dead") {
+      // A run queued while the previous one was ending in OBJECT_DEAD: 3.12 calls the DEAD state's sentinel
+      // work function; repair DEAD_RUN_RETURNS returns at once, leaving every event masked.
+      bugOn(!core.repaired("DEAD_RUN_RETURNS"), SPEC_OOPS.DispatchStart);
+      obj.wq = "RUNNING";
+      obj.event_mask = new Set();
+      if (!endRun(core, obj)) return;
+      await yieldTo("DispatchStart");
+      continue;
+    }
     obj.wq = "RUNNING";
     obj.dmask = new Set(obj.event_mask);
     obj.event_mask = new Set();
-    let again: boolean;
     await yieldTo("DispatchSelect");
     for (;;) {
       // DispatchSelect
@@ -125,7 +134,9 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
         obj.dmask = new Set(after.dmask);
       }
       await yieldTo("DispatchUnmask");
+      // Store the mask; until the re-read, a raiser of an event in it queues this running item again.
       obj.event_mask = new Set(obj.dmask);
+      await yieldTo("DispatchRecheck");
       if (mustRestart(obj.events, obj.dmask)) {
         obj.event_mask = new Set();
         await yieldTo("DispatchSelect");

@@ -95,8 +95,9 @@ export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
 
 /**
- * Repairs of 3.12 defects, each switchable so a harness can match the set a spec configuration models.
- * The spec's POST_FIX_REPAIRED design has exactly the first seven (its findings F1–F8, spec/README.md):
+ * Repairs of 3.12 defects, each switchable so a harness can match the set a spec configuration models. The
+ * spec's POST_FIX_REPAIRED design has exactly SPEC_REPAIRS, one per finding of spec/README.md (the key names
+ * the repair, the value its finding, whose repair in the spec is guarded by `Fixed("Fn")`):
  * - NOBUFS_IF_NOT_LOOKED_UP (F1): a read finding an object that never got looked up (lookup failed) returns
  *   ENOBUFS instead of 3.12's ASSERT(IS_LOOKED_UP).
  * - NO_OPS_ON_DEAD_OBJECT (F2): `fscache_submit_op` refuses (ENOBUFS) an op for a looked-up object that is
@@ -116,7 +117,11 @@ export type Design = (typeof DESIGNS)[number];
  * - DROP_CLEARS_LOOKING_UP (F8): DROP_OBJECT test-and-clears LOOKING_UP (setting UNAVAILABLE, as LOOKUP_FAILURE
  *   does) with a wake-up: 3.12 clears it only on the lookup paths, so when an object dies before its lookup
  *   (its parent was killed, or INIT_OBJECT found no live parent) a reader waiting for the lookup sleeps forever.
- * The last two are candidates found while building the implementation, not in the spec: opt-in only.
+ * - DEAD_RUN_RETURNS (F9): a run of an object already in OBJECT_DEAD returns at once: 3.12's work queue lets a
+ *   running item be queued again (an event raised while the dispatcher unmasks), and when that run ended in
+ *   OBJECT_DEAD the queued one calls the DEAD state's sentinel "work function".
+ * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
+ * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
  *   submission is refused, discards the PENDING pages no writer will ever store and clears PENDING_WRITE
  *   (3.12 leaves them in `stores`, so the netfs's wait-on-page-write before relinquish never returns).
@@ -124,18 +129,21 @@ export type Design = (typeof DESIGNS)[number];
  *   an older copy of that page, which must be neither read back now nor found by a later lookup (cachefiles
  *   withdraws the whole cache on an I/O error instead, which is not modelled).
  */
-export const SPEC_REPAIRS = [
-  "NOBUFS_IF_NOT_LOOKED_UP",
-  "NO_OPS_ON_DEAD_OBJECT",
-  "ABORT_INIT_PUTS_DEP_REF",
-  "UNATTACHED_PUT_KEEPS_COOKIE",
-  "LOOKUP_OOB_AT_PARENT_READY",
-  "DROP_DISCARDS_PENDING_WRITES",
-  "DROP_CLEARS_LOOKING_UP",
-] as const;
+export const SPEC_REPAIR_FINDINGS = {
+  NOBUFS_IF_NOT_LOOKED_UP: "F1",
+  NO_OPS_ON_DEAD_OBJECT: "F2",
+  ABORT_INIT_PUTS_DEP_REF: "F3",
+  UNATTACHED_PUT_KEEPS_COOKIE: "F4",
+  LOOKUP_OOB_AT_PARENT_READY: "F5",
+  DROP_DISCARDS_PENDING_WRITES: "F6",
+  DROP_CLEARS_LOOKING_UP: "F8",
+  DEAD_RUN_RETURNS: "F9",
+} as const;
+export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
+export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];
 export const EXTRA_REPAIRS = ["STRANDED_WRITES_DISCARDED", "WRITE_ERROR_RETIRES"] as const;
 export const REPAIRS = [...SPEC_REPAIRS, ...EXTRA_REPAIRS] as const;
-export type Repair = (typeof REPAIRS)[number];
+export type Repair = SpecRepair | (typeof EXTRA_REPAIRS)[number];
 
 /** The repairs each design enables by default: POST_FIX_REPAIRED is exactly the spec's set. */
 export const DESIGN_REPAIRS: Record<Design, readonly Repair[]> = {

@@ -164,21 +164,15 @@ export async function acquireCookie(
   cookie.flags.add("NO_DATA_YET");
   if (core.preFix) cookie.flags.add("CREATING");
 
-  // fscache_alloc_object: this cookie's object and one for every ancestor without one, unless the nearest
-  // ancestor object is dying (object_already_extant, dead): then nothing is allocated and acquire fails.
+  // fscache_alloc_object: this cookie's object and one for every ancestor without one. An ancestor object
+  // that is attached but dying is "already extant" (only a dead one, with a cache I/O error, is refused):
+  // the new objects are allocated anyway, and attaching them fails (3.12's F4 path follows).
   await call.step("AllocObject");
   const chain: Cookie[] = [cookie];
+  for (let p = cookie.parent; p && !p.backing_objects[0]; p = p.parent) chain.push(p);
   let ok = true;
-  for (let p = cookie.parent; p; p = p.parent) {
-    const existing = p.backing_objects[0];
-    if (existing) {
-      ok = existing.flags.has("IS_LIVE");
-      break;
-    }
-    chain.push(p);
-  }
   // Attach the parent chain first, so each object finds its parent's object attached.
-  const order = ok ? chain.map((c) => newObject(core, c)).reverse() : [];
+  const order = chain.map((c) => newObject(core, c)).reverse();
   while (order.length > 0) {
     const obj = order[0];
     if (!obj) break;

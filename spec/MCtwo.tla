@@ -1,0 +1,20 @@
+-------------------------------- MODULE MCtwo --------------------------------
+(* Two data cookies under one index ("D" and "E" under "I", each with its own *)
+(* thread): the scope of finding F4. When one data cookie's lookup of the     *)
+(* index object fails, the index object dies, and the other data cookie's     *)
+(* acquire finds it attached but dying: its new object's attach fails, and     *)
+(* 3.12 puts the cookie for an object that never took a ref. No netfs calls   *)
+(* between acquire and relinquish, one op slot, lookups POSITIVE or ERROR.    *)
+EXTENDS FSCache
+
+MC_Cookies == {"I", "D", "E"}
+MC_Parent == [c \in MC_Cookies |-> IF c = "I" THEN "FSDEF" ELSE "I"]
+MC_IndexCookies == {"I"}
+MC_Threads == {"tI", "tD", "tE"}
+MC_TCookie == [t \in MC_Threads |-> IF t = "tI" THEN "I" ELSE IF t = "tD" THEN "D" ELSE "E"]
+MC_Pages == {"p1"}
+MC_NetfsCalls == {}
+MC_LookupResults == {"POSITIVE", "ERROR"}
+MC_WriteResults == {"OK"}
+MC_RetireChoices == {FALSE}
+=============================================================================
