@@ -8,6 +8,7 @@ export type InstallErrorCode =
   | "fetch-failed"
   | "checksum-mismatch"
   | "jar-missing"
+  | "jar-unreadable"
   | "bad-pin";
 
 /** A failure with one message for the user. */
@@ -28,10 +29,12 @@ export interface TlcPin {
 /** The project root (the directory holding tla-tools.json). */
 export const defaultRoot: string;
 export function readPin(root?: string): TlcPin;
-export function sha256File(file: string): string;
+/** The SHA-256 of a jar; throws InstallError (`jar-unreadable`) when it is not a readable file. */
+export function sha256File(file: string, what?: string): string;
 /** Returns Java's major version; throws InstallError if Java is missing or older than 8. */
 export function checkJava(env?: NodeJS.ProcessEnv): number;
-export function checkMaven(env?: NodeJS.ProcessEnv): void;
+/** Throws InstallError (`maven-missing`) when `mvn -v` fails; `why` is put first in its message. */
+export function checkMaven(env?: NodeJS.ProcessEnv, why?: string): void;
 /** Makes sure the pinned jar is present and intact, fetching it with Maven if needed. */
 export function ensureTlcJar(options?: {
   root?: string;

@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -15,7 +15,7 @@ export const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), ".."
 /** A failure with one message for the user; `code` says which kind. */
 export class InstallError extends Error {
   /**
-   * @param {"java-missing" | "java-too-old" | "maven-missing" | "fetch-failed" | "checksum-mismatch" | "jar-missing" | "bad-pin"} code
+   * @param {"java-missing" | "java-too-old" | "maven-missing" | "fetch-failed" | "checksum-mismatch" | "jar-missing" | "jar-unreadable" | "bad-pin"} code
    * @param {string} message
    */
   constructor(code, message) {
@@ -46,9 +46,26 @@ export function readPin(root = defaultRoot) {
   return pin;
 }
 
-/** @param {string} file */
-export function sha256File(file) {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+/**
+ * The SHA-256 of a jar; a path that is not a readable file is an InstallError naming it.
+ * @param {string} file
+ * @param {string} [what] how messages name the file
+ */
+export function sha256File(file, what = "The jar") {
+  let bytes;
+  try {
+    if (!statSync(file).isFile()) {
+      throw new InstallError(
+        "jar-unreadable",
+        `${what} ${file} is not a regular file. Replace it with the pinned jar.`,
+      );
+    }
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof InstallError) throw e;
+    throw new InstallError("jar-unreadable", `${what} ${file} cannot be read (${e.code ?? e.message}).`);
+  }
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /**
@@ -76,13 +93,17 @@ export function checkJava(env = process.env) {
   return major;
 }
 
-/** @param {NodeJS.ProcessEnv} env */
-export function checkMaven(env = process.env) {
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} [why] what made the fetch necessary, put first in the message
+ */
+export function checkMaven(env = process.env, why = "") {
   const r = spawnSync("mvn", ["-v"], { env, encoding: "utf8", timeout: 60_000 });
   if (r.error || r.status !== 0) {
     throw new InstallError(
       "maven-missing",
-      "Fetching TLC needs Maven, but `mvn -v` " +
+      why +
+        "Fetching TLC needs Maven, but `mvn -v` " +
         (r.error ? `could not run (${r.error.code ?? r.error.message})` : `failed (exit ${r.status})`) +
         ". Install it (e.g. `apt-get install maven`), or set FSCACHE_TLC_JAR to a copy of the pinned jar.",
     );
@@ -95,7 +116,7 @@ export function checkMaven(env = process.env) {
  * @param {string} what
  */
 function verify(file, pin, what) {
-  const actual = sha256File(file);
+  const actual = sha256File(file, what);
   if (actual !== pin.sha256) {
     throw new InstallError(
       "checksum-mismatch",
@@ -122,14 +143,28 @@ export function ensureTlcJar({ root = defaultRoot, env = process.env, log = () =
         `FSCACHE_TLC_JAR points at ${jar}, which does not exist. Fix or unset it.`,
       );
     }
+    if (!statSync(jar).isFile()) {
+      throw new InstallError(
+        "jar-unreadable",
+        `FSCACHE_TLC_JAR points at ${jar}, which is a directory or special file, not a jar. ` +
+          `Point it at ${pin.jar} or unset it.`,
+      );
+    }
     verify(jar, pin, "FSCACHE_TLC_JAR");
     return { jar, javaMajor, fetched: false };
   }
   const cacheDir = join(root, ".cache", "tla");
   const jar = join(cacheDir, pin.jar);
-  if (existsSync(jar) && sha256File(jar) === pin.sha256) return { jar, javaMajor, fetched: false };
+  // Why the jar must be fetched when it is there but not the pinned one: said first in every later failure.
+  let why = "";
+  if (existsSync(jar)) {
+    const actual = sha256File(jar, "The cached jar");
+    if (actual === pin.sha256) return { jar, javaMajor, fetched: false };
+    why = `The cached jar ${jar} failed its checksum (SHA-256 ${actual}, but tla-tools.json pins ${pin.sha256}). `;
+    log(`${why}It is damaged or was replaced: fetching the pinned jar again.`);
+  }
 
-  checkMaven(env);
+  checkMaven(env, why);
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(join(cacheDir, ".fetch-"));
   try {
@@ -151,7 +186,7 @@ export function ensureTlcJar({ root = defaultRoot, env = process.env, log = () =
       const why = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.split("\n").find((l) => l.includes("[ERROR]")) ?? "";
       throw new InstallError(
         "fetch-failed",
-        `Maven could not fetch ${artifact} (` +
+        `${why}Maven could not fetch ${artifact} (` +
           (r.error ? (r.error.code ?? r.error.message) : `exit ${r.status}`) +
           (why ? `: ${why.replace(/^\[ERROR\]\s*/, "").trim()}` : "") +
           "). Check that Maven Central (or your settings.xml mirror) is reachable, or set FSCACHE_TLC_JAR.",

@@ -2,9 +2,9 @@
 // it checks. Each TLC run gets a private working copy of the spec directory, so generated wrapper modules
 // and cfgs never land in spec/ and parallel runs cannot collide.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "../../src/tla/cleanup.ts";
 import { ConformanceError } from "../errors.ts";
 import type { Json } from "../json.ts";
 import { DESIGNS, type Design } from "../trace/format.ts";
@@ -68,14 +68,16 @@ export interface WorkDir {
   dispose(): void;
 }
 
+/** A private working copy, registered for removal even if the process is interrupted or killed. */
 export function workDir(specDir: string, modelDir = specDir): WorkDir {
-  const dir = mkdtempSync(join(tmpdir(), "fscache-conf-"));
+  const tmp = makeTempDir("fscache-conf-");
+  const dir = tmp.path;
   for (const d of new Set([specDir, modelDir])) {
     cpSync(d, dir, { recursive: true, filter: (src) => !/[/\\]states([/\\]|$)/.test(src) });
   }
   return {
     dir,
     write: (name, text) => writeFileSync(join(dir, name), text),
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
+    dispose: () => tmp.removeSync(),
   };
 }

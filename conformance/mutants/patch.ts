@@ -3,6 +3,7 @@
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { trackDir } from "../../src/tla/cleanup.ts";
 import { ConformanceError } from "../errors.ts";
 
 /** One mutant: replace `find` by `replace` in `file` (relative to src/). */
@@ -66,6 +67,8 @@ export function applyMutant(repoRoot: string, srcRoot: string, m: Mutant): Mutan
   if (stale) throw stale;
   const root = resolve(mutantsDir(repoRoot), `${m.name}-${process.pid}-${Date.now()}`);
   mkdirSync(root, { recursive: true });
+  // Registered at once: an interrupted run must not leave a copy of src/ in .cache/.
+  const tracked = trackDir(root);
   const dst = join(root, "src");
   cpSync(srcRoot, dst, { recursive: true });
   if (m.find !== "") {
@@ -75,5 +78,11 @@ export function applyMutant(repoRoot: string, srcRoot: string, m: Mutant): Mutan
       readFileSync(path, "utf8").replace(m.find, () => m.replace),
     );
   }
-  return { root: dst, dispose: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    root: dst,
+    dispose: () => {
+      rmSync(root, { recursive: true, force: true });
+      tracked.release();
+    },
+  };
 }

@@ -3,15 +3,16 @@
 // <- Without_<finding>`) to a private copy of the model's cfg, so the checked-in cfg files stay variant-free and
 // no file in spec/ is written.
 
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { runTlc, toJson, type TlcRun } from "../tla/index.ts";
+import { withTempDir } from "../tla/cleanup.ts";
+import { runTlc, toJson, type TlcError, type TlcRun } from "../tla/index.ts";
+import { formatRange } from "../tla/location.ts";
 import { formatInterleaving, interleaving, type InterleavingStep, type JsonState } from "./interleaving.ts";
 import { type Design, type Expectation, type Finding, type ModelEntry, SPEC_DIR } from "./models.ts";
 
 export interface CheckOptions {
-  readonly workers?: number;
+  readonly workers?: number | "auto";
   readonly timeoutMs?: number;
   readonly seed?: number;
   /** Extra TLC arguments, e.g. `["-dump", ...]`. */
@@ -33,6 +34,7 @@ export interface CheckReport {
   readonly property?: string;
   readonly stats: TlcRun["stats"];
   readonly wallMs: number;
+  /** What TLC or SANY reported, each `file:line:column: message` when they said where. */
   readonly errors: readonly string[];
   readonly counterexample?: readonly InterleavingStep[];
   /** For liveness counterexamples: the state the lasso loops back to, or stuttering. */
@@ -40,10 +42,13 @@ export interface CheckReport {
   readonly command: string;
 }
 
-/** Writes the variant's cfg into a private directory, runs TLC on it, and always removes the directory. */
+/**
+ * Writes the variant's cfg into a private directory, runs TLC on it, and always removes the directory. Temporal
+ * properties are checked once the state space is explored (`-lncheck final`), so the verdict and the state count
+ * do not depend on timing: a safety violation, found during the search, always wins.
+ */
 export async function checkModel(entry: ModelEntry, options: CheckOptions = {}): Promise<CheckReport> {
-  const dir = await mkdtemp(join(tmpdir(), "fscache-check-"));
-  try {
+  return withTempDir("fscache-check-", async (dir) => {
     const cfgText = await readFile(join(SPEC_DIR, entry.cfg), "utf8");
     const cfg = join(dir, basename(entry.cfg));
     const without = entry.without === undefined ? "" : `CONSTANT Repairs <- Without_${entry.without}\n`;
@@ -56,13 +61,12 @@ export async function checkModel(entry: ModelEntry, options: CheckOptions = {}):
       cwd: SPEC_DIR,
       workers: options.workers ?? 1,
       seed: options.seed ?? 0,
+      liveness: "final",
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
     });
     return report(entry, run);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function report(entry: ModelEntry, run: TlcRun): CheckReport {
@@ -85,7 +89,7 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
     ...(property === undefined ? {} : { property }),
     stats: run.stats,
     wallMs: Math.round(run.wallMs),
-    errors: run.errors.map((e) => e.message),
+    errors: run.errors.map(describeTlcError),
     ...(states.length === 0 ? {} : { counterexample: interleaving(states, names) }),
     ...(loop === undefined
       ? {}
@@ -110,7 +114,13 @@ function toJsonState(state: Readonly<Record<string, Parameters<typeof toJson>[0]
   return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, toJson(v)]));
 }
 
-const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
+/** One line for an error TLC or SANY reported: `file:line:column: message` when it said where. */
+export function describeTlcError(e: TlcError): string {
+  return e.location === undefined ? e.message : `${formatRange(e.location)}: ${e.message}`;
+}
+
+/** What each outcome means, in the words `check` and `spec-mutants` print. */
+export const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
   success: "no property violated",
   safety: "invariant violated",
   liveness: "temporal property violated",
@@ -128,11 +138,19 @@ const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
 /** The readable summary `check` prints. */
 export function formatReport(r: CheckReport): string {
   const s = r.stats;
+  // When TLC could not check the model, what it did not count and what was expected only hide the errors.
+  const checked = exitCodeOf(r) !== 2;
   const lines = [
     `model ${r.model}, design ${r.variant}${r.without === undefined ? "" : ` without ${r.without}`}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
-    `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +
-      `TLC ${fmt(s.durationMs)} ms, wall ${r.wallMs} ms`,
-    `  expected: ${r.expected}${r.asExpected ? " (as expected)" : " (NOT as expected)"}`,
+    ...(checked || s.distinct !== undefined
+      ? [
+          `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +
+            `TLC ${fmt(s.durationMs)} ms, wall ${r.wallMs} ms`,
+        ]
+      : []),
+    ...(checked
+      ? [`  expected: ${r.expected}${r.asExpected ? " (as expected)" : " (NOT as expected)"}`]
+      : []),
     ...r.errors.map((e) => `  error: ${e}`),
   ];
   if (r.counterexample !== undefined) {

@@ -1,13 +1,16 @@
 // Command-line entry: `check` (TLC on a model and design variant), `traces` and `conform` (the conformance
-// harness), `start` (the main job on the default model). Exit codes: 0 as expected / no violation, 1 a
-// property violated or an expectation missed, 2 usage or tool errors (missing Java, a broken spec or
-// manifest, a timeout), each reported as one message.
+// harness), `start` (the main job on the default model), `spec-mutants`. Exit codes (docs/cli.md): 0 as
+// expected / no violation, 1 a property violated or an expectation missed, 2 usage or tool errors, each
+// reported as one message, 128+n when stopped by signal n (129 when the job that started it has ended).
 
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { conformCommand, mergeCommand, runPipeline, tracesCommand } from "../../conformance/cli.ts";
-import { ConformanceError, formatError } from "../../conformance/errors.ts";
-import { TlaToolsError } from "../tla/index.ts";
+import { exitOnFatalSignals, stopNow } from "../tla/cleanup.ts";
+import { MAX_TIMEOUT_MS } from "../tla/java-process.ts";
 import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
+import { CliError, describeError } from "./errors.ts";
+import { watchJob } from "./job.ts";
 import {
   DESIGNS,
   type Design,
@@ -22,9 +25,29 @@ import { formatSpecMutant, readSpecMutants, runSpecMutant, type SpecMutantResult
 
 const DEFAULT_MODEL = "ci";
 
-function positiveInt(v: string): number {
+/** The longest `--timeout`: Node's timers cannot wait longer (a longer delay would fire at once). */
+const MAX_TIMEOUT_S = Math.floor(MAX_TIMEOUT_MS / 1000);
+
+function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_TIMEOUT_S) {
+    throw new InvalidArgumentError(
+      `expected whole seconds from 1 to ${MAX_TIMEOUT_S} (about 24 days, the longest wait Node's timers allow)`,
+    );
+  }
+  return n;
+}
+
+/** TLC's worker threads: more than the cores only adds contention, and TLC gives each its own memory. */
+function workers(v: string): number | "auto" {
+  if (v === "auto") return "auto";
+  const cores = availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0 || n > cores) {
+    throw new InvalidArgumentError(
+      `expected "auto" or a whole number from 1 to ${cores} (the cores this machine has)`,
+    );
+  }
   return n;
 }
 
@@ -34,13 +57,31 @@ interface CheckFlags {
   without?: Finding;
   all?: boolean;
   json?: boolean;
-  workers: number;
+  workers: number | "auto";
   timeout: number;
 }
 
-function emit(reports: readonly CheckReport[], json: boolean | undefined): void {
-  if (json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  else process.stdout.write(`${reports.map(formatReport).join("\n\n")}\n`);
+const unwritable = (e: Error): CliError => new CliError("output", `cannot write to stdout: ${e.message}`);
+
+/** Writes to stdout, failing with one message when stdout cannot be written (a full disk, a closed pipe). */
+function write(text: string): Promise<void> {
+  return new Promise((done, reject) => {
+    process.stdout.write(text, (e) => {
+      if (e) reject(unwritable(e));
+      else done();
+    });
+  });
+}
+
+function emit(reports: readonly CheckReport[], json: boolean | undefined): Promise<void> {
+  if (json) return write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  return write(`${reports.map(formatReport).join("\n\n")}\n`);
+}
+
+/** Several checks: 2 if any could not run, else 1 if any missed its expectation, else 0. */
+function exitCodeOfAll(reports: readonly CheckReport[]): number {
+  if (reports.some((r) => exitCodeOf(r) === 2)) return 2;
+  return reports.every((r) => r.asExpected) ? 0 : 1;
 }
 
 async function check(flags: CheckFlags): Promise<number> {
@@ -52,11 +93,11 @@ async function check(flags: CheckFlags): Promise<number> {
       if (!flags.json) process.stderr.write(`checking ${entryLabel(entry)} ...\n`);
       reports.push(await checkModel(entry, options));
     }
-    emit(reports, flags.json);
-    return reports.every((r) => r.asExpected) ? 0 : 1;
+    await emit(reports, flags.json);
+    return exitCodeOfAll(reports);
   }
   const report = await checkModel(findEntry(entries, flags.model, flags.variant, flags.without), options);
-  emit([report], flags.json);
+  await emit([report], flags.json);
   return exitCodeOf(report);
 }
 
@@ -74,13 +115,14 @@ async function start(flags: { json?: boolean; timeout: number }): Promise<number
       await checkModel(findEntry(entries, DEFAULT_MODEL, variant), { timeoutMs: flags.timeout * 1000 }),
     );
   }
-  emit(reports, flags.json);
-  const checked = reports.every((r) => r.asExpected);
+  await emit(reports, flags.json);
+  const checked = exitCodeOfAll(reports);
+  if (checked === 2) return 2;
   // With --json, stdout holds only the JSON of the checks; the conformance summary goes to stderr.
   const print = (s: string): boolean => (flags.json ? process.stderr : process.stdout).write(`${s}\n`);
   print("\nconformance: TLC state graph of conformance/models/MCconf → implementation");
   const conformed = await runPipeline(print);
-  return checked && conformed === 0 ? 0 : 1;
+  return Math.max(checked, conformed);
 }
 
 export function program(): Command {
@@ -102,8 +144,8 @@ export function program(): Command {
     )
     .option("--all", "check every model and variant of spec/models.json against its expected result")
     .option("--json", "print the result as JSON")
-    .option("--workers <n>", "TLC worker threads", positiveInt, 1)
-    .option("--timeout <seconds>", "wall-clock limit per TLC run", positiveInt, 1800)
+    .option("--workers <n>", 'TLC worker threads, at most the cores, or "auto" (one per core)', workers, 1)
+    .option("--timeout <seconds>", "wall-clock limit per TLC run", seconds, 1800)
     .action(async (flags: CheckFlags) => {
       process.exitCode = await check(flags);
     });
@@ -111,7 +153,7 @@ export function program(): Command {
     .command("start")
     .description("the main job on the default model: the fixed design holds, the pre-fix design oopses")
     .option("--json", "print the results as JSON")
-    .option("--timeout <seconds>", "wall-clock limit per TLC run", positiveInt, 1800)
+    .option("--timeout <seconds>", "wall-clock limit per TLC run", seconds, 1800)
     .action(async (flags: { json?: boolean; timeout: number }) => {
       process.exitCode = await start(flags);
     });
@@ -128,9 +170,9 @@ export function program(): Command {
       for (const m of rows) {
         const r = await runSpecMutant(m);
         results.push(r);
-        if (!flags.json) process.stdout.write(`${formatSpecMutant(r)}\n`);
+        if (!flags.json) await write(`${formatSpecMutant(r)}\n`);
       }
-      if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      if (flags.json) await write(`${JSON.stringify(results, null, 2)}\n`);
       process.exitCode = results.every((r) => r.shown) ? 0 : 1;
     });
   cmd.addCommand(tracesCommand());
@@ -141,26 +183,31 @@ export function program(): Command {
   return cmd;
 }
 
+/** Ends the command on an error: one line on stderr (and the stack with FSCACHE_DEBUG=1), exit 2. */
+function fail(e: unknown): never {
+  process.stderr.write(`error: ${describeError(e)}\n`);
+  if (process.env.FSCACHE_DEBUG === "1" && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  stopNow(2);
+}
+
 async function main(): Promise<void> {
+  exitOnFatalSignals((signal) => process.stderr.write(`error: stopped by ${signal}\n`));
+  watchJob((gone) => {
+    process.stderr.write(
+      `error: stopped: ${gone.name} (pid ${gone.pid}), which ran this command, has ended\n`,
+    );
+    stopNow(129);
+  });
+  // Errors outside the command's promise chain (an emitter's "error" event, a stray rejection) end it the same way.
+  process.on("uncaughtException", fail);
+  process.on("unhandledRejection", fail);
+  process.stdout.on("error", (e: Error) => fail(unwritable(e)));
   try {
     await program().parseAsync(process.argv);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // commander has printed the message (or the help, exit code 0).
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    if (e instanceof ConformanceError) {
-      process.stderr.write(`error: ${formatError(e)}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (e instanceof TlaToolsError || e instanceof ManifestError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw e;
+    // commander has printed its message (or the help, exit code 0).
+    if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
+    else fail(e);
   }
 }
 

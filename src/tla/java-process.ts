@@ -1,10 +1,10 @@
 // Runs one Java process for SANY or TLC: in its own process group (so a timeout kills the whole tree), with a
-// private temporary directory (java.io.tmpdir, TLC's metadir) that is always removed, and a wall-clock limit.
+// private temporary directory (java.io.tmpdir, TLC's metadir), and a wall-clock limit. Both are registered with
+// src/tla/cleanup.ts, so neither outlives this process, however it ends.
 
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { constants as os, tmpdir } from "node:os";
-import { join } from "node:path";
+import { constants as os } from "node:os";
+import { makeTempDir, trackGroup } from "./cleanup.ts";
 
 /** How a Java process ended. */
 export interface JavaEnd {
@@ -23,6 +23,7 @@ export interface JavaEnd {
 export interface JavaRunOptions {
   readonly java: string;
   readonly cwd?: string;
+  /** Wall-clock limit, 1 to MAX_TIMEOUT_MS; the process group gets SIGTERM, then SIGKILL. */
   readonly timeoutMs?: number;
   /** Called with the JVM's pid once it runs (tests use it to kill TLC from outside). */
   readonly onStart?: (pid: number) => void;
@@ -31,9 +32,8 @@ export interface JavaRunOptions {
 /** How long a timed-out JVM gets to handle SIGTERM before the group gets SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
-/** Process groups still running, killed if this Node process exits first (they are detached). */
-const live = new Set<number>();
-let exitHookInstalled = false;
+/** The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -57,36 +57,37 @@ export async function runJava(
   opts: JavaRunOptions,
   args: (dir: string) => readonly string[],
 ): Promise<JavaEnd> {
-  const dir = await mkdtemp(join(tmpdir(), "fscache-tla-"));
+  const { timeoutMs } = opts;
+  if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new RangeError(`timeoutMs must be from 1 to ${MAX_TIMEOUT_MS} (got ${timeoutMs})`);
+  }
+  const dir = makeTempDir("fscache-tla-");
   const started = Date.now();
   let timedOut = false;
   try {
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.on("exit", () => live.forEach((pid) => killGroup(pid, "SIGKILL")));
-    }
-    const command = [opts.java, `-Djava.io.tmpdir=${dir}`, ...args(dir)];
+    const command = [opts.java, `-Djava.io.tmpdir=${dir.path}`, ...args(dir.path)];
     const child = spawn(opts.java, command.slice(1), {
       cwd: opts.cwd ?? process.cwd(),
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const pid = child.pid;
+    // In the same synchronous step as the spawn: no signal handler can run in between.
+    const group = pid === undefined ? undefined : trackGroup(pid, dir.path);
     // stdout and stderr interleaved as they arrive, as a terminal would show them.
     const chunks: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => chunks.push(b));
     child.stderr.on("data", (b: Buffer) => chunks.push(b));
-    const pid = child.pid;
     const timers: NodeJS.Timeout[] = [];
     if (pid !== undefined) {
-      live.add(pid);
       opts.onStart?.(pid);
-      if (opts.timeoutMs !== undefined) {
+      if (timeoutMs !== undefined) {
         timers.push(
           setTimeout(() => {
             timedOut = true;
             killGroup(pid, "SIGTERM");
             timers.push(setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS));
-          }, opts.timeoutMs),
+          }, timeoutMs),
         );
       }
     }
@@ -96,10 +97,8 @@ export async function runJava(
       child.once("close", (code, signal) => done({ code, signal }));
     });
     timers.forEach(clearTimeout);
-    if (pid !== undefined) {
-      killGroup(pid, "SIGKILL");
-      live.delete(pid);
-    }
+    if (pid !== undefined) killGroup(pid, "SIGKILL");
+    group?.release();
     let output = Buffer.concat(chunks).toString("utf8");
     if (ended.error !== undefined) output += `Error: cannot run ${opts.java}: ${ended.error.message}\n`;
     return {
@@ -111,6 +110,6 @@ export async function runJava(
       wallMs: Date.now() - started,
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await dir.remove();
   }
 }

@@ -13,13 +13,22 @@ export interface RunTlcOptions {
   readonly spec: string;
   /** The model config (default: TLC's choice, `<spec>.cfg`). */
   readonly config?: string;
-  /** Default 1: with more, the reported depth and the trace TLC picks can vary. */
-  readonly workers?: number;
+  /** Default 1: with more, the reported depth and the trace TLC picks can vary. `auto`: one per core. */
+  readonly workers?: number | "auto";
   /** Fingerprint polynomial index 0..130; default 0 (TLC's default is random, which changes dot node ids). */
   readonly fp?: number;
   /** Default 0 (TLC's default is random). */
   readonly seed?: number;
-  /** Wall-clock limit; when it runs out TLC's process group is killed and the outcome is `timeout`. */
+  /**
+   * When TLC checks temporal properties: `periodic` (TLC's default) now and then during the search, which is
+   * timed, so which violation is reported first and the state count at the stop vary from run to run; `final`
+   * (`-lncheck final`) once, after the whole state space is explored, which makes both deterministic.
+   */
+  readonly liveness?: "periodic" | "final";
+  /**
+   * Wall-clock limit, 1 to MAX_TIMEOUT_MS (about 24.8 days); when it runs out TLC's process group is killed and
+   * the outcome is `timeout`.
+   */
   readonly timeoutMs?: number;
   /** More TLC options, placed before the spec (e.g. `["-deadlock"]`). */
   readonly extraArgs?: readonly string[];
@@ -54,6 +63,7 @@ export async function runTlc(options: RunTlcOptions): Promise<TlcRun> {
   const spec = isAbsolute(options.spec) ? basename(options.spec) : options.spec;
   const tlcArgs: string[] = [];
   if (options.config !== undefined) tlcArgs.push("-config", options.config);
+  if (options.liveness === "final") tlcArgs.push("-lncheck", "final");
   if (options.dump?.dot !== undefined) {
     const target = resolve(cwd, options.dump.dot);
     await mkdir(dirname(target), { recursive: true });

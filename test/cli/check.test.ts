@@ -1,23 +1,18 @@
 // The `check` command as a user runs it: a real process, the real TLC. The pre-fix design exits 1 and prints
-// the oops interleaving; usage and environment errors exit 2 with one message.
+// the oops interleaving; usage, environment and output errors exit 2 with one message and no stack.
 
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { cli, projectCopy } from "./project.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** One line on stderr, nothing that looks like a stack trace. */
+function oneMessage(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0] as string;
 }
 
 describe("check", () => {
@@ -51,7 +46,7 @@ describe("check", () => {
     const bin = mkdtempSync(join(tmpdir(), "fscache-nojava-"));
     try {
       symlinkSync(process.execPath, join(bin, "node"));
-      const r = cli(["check", "--model", "ci"], { ...process.env, PATH: bin, FSCACHE_TLC_JAR: "" });
+      const r = cli(["check", "--model", "ci"], { env: { ...process.env, PATH: bin, FSCACHE_TLC_JAR: "" } });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^error: .*[Jj]ava/m);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -66,6 +61,92 @@ describe("check", () => {
     expect(r.stderr).toMatch(
       /argument 'FIXED' is invalid\. Allowed choices are POST_FIX, PRE_FIX, POST_FIX_REPAIRED/,
     );
+  });
+
+  it("FSCACHE_TLC_JAR naming a directory is one clear error, exit 2", () => {
+    const r = cli(["check", "--model", "attr"], { env: { ...process.env, FSCACHE_TLC_JAR: tmpdir() } });
+    expect(r.code).toBe(2);
+    expect(oneMessage(r.stderr)).toMatch(/^error: FSCACHE_TLC_JAR points at \S+, which is a directory/);
+  });
+
+  it("--timeout beyond what Node's timers can wait is a usage error; the longest allowed runs TLC", () => {
+    const r = cli(["check", "--model", "attr", "--timeout", "2147484"]);
+    expect(r.code).toBe(2);
+    expect(oneMessage(r.stderr)).toMatch(
+      /argument '2147484' is invalid\. expected whole seconds from 1 to 2147483/,
+    );
+    // Before, such a limit fired after a few milliseconds and the run reported a timeout.
+    const ok = cli(["check", "--model", "attr", "--variant", "PRE_FIX", "--timeout", "2147483", "--json"]);
+    expect(ok.code).toBe(1);
+    const report = JSON.parse(ok.stdout) as { outcome: string; property: string; command: string };
+    expect(report).toMatchObject({ outcome: "safety", property: "NoOops" });
+    // Liveness is checked once, at the end, so the verdict does not depend on timing.
+    expect(report.command).toContain("-lncheck final");
+  });
+
+  it("--workers is at most the cores, or auto", () => {
+    const r = cli(["check", "--model", "attr", "--workers", "1000000000"]);
+    expect(r.code).toBe(2);
+    expect(oneMessage(r.stderr)).toMatch(
+      `expected "auto" or a whole number from 1 to ${availableParallelism()} (the cores this machine has)`,
+    );
+    const auto = cli(["check", "--model", "attr", "--variant", "PRE_FIX", "--workers", "auto", "--json"]);
+    expect(auto.code).toBe(1);
+    const report = JSON.parse(auto.stdout) as { command: string; property: string };
+    expect(report.command).toContain("-workers auto");
+    expect(report.property).toBe("NoOops");
+  });
+
+  it("an unwritable stdout is one clear error, exit 2", () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      const r = cli(["check", "--model", "attr", "--variant", "PRE_FIX", "--json"], { stdout: full });
+      expect(r.code).toBe(2);
+      expect(oneMessage(r.stderr)).toBe(
+        "error: cannot write to stdout: ENOSPC: no space left on device, write",
+      );
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it("a spec that does not parse: exit 2, the error at file:line:column", () => {
+    const copy = projectCopy();
+    try {
+      const file = join(copy.root, "spec", "MCattr.tla");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace('"ReadPage", "WritePage"', '"ReadPage" "WritePage"'),
+      );
+      const r = cli(["check", "--model", "attr"], { root: copy.root });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/: the spec does not parse$/m);
+      // No "distinct states ?" or "expected: pass" around the error: TLC checked nothing.
+      expect(r.stdout).not.toMatch(/distinct states|expected:/);
+      expect(r.stdout).toMatch(/^ {2}error: \S+\/spec\/MCattr\.tla:7:\d+: .*"WritePage"/m);
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it("a file the command needs and cannot read is one message; FSCACHE_DEBUG=1 adds where", () => {
+    const copy = projectCopy();
+    try {
+      rmSync(join(copy.root, "spec", "MCattr.cfg"));
+      const r = cli(["check", "--model", "attr"], { root: copy.root });
+      expect(r.code).toBe(2);
+      expect(oneMessage(r.stderr)).toMatch(
+        /^error: ENOENT: no such file or directory, open '\S+\/MCattr\.cfg'$/,
+      );
+      const debug = cli(["check", "--model", "attr"], {
+        root: copy.root,
+        env: { ...process.env, FSCACHE_DEBUG: "1" },
+      });
+      expect(debug.code).toBe(2);
+      expect(debug.stderr).toMatch(/^\s+at .*check\.ts/m);
+    } finally {
+      copy.remove();
+    }
   });
 
   it("--without leaves out one repair, only of POST_FIX_REPAIRED", () => {

