@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { format, resolveConfig } from "prettier";
 import { type ModelEntry, readManifest } from "../src/cli/models.ts";
 
 /** The model entry behind the 2013 oops: the CI model in the design before 1362729b. */
@@ -150,7 +151,10 @@ export async function refreshCounterexamples(
       inputs: await hashFiles(root, inputsOf(t)),
       report,
     };
-    await writeFile(join(root, CACHE_DIR, `${t.id}.json`), `${JSON.stringify(cached, null, 1)}\n`);
+    // Written as the formatter writes it, so `npm run format:check` holds for the checked-in data.
+    const file = join(root, CACHE_DIR, `${t.id}.json`);
+    const options = { ...(await resolveConfig(file)), filepath: file };
+    await writeFile(file, await format(JSON.stringify(cached), options));
     log(
       `${t.id}: ${report === null ? "passes (nothing to draw)" : (report.property ?? report.outcome)} in ${Math.round((Date.now() - started) / 1000)} s`,
     );

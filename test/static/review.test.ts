@@ -7,12 +7,16 @@
 //  4. Mapping completeness both ways (review/check/mapping.ts: SANY's parse of the spec against the sources):
 //     actions and step labels, spec variables/fields and the abstraction function, the two state tables and
 //     the kernel map. Seeded faults in test/review/mapping.test.ts show each check failing.
+//  5. The guard check (review/guard/guard.ts): every read of netfs-owned cookie data happens holding an n_active
+//     unit. Seeded faults in test/review/guard.test.ts show it failing.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Node, Project, SyntaxKind, type SourceFile } from "ts-morph";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkMapping } from "../../review/check/mapping.ts";
+import { formatViolations, guardCheck, type GuardRead } from "../../review/guard/guard.ts";
+import { loadSources } from "../../review/impl/project.ts";
 import { loadImpl } from "../../review/impl/model.ts";
 import { readKernelMap } from "../../review/kernel-map.ts";
 import { loadSpec, type SpecModel } from "../../review/spec/model.ts";
@@ -130,6 +134,8 @@ describe("n_active is written only at audited sites", () => {
   });
 });
 
+const sources = loadSources(ROOT);
+
 describe("mapping completeness between spec/FSCache.tla and src/fscache", () => {
   let spec: SpecModel;
   let mismatches: string[];
@@ -139,6 +145,7 @@ describe("mapping completeness between spec/FSCache.tla and src/fscache", () => 
     const impl = loadImpl(
       ROOT,
       spec.variables.map((v) => v.name),
+      sources,
     );
     mismatches = checkMapping(spec, impl, readKernelMap(ROOT)).map((m) => `${m.where}: ${m.message}`);
   });
@@ -151,5 +158,20 @@ describe("mapping completeness between spec/FSCache.tla and src/fscache", () => 
 
   it("has no mismatch (each line is file:line: what differs)", () => {
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe("netfs-owned data is read only under an n_active unit", () => {
+  const result = guardCheck(sources);
+  const byField = (what: string): GuardRead[] => result.reads.filter((r) => r.what === what);
+
+  it("finds the reads of def, netfs_data and page data", () => {
+    expect(byField("Cookie.def").length).toBeGreaterThan(0);
+    expect(byField("Cookie.netfs_data").length).toBeGreaterThan(0);
+    expect(byField("StoreEntry.data").length).toBeGreaterThan(0);
+  });
+
+  it("has no violation (each: the read, why no unit is held, and the path that reaches it)", () => {
+    expect(formatViolations(result.violations)).toBe("");
   });
 });
