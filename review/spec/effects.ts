@@ -8,8 +8,10 @@ import {
   definitionOf,
   type Expr,
   isBuiltin,
+  literalValues,
   recordFields,
   type SpecIndex,
+  stringSet,
   variableName,
 } from "./semantic.ts";
 
@@ -42,21 +44,76 @@ function pathField(path: Expr | undefined, skip: number): string | undefined {
   return rest[0]?.kind === "string" ? rest[0].value : undefined;
 }
 
-/** Expands `e` through the user definitions it applies (each once per expansion), calling `visit` on every node. */
-function expand(ix: SpecIndex, e: Expr | undefined, visit: (x: Expr) => boolean, seen = new Set<string>()): void {
-  if (e === undefined) return;
-  if (!visit(e)) return;
+type Bindings = ReadonlyMap<string, Expr>;
+
+interface Expansion {
+  readonly visit: (x: Expr) => boolean;
+  /** Definitions already expanded, keyed by their literal arguments. */
+  readonly seen: Set<string>;
+}
+
+function bound(e: Expr, b: Bindings): Expr {
+  return e.kind === "appl" && e.op.kind === "param" && b.has(e.op.uid) ? bound(b.get(e.op.uid) as Expr, b) : e;
+}
+
+/** The literal strings an expression can be under these bindings, if it is fixed by them. */
+function literalsUnder(ix: SpecIndex, e: Expr | undefined, b: Bindings): string[] | undefined {
+  return e === undefined ? undefined : literalValues(ix, bound(e, b))?.map((l) => l.value);
+}
+
+/** Decides `x = "lit"`, `x \in S` and their negation when the literals at hand settle them. */
+function decide(ix: SpecIndex, c: Expr, b: Bindings): boolean | undefined {
+  if (isBuiltin(c, "\\lnot")) {
+    const v = c.args[0] === undefined ? undefined : decide(ix, c.args[0], b);
+    return v === undefined ? undefined : !v;
+  }
+  if (isBuiltin(c, "=", "\\in")) {
+    const membership = c.op.name === "\\in";
+    const [x, y] = c.args;
+    const xs = literalsUnder(ix, x, b);
+    const ys = membership ? stringSet(ix, y === undefined ? y : bound(y, b))?.map((l) => l.value) : literalsUnder(ix, y, b);
+    if (xs === undefined || ys === undefined) return undefined;
+    if (xs.every((v) => !ys.includes(v))) return false;
+    if (xs.every((v) => ys.includes(v)) && (membership || ys.length === 1)) return true;
+  }
+  return undefined;
+}
+
+/**
+ * Expands `e` through the definitions it applies, binding their parameters to the arguments, taking only the
+ * branch of an IF that those arguments decide (Transit to a work state never ends the run), and calling
+ * `visit` on every node reached.
+ */
+function expand(ix: SpecIndex, e: Expr | undefined, x: Expansion, b: Bindings = new Map(), depth = 0): void {
+  if (e === undefined || depth > 40) return;
+  if (!x.visit(e)) return;
+  if (isBuiltin(e, "$IfThenElse") && e.args[0] !== undefined) {
+    const v = decide(ix, e.args[0], b);
+    if (v !== undefined) {
+      expand(ix, v ? e.args[1] : e.args[2], x, b, depth + 1);
+      return;
+    }
+  }
   if (e.kind === "appl") {
     const d = definitionOf(ix, e);
-    if (d !== undefined && !seen.has(d.uid)) {
-      seen.add(d.uid);
-      expand(ix, d.body, visit, seen);
+    if (d !== undefined) {
+      const args = e.args.map((a) => bound(a, b));
+      const key = `${d.uid}(${args.map((a) => (literalsUnder(ix, a, b) ?? ["?"]).join("|")).join(",")})`;
+      if (!x.seen.has(key)) {
+        x.seen.add(key);
+        const inner = new Map(b);
+        d.params.forEach((p, i) => {
+          const a = args[i];
+          if (a !== undefined) inner.set(p, a);
+        });
+        expand(ix, d.body, x, inner, depth + 1);
+      }
     }
-    e.args.forEach((a) => expand(ix, a, visit, seen));
-    e.bound.forEach((b) => expand(ix, b.domain, visit, seen));
+    e.args.forEach((a) => expand(ix, a, x, b, depth + 1));
+    e.bound.forEach((y) => expand(ix, y.domain, x, b, depth + 1));
   } else if (e.kind === "let") {
-    for (const uid of e.defs) expand(ix, ix.definitions.get(uid)?.body, visit, seen);
-    expand(ix, e.body, visit, seen);
+    for (const uid of e.defs) expand(ix, ix.definitions.get(uid)?.body, x, b, depth + 1);
+    expand(ix, e.body, x, b, depth + 1);
   }
 }
 
@@ -73,7 +130,7 @@ export function writesOf(ix: SpecIndex, d: Definition): Set<string> {
       }
     } else out.add(`${v}.*`);
   };
-  expand(ix, d.body, (x) => {
+  const visit = (x: Expr): boolean => {
     if (isBuiltin(x, "UNCHANGED")) return false;
     if (isBuiltin(x, "$Except")) {
       const base = x.args[0];
@@ -102,7 +159,8 @@ export function writesOf(ix: SpecIndex, d: Definition): Set<string> {
       if (v !== undefined && !viaExcept && !viaBundle) out.add(`${v}.*`);
     }
     return true;
-  });
+  };
+  expand(ix, d.body, { visit, seen: new Set() });
   return out;
 }
 
@@ -125,13 +183,17 @@ export function readsOf(ix: SpecIndex, d: Definition): Set<string> {
     }
     return variableName(ix, target);
   };
-  expand(ix, d.body, (x) => {
-    // `[][A]_vars`: the subscript names every variable but says nothing about which the property reads.
-    if (isBuiltin(x, "$SquareAct")) {
-      expand(ix, x.args[0], (y) => visitRead(y));
-      return false;
-    }
-    return visitRead(x);
+  const seen = new Set<string>();
+  expand(ix, d.body, {
+    seen,
+    visit: (x) => {
+      // `[][A]_vars`: the subscript names every variable but says nothing about which the property reads.
+      if (isBuiltin(x, "$SquareAct")) {
+        expand(ix, x.args[0], { visit: visitRead, seen });
+        return false;
+      }
+      return visitRead(x);
+    },
   });
   function visitRead(x: Expr): boolean {
     // The bundle of all variables is read only through the fields selected from it (handled above).
@@ -141,7 +203,7 @@ export function readsOf(ix: SpecIndex, d: Definition): Set<string> {
       const v = isBuiltin(x.args[0], "$FcnApply") ? base(x.args[0]) : undefined;
       if (v !== undefined) {
         out.add(`${v}.${x.args[1].value}`);
-        if (isBuiltin(x.args[0], "$FcnApply")) x.args[0].args.slice(1).forEach((a) => expand(ix, a, visitRead));
+        if (isBuiltin(x.args[0], "$FcnApply")) x.args[0].args.slice(1).forEach((a) => expand(ix, a, { visit: visitRead, seen }));
         return false;
       }
     }
