@@ -10,12 +10,19 @@ export type Heat = ReadonlyMap<string, number>;
 
 const COLD = "#9aa5b1";
 
-/** White → orange → red on a log scale of `n` against the largest count. */
+/** Pale yellow → red on a log scale of `n` against the largest count; grey for nothing replayed. */
 function heatColor(n: number, max: number): string {
   if (n <= 0 || max <= 0) return COLD;
   const t = Math.log1p(n) / Math.log1p(max);
-  const g = Math.round(200 - 170 * t);
-  return `#e8${g.toString(16).padStart(2, "0")}1e`;
+  const from = [0xfe, 0xf0, 0xc4];
+  const to = [0xd7, 0x30, 0x1f];
+  return `#${from
+    .map((c, i) =>
+      Math.round(c + ((to[i] as number) - c) * t)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -34,22 +41,27 @@ export function machineDot(m: Machine, heat?: Heat): string {
     '  node [fontname="Helvetica", fontsize=11, style=filled, penwidth=1.2];',
     '  edge [fontname="Helvetica", fontsize=9, color="#52606d", arrowsize=0.7];',
   ];
-  for (const s of m.states) {
+  // One canonical order, so two equal machines are drawn identically.
+  const states = [...m.states].sort((a, b) => a.name.localeCompare(b.name));
+  for (const s of states) {
     const shape = s.kind === "work" ? "box" : s.kind === "wait" ? "ellipse" : "doublecircle";
     const base = s.kind === "work" ? "#dbeafe" : s.kind === "wait" ? "#fef3c7" : "#e5e7eb";
     const n = entered.get(s.name) ?? 0;
     const fill = heat !== undefined && n > 0 ? heatColor(n, maxIn) : base;
-    const label = heat === undefined ? s.name : `${s.name}\\n${n}×`;
+    const label = heat === undefined ? s.name : `${s.name}\n${n}×`;
     lines.push(
       `  ${q(s.name)} [shape=${shape}, fillcolor=${q(fill)}, label=${q(label)}, tooltip=${q(`${s.kind} state`)}];`,
     );
   }
-  for (const o of m.oob) {
+  for (const o of [...m.oob].sort((a, b) => a.table.localeCompare(b.table))) {
     lines.push(
       `  ${q(`oob:${o.table}`)} [shape=plaintext, style="", fontcolor="#7b8794", label=${q(`OOB ${o.table}`)}];`,
     );
   }
-  for (const e of edgesOf(m)) {
+  const edges = edgesOf(m).sort((a, b) =>
+    `${a.from} ${a.to} ${a.kind}`.localeCompare(`${b.from} ${b.to} ${b.kind}`),
+  );
+  for (const e of edges) {
     const n = heat?.get(`${e.from}->${e.to}`) ?? 0;
     const attrs = [
       e.kind === "oob" ? "style=dashed" : "",

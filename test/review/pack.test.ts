@@ -40,7 +40,6 @@ describe("cached counterexamples", () => {
     cpSync(`${ROOT}/review/data`, `${seeded.root}/review/data`, { recursive: true });
     const there = await loadCounterexamples(seeded.root);
     for (const c of there) expect(c.changed).toContain("spec/FSCache.tla");
-    expect(here.filter((c) => c.cached === null)).toEqual([]);
   });
 });
 
