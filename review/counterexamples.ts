@@ -74,11 +74,11 @@ export async function targets(root: string): Promise<Target[]> {
 }
 
 /** The spec files a target's result depends on: the spec, the model's root module and its cfg. */
-export function inputsOf(t: Target): string[] {
+function inputsOf(t: Target): string[] {
   return ["spec/FSCache.tla", `spec/${t.entry.module}`, `spec/${t.entry.cfg}`];
 }
 
-export async function hashFiles(root: string, files: readonly string[]): Promise<Record<string, string>> {
+async function hashFiles(root: string, files: readonly string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const f of files) {
     const path = join(root, f);

@@ -10,7 +10,7 @@ import { machinePage } from "./pages/machine.ts";
 import { actionsIndex, checksPage, overviewPage } from "./pages/overview.ts";
 import { STYLE } from "./style.ts";
 
-export const OUT = "out/review";
+const OUT = "out/review";
 
 export interface BuildOptions {
   /** A conformance summary to read instead of out/conformance/summary.json. */

@@ -42,14 +42,55 @@ function fileOf(src: Sources, n: Node): string {
   return relative(src.root, n.getSourceFile().getFilePath());
 }
 
-/** From `from` to the line before the next labelling call in the same function (or the function's end). */
-function stepCode(src: Sources, fn: Node, from: number, calls: readonly Node[], title: string): Snippet {
-  const next = calls
-    .filter((c) => c.getFirstAncestor(isFunction) === fn && c.getStartLineNumber() > from)
+/** The first line of a labelling call in `fn` after line `from` (and before `until`), if any. */
+function nextLabelLine(fn: Node, calls: readonly Node[], from: number, until = Infinity): number | undefined {
+  return calls
+    .filter((c) => c.getFirstAncestor(isFunction) === fn)
     .map((c) => c.getStartLineNumber())
+    .filter((l) => l > from && l < until)
     .sort((a, b) => a - b)[0];
+}
+
+/**
+ * The code a step runs: from its label to the line before the next labelling call of the same function (or
+ * the function's end). A label that ends a loop body (it is the body's last statement, or `continue` follows
+ * it) leads back to the loop's top: then the loop body up to its first label is the step's code.
+ */
+function stepCode(src: Sources, fn: Node, call: Node, calls: readonly Node[], title: string): Snippet[] {
+  const from = call.getStartLineNumber();
+  const stmt = call.getFirstAncestor((a) => Node.isStatement(a) && Node.isBlock(a.getParentOrThrow()));
+  const loop = call.getFirstAncestor(
+    (a) => Node.isForStatement(a) || Node.isWhileStatement(a) || Node.isDoStatement(a),
+  );
+  const after = stmt?.getNextSibling();
+  const wraps =
+    loop !== undefined &&
+    stmt !== undefined &&
+    (after === undefined || Node.isContinueStatement(after)) &&
+    stmt.getParent()?.getParent() !== undefined &&
+    loop.getDescendants().includes(stmt);
+  if (
+    wraps &&
+    loop !== undefined &&
+    (Node.isForStatement(loop) || Node.isWhileStatement(loop) || Node.isDoStatement(loop))
+  ) {
+    const body = loop.getStatement();
+    const top = body.getStartLineNumber();
+    const first = nextLabelLine(fn, calls, top - 1, body.getEndLineNumber() + 1) ?? body.getEndLineNumber();
+    return [
+      excerpt(src.root, fileOf(src, fn), from, from, title),
+      excerpt(
+        src.root,
+        fileOf(src, fn),
+        top,
+        Math.max(top, first - 1),
+        `${fnName(fn)}: the loop it returns to, up to the next label`,
+      ),
+    ];
+  }
+  const next = nextLabelLine(fn, calls, from);
   const end = next === undefined ? fn.getEndLineNumber() : next - 1;
-  return excerpt(src.root, fileOf(src, fn), from, Math.max(end, from), title);
+  return [excerpt(src.root, fileOf(src, fn), from, Math.max(end, from), title)];
 }
 
 const functionsOf = new WeakMap<Sources, Node[]>();
@@ -88,15 +129,7 @@ export function tsSnippets(src: Sources, labels: readonly StepLabel[], action: s
     const direct = l.call.getDescendants().includes(l.literal);
     const fn = l.call.getFirstAncestor(isFunction);
     if (direct && fn !== undefined) {
-      out.push(
-        stepCode(
-          src,
-          fn,
-          l.call.getStartLineNumber(),
-          calls,
-          `${fnName(fn)}: the step labelled at ${l.site}`,
-        ),
-      );
+      out.push(...stepCode(src, fn, l.call, calls, `${fnName(fn)}: the step labelled at ${l.site}`));
     } else {
       fromTable = true;
       const line = l.literal.getStartLineNumber();
@@ -113,9 +146,10 @@ export function tsSnippets(src: Sources, labels: readonly StepLabel[], action: s
   }
   if (fromTable) {
     for (const fn of tableFunctions(src, action)) {
-      out.push(
-        stepCode(src, fn, fn.getStartLineNumber(), calls, `${fnName(fn)}: the code the table entry runs`),
-      );
+      const next = nextLabelLine(fn, calls, fn.getStartLineNumber());
+      const end = next === undefined ? fn.getEndLineNumber() : next - 1;
+      const title = `${fnName(fn)}: the code the table entry runs`;
+      out.push(excerpt(src.root, fileOf(src, fn), fn.getStartLineNumber(), end, title));
     }
   }
   return out;

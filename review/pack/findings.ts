@@ -13,7 +13,7 @@ export interface Finding {
 }
 
 /** The cells of a Markdown table row (`\|` stays inside a cell). */
-export function cells(row: string): string[] {
+function cells(row: string): string[] {
   const inner = row.trim().replace(/^\|/, "").replace(/\|$/, "");
   return inner.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
 }

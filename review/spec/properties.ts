@@ -15,7 +15,7 @@ export interface CheckedProperty {
 const SECTION = /^(INVARIANTS?|PROPERTY|PROPERTIES|SPECIFICATION|INIT|NEXT|CONSTANTS?|VIEW|CHECK_DEADLOCK|SYMMETRY|CONSTRAINTS?|ACTION_CONSTRAINTS?)\b/;
 
 /** The names a cfg text lists under its invariant and property sections. */
-export function cfgProperties(text: string): { name: string; kind: "invariant" | "property" }[] {
+function cfgProperties(text: string): { name: string; kind: "invariant" | "property" }[] {
   const out: { name: string; kind: "invariant" | "property" }[] = [];
   let section: "invariant" | "property" | undefined;
   for (const raw of text.split("\n")) {

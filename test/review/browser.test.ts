@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPack } from "../../review/pack/build.ts";
 import { ROOT } from "./seed.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = "/usr/bin/chromium";
 const OUT = join(ROOT, "out/review-test");
 const SHOTS = join(ROOT, "out/review/screenshots");
 const SHOT_PAGES = ["index.html", "actions/PARENT_READY.html", "findings/oops-2013.html", "machine.html"];

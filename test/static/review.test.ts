@@ -1,6 +1,7 @@
 // Static checks for proof-oriented review (ts-morph over the real sources): the facts a reviewer relies on
 // when reading the TypeScript against the spec must hold by construction, not by inspection.
-//  1. Dependencies point one way (GUIDE.md): fscache → runtime; runtime and tla know nothing of FS-Cache.
+//  1. Dependencies point one way (GUIDE.md): fscache → runtime; runtime and tla know nothing of FS-Cache;
+//     nothing in src/ or conformance/ imports review/ (the review pack reads them, not the other way).
 //  2. Every step label the implementation uses names an action that exists in spec/FSCache.tla.
 //  3. `n_active` is written only at the audited sites below: the kernel's use/unuse and the 3.12 netfs paths
 //     that use a plain atomic_inc/atomic_dec, and relinquish's decrement of the baseline unit.
@@ -42,6 +43,8 @@ describe("dependency direction", () => {
     ["src/runtime/", ["src/fscache/", "src/tla/", "src/cli/", "conformance/"]],
     ["src/tla/", ["src/fscache/", "src/runtime/", "src/cli/", "conformance/"]],
     ["src/fscache/", ["src/tla/", "src/cli/", "conformance/"]],
+    ["src/", ["review/"]],
+    ["conformance/", ["review/"]],
   ];
   it.each(rules)("%s imports nothing from %j", (dir, forbidden) => {
     const bad = filesUnder(dir).flatMap((f) =>
