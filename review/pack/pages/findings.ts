@@ -9,11 +9,16 @@ import { lanesTable } from "../lanes.ts";
 
 export const REFRESH = "npm run review -- --refresh-counterexamples";
 
+/** A finding's title: its README text without Markdown, cut at a word before 110 characters. */
 export function titleOf(d: PackData, c: LoadedCounterexample): string {
   if (c.target.id === "oops-2013")
     return "The 2013 oops: INVALIDATE_OBJECT on a cookie relinquish has freed (before 1362729b)";
   const f = d.findings.find((x) => x.id === c.target.id);
-  return f === undefined ? c.target.id : `${c.target.id}: ${f.finding.split(/(?<=[.;:])\s/)[0] ?? f.finding}`;
+  if (f === undefined) return c.target.id;
+  const text = f.finding.replace(/[`*]/g, "");
+  const cut =
+    text.length <= 110 ? text : `${text.slice(0, text.lastIndexOf(" ", 110)).replace(/[,;:(]+$/, "")} …`;
+  return `${c.target.id}: ${cut}`;
 }
 
 export function freshness(c: LoadedCounterexample): string {

@@ -33,7 +33,7 @@ export function overviewPage(d: PackData, builtAt: string): string {
 <tr><th>Guard check</th><td>${guardOk ? badge("holds", "ok") : badge(`${d.guard.violations.length} violations`, "bad")} ${d.guard.reads.length} reads of netfs-owned data, each under an n_active unit — <a href="checks.html#guard">details</a></td></tr>
 <tr><th>State machine</th><td><a href="machine.html">TypeScript table and spec drawn side by side</a></td></tr>
 <tr><th>Conformance</th><td>${conformanceLine(d)}</td></tr>
-<tr><th>Counterexamples</th><td>${d.counterexamples.length} drawn in lanes, ${stale === 0 ? badge("all fresh", "ok") : badge(`${stale} stale`, "warn")} — <a href="findings.html">findings</a></td></tr>
+<tr><th>Counterexamples</th><td>${d.counterexamples.filter((c) => (c.cached?.report?.counterexample?.length ?? 0) > 0).length} drawn in lanes, ${stale === 0 ? badge("all fresh", "ok") : badge(`${stale} stale`, "warn")} — <a href="findings.html">findings</a></td></tr>
 </table>
 <h2>Findings</h2><ul>${d.counterexamples.map((c) => `<li><a href="findings/${esc(c.target.id)}.html">${esc(titleOf(d, c))}</a> ${freshness(c)}</li>`).join("")}</ul>`;
   return page("Review pack", 0, body);
