@@ -1,14 +1,26 @@
 // Static checks for proof-oriented review (ts-morph over the real sources): the facts a reviewer relies on
 // when reading the TypeScript against the spec must hold by construction, not by inspection.
-//  1. Dependencies point one way (GUIDE.md): fscache → runtime; runtime and tla know nothing of FS-Cache.
+//  1. Dependencies point one way (GUIDE.md): fscache → runtime; runtime and tla know nothing of FS-Cache;
+//     nothing in src/ or conformance/ imports review/ (the review pack reads them, not the other way).
 //  2. Every step label the implementation uses names an action that exists in spec/FSCache.tla.
 //  3. `n_active` is written only at the audited sites below: the kernel's use/unuse and the 3.12 netfs paths
 //     that use a plain atomic_inc/atomic_dec, and relinquish's decrement of the baseline unit.
+//  4. Mapping completeness both ways (review/check/mapping.ts: SANY's parse of the spec against the sources):
+//     actions and step labels, spec variables/fields and the abstraction function, the two state tables and
+//     the kernel map. Seeded faults in test/review/mapping.test.ts show each check failing.
+//  5. The guard check (review/guard/guard.ts): every read of netfs-owned cookie data happens holding an n_active
+//     unit. Seeded faults in test/review/guard.test.ts show it failing.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Node, Project, SyntaxKind, type SourceFile } from "ts-morph";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkMapping } from "../../review/check/mapping.ts";
+import { formatViolations, guardCheck, type GuardRead } from "../../review/guard/guard.ts";
+import { loadSources } from "../../review/impl/project.ts";
+import { loadImpl } from "../../review/impl/model.ts";
+import { readKernelMap } from "../../review/kernel-map.ts";
+import { loadSpec, type SpecModel } from "../../review/spec/model.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const project = new Project({ tsConfigFilePath: `${ROOT}tsconfig.json`, skipAddingFilesFromTsConfig: true });
@@ -31,6 +43,8 @@ describe("dependency direction", () => {
     ["src/runtime/", ["src/fscache/", "src/tla/", "src/cli/", "conformance/"]],
     ["src/tla/", ["src/fscache/", "src/runtime/", "src/cli/", "conformance/"]],
     ["src/fscache/", ["src/tla/", "src/cli/", "conformance/"]],
+    ["src/", ["review/"]],
+    ["conformance/", ["review/"]],
   ];
   it.each(rules)("%s imports nothing from %j", (dir, forbidden) => {
     const bad = filesUnder(dir).flatMap((f) =>
@@ -120,5 +134,47 @@ describe("n_active is written only at audited sites", () => {
 
   it("has no write outside the audited functions", () => {
     expect(writes.filter((w) => !AUDITED.has(w))).toEqual([]);
+  });
+});
+
+const sources = loadSources(ROOT);
+
+describe("mapping completeness between spec/FSCache.tla and src/fscache", () => {
+  let spec: SpecModel;
+  let mismatches: string[];
+
+  beforeAll(async () => {
+    spec = await loadSpec(ROOT);
+    const impl = loadImpl(
+      ROOT,
+      spec.variables.map((v) => v.name),
+      sources,
+    );
+    mismatches = checkMapping(spec, impl, readKernelMap(ROOT)).map((m) => `${m.where}: ${m.message}`);
+  });
+
+  it("reads the spec's actions, variables and state table", () => {
+    expect(spec.actions.length).toBeGreaterThan(40);
+    expect(spec.variables.map((v) => v.name)).toContain("cookie");
+    expect(spec.machine.states.length).toBeGreaterThan(10);
+  });
+
+  it("has no mismatch (each line is file:line: what differs)", () => {
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe("netfs-owned data is read only under an n_active unit", () => {
+  const result = guardCheck(sources);
+  const byField = (what: string): GuardRead[] => result.reads.filter((r) => r.what === what);
+
+  it("finds the reads of def, netfs_data and page data", () => {
+    expect(byField("Cookie.def").length).toBeGreaterThan(0);
+    expect(byField("Cookie.netfs_data").length).toBeGreaterThan(0);
+    expect(byField("StoreEntry.data").length).toBeGreaterThan(0);
+  });
+
+  it("has no violation (each: the read, why no unit is held, and the path that reaches it)", () => {
+    expect(formatViolations(result.violations)).toBe("");
   });
 });
