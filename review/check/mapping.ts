@@ -59,7 +59,7 @@ export function checkAbstraction(spec: SpecModel, abs: AbstractionView): Mismatc
     out.push({
       where: listWhere,
       message:
-        "the header lists no spec-only fields it projects away (a sentence naming var.field … projected away)",
+        "no SPEC_ONLY declares the spec variables and fields it projects away ({ variables: [...], fields: { var: [...] } })",
     });
   }
   const retWhere = abs.variables[0]?.where ?? `${ABSTRACTION}:1`;

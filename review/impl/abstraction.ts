@@ -1,6 +1,6 @@
 // What the abstraction function (conformance/mapping/abstraction.ts) produces: the spec variables its
-// `abstractState` returns, the record fields `FIELDS` compares, and the spec-only fields its header says it
-// projects away; each with its place, for the mapping check.
+// `abstractState` returns, the record fields `FIELDS` compares, and the spec-only variables and fields its
+// `SPEC_ONLY` declares projected away; each with its place, for the mapping check.
 
 import { Node, SyntaxKind } from "ts-morph";
 import { type Sources, sourceFile, where } from "./project.ts";
@@ -25,19 +25,35 @@ export interface AbstractionView {
   readonly projectedWhere: string | undefined;
 }
 
-/** The sentence of the file's header comment that says what is projected away. */
-function projectionSentence(text: string): { sentence: string; line: number } | undefined {
-  const header: string[] = [];
-  for (const l of text.split("\n")) {
-    if (!l.startsWith("//")) break;
-    header.push(l.replace(/^\/\/\s?/, ""));
+/** The string elements of an array literal, with their places. */
+function strings(src: Sources, n: Node | undefined): Produced[] {
+  let e = n;
+  while (e !== undefined && Node.isAsExpression(e)) e = e.getExpression();
+  if (e === undefined || !Node.isArrayLiteralExpression(e)) return [];
+  return e
+    .getElements()
+    .flatMap((x) => (Node.isStringLiteral(x) ? [{ name: x.getLiteralText(), where: where(src, x) }] : []));
+}
+
+/** `SPEC_ONLY = { variables: [...], fields: { var: [...] } }`: whole variables and `var.field`s projected away. */
+function specOnly(src: Sources, f: ReturnType<typeof sourceFile>): { names: string[]; where: string } | undefined {
+  const decl = f.getVariableDeclaration("SPEC_ONLY");
+  let init: Node | undefined = decl?.getInitializer();
+  while (init !== undefined && Node.isAsExpression(init)) init = init.getExpression();
+  if (decl === undefined || init === undefined || !Node.isObjectLiteralExpression(init)) return undefined;
+  const names: string[] = [];
+  for (const p of init.getProperties()) {
+    if (!Node.isPropertyAssignment(p)) continue;
+    const value = p.getInitializerOrThrow();
+    if (p.getName() === "variables") names.push(...strings(src, value).map((x) => x.name));
+    if (p.getName() === "fields" && Node.isObjectLiteralExpression(value)) {
+      for (const q of value.getProperties()) {
+        if (Node.isPropertyAssignment(q))
+          names.push(...strings(src, q.getInitializerOrThrow()).map((x) => `${q.getName()}.${x.name}`));
+      }
+    }
   }
-  const joined = header.join(" ");
-  const sentence = joined.split(/(?<=[.;:])\s+/).find((s) => /projected away/.test(s));
-  if (sentence === undefined) return undefined;
-  const firstWord = sentence.split(/\s+/)[0] ?? "";
-  const line = header.findIndex((h) => h.includes(firstWord)) + 1;
-  return { sentence, line: Math.max(line, 1) };
+  return { names, where: where(src, decl) };
 }
 
 export function abstractionView(src: Sources, specVariables: readonly string[]): AbstractionView {
@@ -72,20 +88,12 @@ export function abstractionView(src: Sources, specVariables: readonly string[]):
               : [],
           )
       : [];
-  const s = projectionSentence(f.getFullText());
-  const projectedAway: string[] = [];
-  if (s !== undefined) {
-    for (const m of s.sentence.matchAll(/\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b/g))
-      projectedAway.push(`${m[1]}.${m[2]}`);
-    const dotted = new Set(projectedAway.map((x) => x.split(".")[0]));
-    for (const v of specVariables)
-      if (!dotted.has(v) && new RegExp(`\\b${v}\\b`).test(s.sentence)) projectedAway.push(v);
-  }
+  const only = specOnly(src, f);
   return {
     variables,
     fields,
     fieldsWhere,
-    projectedAway,
-    projectedWhere: s === undefined ? undefined : `${ABSTRACTION}:${s.line}`,
+    projectedAway: (only?.names ?? []).filter((n) => n.includes(".") || specVariables.includes(n)),
+    projectedWhere: only?.where,
   };
 }

@@ -11,7 +11,7 @@ import { type Edit, lineOf, seedTree } from "./seed.ts";
 const NETFS_OF_READ = lineOf("src/fscache/object.ts", "if (cookie.def === null)");
 const LOOKUP_USE =
   '    if (!core.preFix && !useCookie(derefCookie(obj.cookie, "LOOK_UP_OBJECT"))) return "LOOKUP_FAILURE";';
-const UPDATE_UNUSE = "    if (!core.preFix) unuseCookie(core, c);\n";
+const UPDATE_UNUSE = '    if (!core.preFix) unuseCookie(core, c);\n    return "WAIT_FOR_CMD";\n';
 const RELINQUISH_DROP = "    cookie.n_active--;\n    if (cookie.n_active !== 0) {";
 const ATTR_DEREF = '  const cookie = derefCookie(obj.cookie, "OpAttrChanged");\n';
 
@@ -25,7 +25,7 @@ const READS: Edit[] = [
   {
     file: "src/fscache/work.ts",
     find: UPDATE_UNUSE,
-    replace: `${UPDATE_UNUSE}    def.getAux?.(c.netfs_data);\n`,
+    replace: UPDATE_UNUSE.replace("\n", "\n    def.getAux?.(c.netfs_data);\n"),
   },
   {
     file: "src/fscache/netfs.ts",
@@ -79,7 +79,7 @@ describe("guard check on seeded faults in worker and netfs code", () => {
 
   it("a netfs read after UPDATE_OBJECT's unuseCookie", () => {
     const read = lineOf("src/fscache/work.ts", "def.getAux?.(c.netfs_data);", root);
-    const unuse = lineOf("src/fscache/work.ts", UPDATE_UNUSE.trim(), root);
+    const unuse = lineOf("src/fscache/work.ts", "unuseCookie(core, c);\n    def.getAux", root);
     expect(report).toContain(
       `src/fscache/work.ts:${read}: reads Cookie.netfs_data holding no n_active unit (unuseCookie at src/fscache/work.ts:${unuse})`,
     );
