@@ -17,11 +17,15 @@ export interface SourceRange {
 const RANGE = /line (\d+), col(?:umn)? (\d+) to line (\d+), col(?:umn)? (\d+) (?:of module|in) (\w+)/i;
 const POINT = /at line (\d+), column (\d+)/;
 
-/** The first range in `text` (either style), or undefined. */
+/**
+ * The first range in `text` (either style), or undefined. A range at line or column 0 (SANY's place for
+ * things with no source) is no place in a file and counts as none.
+ */
 export function findRange(text: string): SourceRange | undefined {
   const m = RANGE.exec(text);
   if (m) {
     const [, line, column, endLine, endColumn, module] = m;
+    if (Number(line) < 1 || Number(column) < 1) return undefined;
     return {
       module: module as string,
       line: Number(line),
@@ -31,7 +35,7 @@ export function findRange(text: string): SourceRange | undefined {
     };
   }
   const p = POINT.exec(text);
-  if (p) return { line: Number(p[1]), column: Number(p[2]) };
+  if (p && Number(p[1]) >= 1 && Number(p[2]) >= 1) return { line: Number(p[1]), column: Number(p[2]) };
   return undefined;
 }
 
