@@ -89,17 +89,23 @@ describe("readSanyReport", () => {
     ]);
   });
 
-  it("a range at line 0 is no place: the error keeps its file", () => {
+  it("a range at line 0, or past any real file, is no place: the error keeps its file", () => {
     const lines = [
       "Parsing file /s/M.tla",
-      "*** Errors: 1",
+      "*** Errors: 2",
       "",
       "line 0, col 0 to line 0, col 0 of module M",
       "",
       "Something about M.",
+      "",
+      "",
+      `line ${"1".repeat(400)}, col 1 to line 1, col 2 of module M`,
+      "",
+      "Something else.",
     ];
     expect(readSanyReport(lines).errors).toEqual([
       { kind: "semantic", message: "Something about M.", file: "/s/M.tla" },
+      { kind: "semantic", message: "Something else.", file: "/s/M.tla" },
     ]);
   });
 });
