@@ -1,7 +1,8 @@
 // Reads fscache-trace NDJSON files. Every line is validated against conformance/trace.schema.json; errors
 // are returned as values naming file, line and what was expected. A bad line ends only its own trace: the
 // other traces of the file are still returned. A wrong spec, unknown actions, truncation and lines past the
-// reader's limits (length, nesting) are errors. Reading is linear in the file's size.
+// reader's limits (length, nesting) are errors. Reading is linear in the file's size, and stops at the
+// MAX_FILE_ERRORS-th error.
 
 import { createReadStream, readFileSync, type ReadStream } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -32,6 +33,9 @@ export const MAX_LINE_CHARS = 1 << 20;
  * line is parsed, so nothing recursive (validation, canonical JSON, diffs) ever sees a deeper line.
  */
 export const MAX_LINE_DEPTH = 64;
+
+/** The most errors reported for one file: a file of garbage gives this many, then reading stops. */
+export const MAX_FILE_ERRORS = 1000;
 
 /** How much of an over-long line is kept to find its trace id. */
 const HEAD_CHARS = 4096;
@@ -123,7 +127,7 @@ function traceIdOf(raw: string): string | undefined {
 export class TraceLineParser {
   readonly errors: ConformanceError[] = [];
   header: TraceHeader | null = null;
-  /** False once line 1 was rejected (then every other line is ignored). */
+  /** False once line 1 was rejected or MAX_FILE_ERRORS were found (then every other line is ignored). */
   usable = true;
   private readonly spec: string;
   private readonly open = new Map<string, TraceStepLine[]>();
@@ -139,9 +143,13 @@ export class TraceLineParser {
     this.spec = options.spec ?? SPEC_NAME;
   }
 
+  /** Records an error; the MAX_FILE_ERRORS-th ends the reading of the file (and says so). */
   private err(code: ConformanceError["code"], line: number, msg: string, trace?: string): void {
     const where = trace === undefined ? { file: this.file, line } : { file: this.file, line, trace };
-    this.errors.push(new ConformanceError(code, msg, where));
+    const last = this.errors.length + 1 >= MAX_FILE_ERRORS;
+    const text = last ? `${msg} (error ${MAX_FILE_ERRORS} in this file: the rest of it is not read)` : msg;
+    this.errors.push(new ConformanceError(code, text, where));
+    if (last) this.usable = false;
   }
 
   private fail(code: ConformanceError["code"], line: number, msg: string, trace?: string): void {
@@ -308,7 +316,7 @@ export function parseTraceText(text: string, file: string, options: ReadOptions 
   if (complete) lines.pop();
   if (!p.headerLine(lines[0])) return { header: p.header, traces: [], errors: p.errors };
   const traces: Trace[] = [];
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = 1; i < lines.length && p.usable; i++) {
     traces.push(...p.stepLine(lines[i] as string, i + 1, i === lines.length - 1 && !complete));
   }
   p.finish();
@@ -387,7 +395,7 @@ export async function* readTraceChunks(
     if (long !== undefined) {
       p.longLine(lineNo, long, chars);
       report();
-      return lineNo > 1;
+      return p.usable;
     }
     if (lineNo === 1) {
       const ok = p.headerLine(text);
@@ -398,7 +406,7 @@ export async function* readTraceChunks(
     const done = p.stepLine(text, lineNo, last);
     report();
     for (const trace of done) yield { kind: "trace", trace };
-    return true;
+    return p.usable;
   }
   try {
     for await (const chunk of chunks) {

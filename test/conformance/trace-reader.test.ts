@@ -13,6 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConformanceError } from "../../conformance/errors.ts";
 import {
+  MAX_FILE_ERRORS,
   MAX_LINE_CHARS,
   MAX_LINE_DEPTH,
   parseTraceText,
@@ -271,6 +272,14 @@ describe("the reader's limits", () => {
       expect.objectContaining({ code: "TRACE_SCHEMA", where: { file: "x.ndjson", line: 3, trace: "a" } }),
     ]);
     expect(r.errors[0]?.message).toContain(`more than the ${MAX_LINE_CHARS}`);
+  });
+
+  it("stops reading a file of garbage at its MAX_FILE_ERRORS-th error, and says so", () => {
+    const garbage = Array.from({ length: 3 * MAX_FILE_ERRORS }, (_, i) => `{"trace":"t${i}",`).join("\n");
+    const r = parseTraceText(`${lines[0]}\n${garbage}\n`, "x.ndjson");
+    expect(r.errors).toHaveLength(MAX_FILE_ERRORS);
+    expect(r.errors.at(-1)).toMatchObject({ code: "TRACE_JSON", where: { line: MAX_FILE_ERRORS + 1 } });
+    expect(r.errors.at(-1)?.message).toContain("the rest of it is not read");
   });
 
   it("streams a file of one 64 MB line in linear time, refusing the line", async () => {
