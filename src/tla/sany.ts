@@ -41,12 +41,14 @@ const STRAY_ABORT = /^(?:Cannot find the specified file|Could not (?:parse|find)
 /** Reads SANY's report out of its output lines (framed TLC messages already removed). */
 export function readSanyReport(lines: readonly string[]): SanyReport {
   const files: string[] = [];
+  /** Each module's file: the first file SANY parsed with that name. */
+  const moduleFiles = new Map<string, string>();
   const found: SanyError[] = [];
   /** The module SANY was reading or checking when it printed the current line. */
   let current: string | undefined;
   const fileOf = (module: string | undefined): string | undefined =>
-    files.find((f) => module !== undefined && basename(f, ".tla") === module) ??
-    files.find((f) => current !== undefined && basename(f, ".tla") === current) ??
+    (module === undefined ? undefined : moduleFiles.get(module)) ??
+    (current === undefined ? undefined : moduleFiles.get(current)) ??
     files[0];
   const add = (
     kind: SanyError["kind"],
@@ -74,14 +76,16 @@ export function readSanyReport(lines: readonly string[]): SanyReport {
       const file = (parsing[1] as string).trim();
       files.push(file);
       current = basename(file, ".tla");
+      if (!moduleFiles.has(current)) moduleFiles.set(current, file);
     } else if (processing) {
       current = processing[1];
     }
     if (line.startsWith("***Parse Error***") || line.startsWith("Lexical error")) {
       const block: string[] = line.startsWith("***") ? [] : [line];
       i += 1;
-      while (i < lines.length && at(i).trim() !== "" && !at(i).startsWith("Residual stack"))
+      while (i < lines.length && at(i).trim() !== "" && !at(i).startsWith("Residual stack")) {
         block.push(at(i++));
+      }
       const message = block.map((l) => l.trim()).join(" ");
       add("parse", message, findRange(message));
       continue;

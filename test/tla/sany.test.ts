@@ -108,4 +108,18 @@ describe("readSanyReport", () => {
       { kind: "semantic", message: "Something else.", file: "/s/M.tla" },
     ]);
   });
+
+  it("reads 20,000 files and errors in linear time", () => {
+    // Before, each error looked its module up in the list of files: quadratic (minutes at this size).
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) lines.push(`Parsing file /s/M${i}.tla`);
+    lines.push("*** Errors: 20000", "");
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`line 1, col 1 to line 1, col 2 of module M${i}`, "", `e${i}`, "", "");
+    const t0 = performance.now();
+    const r = readSanyReport(lines);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(r.errors).toHaveLength(20_000);
+    expect(r.errors[19_999]?.file).toBe("/s/M19999.tla");
+  });
 });
