@@ -1,6 +1,8 @@
 // Reads fscache-trace NDJSON files. Every line is validated against conformance/trace.schema.json; errors
 // are returned as values naming file, line and what was expected. A bad line ends only its own trace: the
-// other traces of the file are still returned. A wrong spec, unknown actions and truncation are errors.
+// other traces of the file are still returned. A wrong spec, unknown actions, truncation and lines past the
+// reader's limits (length, nesting) are errors. Reading is linear in the file's size, and stops at the
+// MAX_FILE_ERRORS-th error.
 
 import { createReadStream, readFileSync, type ReadStream } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -23,12 +25,43 @@ export interface ReadResult {
   readonly errors: ConformanceError[];
 }
 
+/** The longest line read, in characters: a step line of the spec's models is a few KB. */
+export const MAX_LINE_CHARS = 1 << 20;
+
+/**
+ * The deepest nesting of arrays and objects in a line: a step line nests about 6 deep. Checked before the
+ * line is parsed, so nothing recursive (validation, canonical JSON, diffs) ever sees a deeper line.
+ */
+export const MAX_LINE_DEPTH = 64;
+
+/** The most errors reported for one file: a file of garbage gives this many, then reading stops. */
+export const MAX_FILE_ERRORS = 1000;
+
+/** How much of an over-long line is kept to find its trace id. */
+const HEAD_CHARS = 4096;
+
 let validators: { header: ValidateFunction; step: ValidateFunction } | undefined;
+
+/**
+ * The schema with `required` filled in for every strict record (additionalProperties false) that has no
+ * list of its own: all of its `properties`. Keeps adding a spec field to the schema a one-line change.
+ */
+function withRecordFieldsRequired(s: typeof schema): Record<string, unknown> {
+  const definitions: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(s.definitions as Record<string, Record<string, unknown>>)) {
+    const properties = def["properties"];
+    const strict =
+      def["additionalProperties"] === false && typeof properties === "object" && properties !== null;
+    definitions[name] =
+      strict && def["required"] === undefined ? { ...def, required: Object.keys(properties) } : def;
+  }
+  return { ...s, definitions };
+}
 
 function getValidators(): { header: ValidateFunction; step: ValidateFunction } {
   if (validators) return validators;
   const ajv = new Ajv({ allErrors: false, strict: false });
-  ajv.addSchema(schema);
+  ajv.addSchema(withRecordFieldsRequired(schema));
   const get = (name: string): ValidateFunction => {
     const v = ajv.getSchema(`${schema.$id}#/definitions/${name}`);
     if (!v) throw new Error(`trace.schema.json has no definition ${name}`);
@@ -38,20 +71,52 @@ function getValidators(): { header: ValidateFunction; step: ValidateFunction } {
   return validators;
 }
 
-/** One sentence per schema error: where in the line, and what was expected. */
+/** The values an enum or const error allows. */
+function allowed(e: ErrorObject): unknown[] {
+  if (e.keyword === "enum") return (e.params as { allowedValues: unknown[] }).allowedValues;
+  if (e.keyword === "const") return [(e.params as { allowedValue: unknown }).allowedValue];
+  return [];
+}
+
+/**
+ * One sentence per schema error: where in the line, and what was expected. A value that matches none of
+ * the branches of an `anyOf` of enums (an object state: wait, work or dead) lists every allowed value.
+ */
 function describe(errors: ErrorObject[] | null | undefined): string {
   const e = errors?.[0];
   if (!e) return "does not match the schema";
   const at = e.instancePath === "" ? "the line" : e.instancePath;
+  const values = (errors ?? []).filter((x) => x.instancePath === e.instancePath).flatMap(allowed);
   const extra =
     e.keyword === "additionalProperties"
       ? ` (unexpected property "${String((e.params as { additionalProperty: string }).additionalProperty)}")`
-      : e.keyword === "enum"
-        ? ` (one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)})`
-        : e.keyword === "const"
-          ? ` (${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)})`
-          : "";
+      : values.length > 0
+        ? ` (one of ${JSON.stringify(values)})`
+        : "";
   return `expected ${at} to satisfy: ${e.message ?? e.keyword}${extra}`;
+}
+
+/** True when `text` nests arrays and objects deeper than `limit` (brackets inside strings do not count). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
+}
+
+/** The trace id of a line that is not parsed (not JSON, or past a limit), so its error ends only its trace. */
+function traceIdOf(raw: string): string | undefined {
+  return /"trace"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(raw.slice(0, HEAD_CHARS))?.[1];
 }
 
 /**
@@ -62,7 +127,7 @@ function describe(errors: ErrorObject[] | null | undefined): string {
 export class TraceLineParser {
   readonly errors: ConformanceError[] = [];
   header: TraceHeader | null = null;
-  /** False once line 1 was rejected (then every other line is ignored). */
+  /** False once line 1 was rejected or MAX_FILE_ERRORS were found (then every other line is ignored). */
   usable = true;
   private readonly spec: string;
   private readonly open = new Map<string, TraceStepLine[]>();
@@ -78,9 +143,13 @@ export class TraceLineParser {
     this.spec = options.spec ?? SPEC_NAME;
   }
 
+  /** Records an error; the MAX_FILE_ERRORS-th ends the reading of the file (and says so). */
   private err(code: ConformanceError["code"], line: number, msg: string, trace?: string): void {
     const where = trace === undefined ? { file: this.file, line } : { file: this.file, line, trace };
-    this.errors.push(new ConformanceError(code, msg, where));
+    const last = this.errors.length + 1 >= MAX_FILE_ERRORS;
+    const text = last ? `${msg} (error ${MAX_FILE_ERRORS} in this file: the rest of it is not read)` : msg;
+    this.errors.push(new ConformanceError(code, text, where));
+    if (last) this.usable = false;
   }
 
   private fail(code: ConformanceError["code"], line: number, msg: string, trace?: string): void {
@@ -101,6 +170,11 @@ export class TraceLineParser {
         1,
         'empty file: expected a header line {format:"fscache-trace", version:1, …}',
       );
+      return (this.usable = false);
+    }
+    if (raw.length > MAX_LINE_CHARS) return this.longLine(1, raw.slice(0, HEAD_CHARS), raw.length);
+    if (nestsDeeperThan(raw, MAX_LINE_DEPTH)) {
+      this.err("TRACE_HEADER", 1, `header: nests deeper than ${MAX_LINE_DEPTH}: expected a flat JSON object`);
       return (this.usable = false);
     }
     let header: TraceHeader;
@@ -126,12 +200,21 @@ export class TraceLineParser {
   stepLine(raw: string, lineNo: number, last: boolean): Trace[] {
     this.lastLine = lineNo;
     if (!this.usable || raw.trim() === "") return [];
+    if (raw.length > MAX_LINE_CHARS) {
+      this.longLine(lineNo, raw.slice(0, HEAD_CHARS), raw.length);
+      return [];
+    }
+    if (nestsDeeperThan(raw, MAX_LINE_DEPTH)) {
+      const msg = `trace step: nests deeper than ${MAX_LINE_DEPTH} (a step nests about 6 deep): not parsed`;
+      this.fail("TRACE_SCHEMA", lineNo, msg, traceIdOf(raw));
+      return [];
+    }
     const v = getValidators();
     let obj: unknown;
     try {
       obj = JSON.parse(raw);
     } catch (e) {
-      const id = /"trace"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(raw)?.[1];
+      const id = traceIdOf(raw);
       if (last) this.fail("TRACE_TRUNCATED", lineNo, "the file ends in the middle of a line", id);
       else this.fail("TRACE_JSON", lineNo, `not JSON (${(e as Error).message}): expected one trace step`, id);
       return [];
@@ -192,6 +275,22 @@ export class TraceLineParser {
     return [{ id: s.trace, steps }];
   }
 
+  /**
+   * A line longer than MAX_LINE_CHARS, of which only its first characters (`head`) were kept: an error, and
+   * the end of its trace (or of the file, for line 1). Returns false, as `headerLine` does for a bad header.
+   */
+  longLine(lineNo: number, head: string, length: number): false {
+    this.lastLine = lineNo;
+    const msg = `line ${lineNo} has ${length} characters, more than the ${MAX_LINE_CHARS} a line may have (a step line is a few KB): not parsed`;
+    if (lineNo === 1) {
+      this.err("TRACE_HEADER", 1, msg);
+      this.usable = false;
+    } else if (this.usable) {
+      this.fail("TRACE_SCHEMA", lineNo, msg, traceIdOf(head));
+    }
+    return false;
+  }
+
   /** After the last line: traces left open were truncated; fewer traces than declared is an error. */
   finish(): void {
     if (!this.usable || !this.header) return;
@@ -217,7 +316,7 @@ export function parseTraceText(text: string, file: string, options: ReadOptions 
   if (complete) lines.pop();
   if (!p.headerLine(lines[0])) return { header: p.header, traces: [], errors: p.errors };
   const traces: Trace[] = [];
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = 1; i < lines.length && p.usable; i++) {
     traces.push(...p.stepLine(lines[i] as string, i + 1, i === lines.length - 1 && !complete));
   }
   p.finish();
@@ -236,7 +335,6 @@ export async function* streamTraceFile(
   errors: ConformanceError[],
   options: ReadOptions = {},
 ): AsyncGenerator<TraceStreamItem> {
-  const p = new TraceLineParser(file, options);
   let stream: ReadStream;
   try {
     const s = createReadStream(file, { encoding: "utf8" });
@@ -249,46 +347,83 @@ export async function* streamTraceFile(
     errors.push(new ConformanceError("TRACE_IO", (e as Error).message, { file }));
     return;
   }
-  let pending = "";
-  let lineNo = 0;
+  try {
+    yield* readTraceChunks(stream as AsyncIterable<string>, file, errors, options);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * The reader behind `streamTraceFile`, over any sequence of text chunks (`file` names them in errors). Each
+ * chunk is searched for newlines once, and a line's pieces are joined once, so time is linear in the text
+ * however the chunks cut it; a line past MAX_LINE_CHARS is skipped to its end, not held.
+ */
+export async function* readTraceChunks(
+  chunks: AsyncIterable<string>,
+  file: string,
+  errors: ConformanceError[],
+  options: ReadOptions = {},
+): AsyncGenerator<TraceStreamItem> {
+  const p = new TraceLineParser(file, options);
   let reported = 0;
   const report = (): void => {
     for (; reported < p.errors.length; reported++) errors.push(p.errors[reported] as ConformanceError);
   };
+  let pieces: string[] = [];
+  let length = 0;
+  let head: string | undefined;
+  let lineNo = 0;
+  const add = (piece: string): void => {
+    length += piece.length;
+    if (head !== undefined) return;
+    pieces.push(piece);
+    if (length > MAX_LINE_CHARS) {
+      head = pieces.join("").slice(0, HEAD_CHARS);
+      pieces = [];
+    }
+  };
+  /** Ends the current line; false once the file cannot be read further. */
+  function* endLine(last: boolean): Generator<TraceStreamItem, boolean> {
+    lineNo += 1;
+    const text = pieces.join("");
+    const long = head;
+    const chars = length;
+    pieces = [];
+    length = 0;
+    head = undefined;
+    if (long !== undefined) {
+      p.longLine(lineNo, long, chars);
+      report();
+      return p.usable;
+    }
+    if (lineNo === 1) {
+      const ok = p.headerLine(text);
+      report();
+      if (ok) yield { kind: "header", header: p.header as TraceHeader };
+      return ok;
+    }
+    const done = p.stepLine(text, lineNo, last);
+    report();
+    for (const trace of done) yield { kind: "trace", trace };
+    return p.usable;
+  }
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const raw = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        lineNo++;
-        if (lineNo === 1) {
-          const headerOk = p.headerLine(raw);
-          report();
-          if (!headerOk) return;
-          yield { kind: "header", header: p.header as TraceHeader };
-          continue;
-        }
-        const done = p.stepLine(raw, lineNo, false);
-        report();
-        for (const trace of done) yield { kind: "trace", trace };
+    for await (const chunk of chunks) {
+      let from = 0;
+      for (let nl = chunk.indexOf("\n"); nl >= 0; nl = chunk.indexOf("\n", from)) {
+        add(chunk.slice(from, nl));
+        from = nl + 1;
+        if (!(yield* endLine(false))) return;
       }
+      add(chunk.slice(from));
     }
   } catch (e) {
     errors.push(new ConformanceError("TRACE_IO", (e as Error).message, { file, line: lineNo + 1 }));
     return;
-  } finally {
-    stream.destroy();
   }
-  if (pending !== "") {
-    lineNo++;
-    if (lineNo === 1) {
-      if (p.headerLine(pending)) yield { kind: "header", header: p.header as TraceHeader };
-      report();
-    } else {
-      for (const trace of p.stepLine(pending, lineNo, true)) yield { kind: "trace", trace };
-    }
+  if (length > 0 || head !== undefined) {
+    if (!(yield* endLine(true))) return;
   } else if (lineNo === 0) {
     p.headerLine(undefined);
   }

@@ -7,6 +7,8 @@ export type { JsonValue, TlaState, TlaValue } from "./values.ts";
 export {
   canonicalKey,
   compareValues,
+  MAX_EXPANSION,
+  MAX_NESTING,
   parseState,
   parseValue,
   printState,
@@ -32,8 +34,8 @@ export type {
   Violation,
 } from "./result.ts";
 export { interpretTlc, parseDuration } from "./result.ts";
-export type { DotEdge, DotNode, StateGraph } from "./dot.ts";
-export { parseDot } from "./dot.ts";
+export type { DotEdge, DotLine, DotLineAt, DotNode, StateGraph } from "./dot.ts";
+export { DotReader, parseDot, parseDotLine } from "./dot.ts";
 export type { SimulationTrace } from "./simulate.ts";
 export { parseSimulationTrace, readSimulationTraces } from "./simulate.ts";
 export type { LocateJarOptions, TlaTools, TlaToolsProblem } from "./jar.ts";

@@ -17,22 +17,31 @@ export interface SourceRange {
 const RANGE = /line (\d+), col(?:umn)? (\d+) to line (\d+), col(?:umn)? (\d+) (?:of module|in) (\w+)/i;
 const POINT = /at line (\d+), column (\d+)/;
 
-/** The first range in `text` (either style), or undefined. */
+/** A 1-based line or column as printed, or undefined for 0 or a number too large to be one. */
+function position(digits: string | undefined): number | undefined {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+/**
+ * The first range in `text` (either style), or undefined. A range at line or column 0 (SANY's place for
+ * things with no source), or past any real file, is no place in a file and counts as none.
+ */
 export function findRange(text: string): SourceRange | undefined {
   const m = RANGE.exec(text);
   if (m) {
-    const [, line, column, endLine, endColumn, module] = m;
+    const [line, column, endLine, endColumn] = [m[1], m[2], m[3], m[4]].map(position);
+    if (line === undefined || column === undefined) return undefined;
     return {
-      module: module as string,
-      line: Number(line),
-      column: Number(column),
-      endLine: Number(endLine),
-      endColumn: Number(endColumn),
+      module: m[5] as string,
+      line,
+      column,
+      ...(endLine !== undefined && endColumn !== undefined ? { endLine, endColumn } : {}),
     };
   }
   const p = POINT.exec(text);
-  if (p) return { line: Number(p[1]), column: Number(p[2]) };
-  return undefined;
+  const [line, column] = [position(p?.[1]), position(p?.[2])];
+  return line === undefined || column === undefined ? undefined : { line, column };
 }
 
 /** Every range in `text`, in order (used for TLC's numbered nested-expression lists). */

@@ -26,6 +26,14 @@ export interface Origin {
   readonly column?: number;
 }
 
+/** Longest excerpt of the input quoted in an error. */
+const EXCERPT = 40;
+
+/** A short quoted excerpt of input text for an error's `found`: a huge token is not copied whole. */
+export function excerpt(text: string): string {
+  return JSON.stringify(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
+}
+
 /** One line for an error: `file:line:column: expected X, found Y`. */
 export function formatParseError(e: ParseError): string {
   return `${e.file ?? "<input>"}:${e.line}:${e.column}: expected ${e.expected}, found ${e.found}`;

@@ -4,7 +4,7 @@
 
 import { findRange, findRanges, type SourceRange } from "./location.ts";
 import { splitMessages, type OutputItem, type TlcMessage } from "./messages.ts";
-import type { ParseError } from "./parse-error.ts";
+import { excerpt, type ParseError } from "./parse-error.ts";
 import { readSanyReport } from "./sany.ts";
 import { parseState, type TlaState } from "./values.ts";
 
@@ -79,6 +79,8 @@ export interface TlcError {
   /** The TLC message code, or `sany` for SANY's unframed reports. */
   readonly source: number | "sany";
   readonly message: string;
+  /** For SANY's errors: the file of the module concerned, also when SANY printed no place in it. */
+  readonly file?: string;
   readonly location?: SourceRange;
   /** For evaluation errors: the nested expressions TLC was evaluating (2103), outermost first. */
   readonly stack?: readonly SourceRange[];
@@ -193,6 +195,7 @@ function collectErrors(framed: readonly TlcMessage[], plain: readonly string[]):
   const errors: TlcError[] = readSanyReport(plain).errors.map((e) => ({
     source: "sany" as const,
     message: e.message,
+    ...(e.file !== undefined ? { file: e.file } : {}),
     ...(e.location !== undefined ? { location: e.location } : {}),
   }));
   for (const m of framed) {
@@ -237,10 +240,12 @@ function readViolation(
     switch (m.code) {
       case 2107:
       case 2108: {
-        const [head, ...rest] = body.split("\n");
-        const name = /^(?:Invariant|Property) (\S+) is violated/.exec(head ?? "")?.[1];
+        // The body is the head line, then the state; lines are counted in the untrimmed body.
+        const lines = m.body.split("\n");
+        const head = lines.findIndex((l) => l.trim() !== "");
+        const name = /^(?:Invariant|Property) (\S+) is violated/.exec(body)?.[1];
         violation ??= { kind: m.code === 2107 ? "invariant" : "temporal", ...(name ? { name } : {}) };
-        const state = parseTraceState(rest.join("\n"), m.line + 2, problems);
+        const state = parseTraceState(lines.slice(head + 1).join("\n"), m.line + head + 2, problems);
         if (state !== undefined) states.push({ index: 1, action: "Initial predicate", state });
         break;
       }
@@ -294,12 +299,20 @@ function withName(kind: Violation["kind"], name: string | undefined): Violation 
 function readStep(m: TlcMessage, problems: ParseError[]): TraceState | undefined {
   const nl = m.body.indexOf("\n");
   const head = nl < 0 ? m.body : m.body.slice(0, nl);
-  const h = /^(\d+):\s*(?:<(.*)>)?\s*$/.exec(head);
-  if (!h) {
-    problems.push({ line: m.line + 1, column: 1, expected: "a trace step `<n>: <action>`", found: head });
+  // Split by hand: `\s*(?:<(.*)>)?\s*$` backtracks quadratically on a long run of spaces.
+  const h = /^(\d+):(.*)$/.exec(head);
+  const rest = h?.[2]?.trim() ?? "";
+  const bracketed = rest.startsWith("<") && rest.endsWith(">");
+  if (!h || (rest !== "" && !bracketed)) {
+    problems.push({
+      line: m.line + 1,
+      column: 1,
+      expected: "a trace step `<n>: <action>`",
+      found: excerpt(head),
+    });
     return undefined;
   }
-  const info = h[2];
+  const info = bracketed ? rest.slice(1, -1) : undefined;
   const state = parseTraceState(nl < 0 ? "" : m.body.slice(nl + 1), m.line + 2, problems);
   if (state === undefined) return undefined;
   const action =
@@ -333,8 +346,10 @@ const NUM = (s: string | undefined): number | undefined =>
 
 function readStats(framed: readonly TlcMessage[]): TlcStats {
   const last = (code: number): string | undefined => framed.filter((m) => m.code === code).at(-1)?.body;
+  // The look-behind starts a match only at the beginning of a digit run: without it, a long run that is not
+  // followed by "states generated" is rescanned from every position (quadratic).
   const counts =
-    /([\d,]+) states generated, (-?[\d,]+) distinct states found, (-?[\d,]+) states left on queue/.exec(
+    /(?<![\d,])([\d,]+) states generated, (-?[\d,]+) distinct states found, (-?[\d,]+) states left on queue/.exec(
       last(2199) ?? last(2200) ?? last(2209) ?? "",
     );
   const simulated = /The number of states generated: ([\d,]+)/.exec(last(2210) ?? "");
@@ -363,7 +378,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 export function parseDuration(text: string): number | undefined {
   let total = 0;
   let any = false;
-  for (const m of text.matchAll(/(\d+)\s*(ms|min|s|h|d)\b/g)) {
+  for (const m of text.matchAll(/(?<!\d)(\d+)\s*(ms|min|s|h|d)\b/g)) {
     total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0);
     any = true;
   }

@@ -3,7 +3,7 @@
 
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { Parsed } from "./parse-error.ts";
+import { excerpt, type Parsed } from "./parse-error.ts";
 import { parseState, type TlaState } from "./values.ts";
 
 /** One simulated behaviour: its states in order (2.18 records no action names). */
@@ -13,8 +13,22 @@ export interface SimulationTrace {
   readonly states: readonly TlaState[];
 }
 
-const HEADER = /^-{4,}\s*MODULE\s+(.+?)\s*-{4,}\s*$/;
 const STATE = /^STATE_(\d+)\s*==\s*$/;
+const CLOSING = /^={4,}$/;
+
+/**
+ * The module name of a `---- MODULE name ----` header line, or undefined. The dash runs are counted by
+ * hand: a regex with a name pattern before `-{4,}` backtracks quadratically on a long run of dashes.
+ */
+function headerName(line: string): string | undefined {
+  const t = line.trim();
+  let lead = 0;
+  while (t.charAt(lead) === "-") lead += 1;
+  let end = t.length;
+  while (end > lead && t.charAt(end - 1) === "-") end -= 1;
+  if (lead < 4 || t.length - end < 4) return undefined;
+  return /^\s*MODULE\s+(\S(?:.*\S)?)\s*$/.exec(t.slice(lead, end))?.[1];
+}
 
 /** Parses one simulation file. `file` only names the source in errors. */
 export function parseSimulationTrace(text: string, file?: string): Parsed<SimulationTrace> {
@@ -25,30 +39,30 @@ export function parseSimulationTrace(text: string, file?: string): Parsed<Simula
     error: { ...where(line), column: 1, expected, found },
   });
   const first = lines.findIndex((l) => l.trim() !== "");
-  const header = HEADER.exec(lines[first] ?? "");
-  if (!header) return fail(first + 1, "a `---- MODULE name ----` header", JSON.stringify(lines[first] ?? ""));
+  if (first < 0) return fail(1, "a `---- MODULE name ----` header", "an empty file");
+  const module = headerName(lines[first] as string);
+  if (module === undefined) {
+    return fail(first + 1, "a `---- MODULE name ----` header", excerpt(lines[first] as string));
+  }
   const states: TlaState[] = [];
+  const isBoundary = (t: string): boolean => STATE.test(t) || CLOSING.test(t) || t.startsWith("\\*");
   let i = first + 1;
   while (i < lines.length) {
-    const t = (lines[i] ?? "").trim();
+    const t = (lines[i] as string).trim();
     if (t === "" || t.startsWith("\\*")) {
       i += 1;
       continue;
     }
-    if (/^={4,}$/.test(t)) return { ok: true, value: { module: header[1] as string, states } };
+    if (CLOSING.test(t)) return { ok: true, value: { module, states } };
     const s = STATE.exec(t);
-    if (!s) return fail(i + 1, "`STATE_k ==` or the closing `====`", JSON.stringify(t.slice(0, 40)));
-    if (Number(s[1]) !== states.length + 1) return fail(i + 1, `STATE_${states.length + 1}`, `STATE_${s[1]}`);
+    if (!s) return fail(i + 1, "`STATE_k ==` or the closing `====`", excerpt(t));
+    if (s[1] !== String(states.length + 1)) return fail(i + 1, `STATE_${states.length + 1}`, excerpt(t));
     const start = i + 1;
     i = start;
-    while (
-      i < lines.length &&
-      !STATE.test((lines[i] ?? "").trim()) &&
-      !/^(={4,}|\\\*)/.test((lines[i] ?? "").trim())
-    ) {
-      i += 1;
-    }
-    const state = parseState(lines.slice(start, i).join("\n"), where(start + 1));
+    while (i < lines.length && !isBoundary((lines[i] as string).trim())) i += 1;
+    const block = lines.slice(start, i).join("\n");
+    if (block.trim() === "") return fail(start, `the variables of STATE_${states.length + 1}`, "none");
+    const state = parseState(block, where(start + 1));
     if (!state.ok) return state;
     states.push(state.value);
   }

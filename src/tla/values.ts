@@ -1,7 +1,7 @@
 // TLA+ values as TLC 2.18 prints them in states, traces, dot labels and simulation files: a type for
 // them, a whitespace-insensitive parser (TLC wraps long values at 80 columns), a printer, equality and JSON.
 
-import type { Origin, ParseError, Parsed } from "./parse-error.ts";
+import { excerpt, type Origin, type ParseError, type Parsed } from "./parse-error.ts";
 
 /**
  * A value as TLC prints it. Sets keep the order they were printed in (TLC's normalized order); records
@@ -24,8 +24,18 @@ export type TlaState = Readonly<Record<string, TlaValue>>;
 /** What `toJson` produces. */
 export type JsonValue = number | boolean | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Intervals `lo..hi` are expanded into sets; larger ones are refused rather than exhausting memory. */
-const MAX_INTERVAL = 100_000;
+/**
+ * The deepest nesting of sets, sequences, records and functions a parse accepts. Real spec states nest fewer
+ * than 10 deep; the bound keeps this parser and every recursive consumer of its values (printing, JSON,
+ * equality) far from the call-stack limit.
+ */
+export const MAX_NESTING = 1000;
+
+/**
+ * The most set elements that intervals `lo..hi` may expand to in one parse call, so that a few hundred
+ * bytes of text cannot ask for gigabytes of values.
+ */
+export const MAX_EXPANSION = 1_000_000;
 
 type TokenKind = "int" | "string" | "ident" | "punct" | "end";
 interface Token {
@@ -38,9 +48,11 @@ interface Token {
 }
 
 const PUNCT = ["|->", "<<", ">>", ":>", "@@", "..", "/\\", "{", "}", "[", "]", "(", ")", ",", "="];
+const PUNCTS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCT) PUNCTS_BY_FIRST.set(p.charAt(0), [...(PUNCTS_BY_FIRST.get(p.charAt(0)) ?? []), p]);
 const INT = /-?[0-9]+/y;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
-const SPACE = /\s*/y;
+const SPACE = /\s/;
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   "\\": "\\",
@@ -49,6 +61,11 @@ const ESCAPES: Readonly<Record<string, string>> = {
   f: "\f",
   r: "\r",
 };
+
+/** A 1-based line or column from a caller: anything else (absent, 0, negative, fractional) counts as 1. */
+function positive(n: number | undefined): number {
+  return n !== undefined && Number.isSafeInteger(n) && n >= 1 ? n : 1;
+}
 
 class Lexer {
   private pos = 0;
@@ -59,8 +76,8 @@ class Lexer {
     private readonly text: string,
     private readonly origin: Origin,
   ) {
-    this.line = origin.line ?? 1;
-    this.column = origin.column ?? 1;
+    this.line = positive(origin.line);
+    this.column = positive(origin.column);
   }
 
   error(at: { line: number; column: number }, expected: string, found: string): ParseError {
@@ -68,19 +85,23 @@ class Lexer {
     return this.origin.file === undefined ? base : { file: this.origin.file, ...base };
   }
 
-  /** The next token, or a ParseError for text that is no token at all. */
+  /** The next token, or a ParseError for text that is no token at all. Dispatches on the first character. */
   next(): Token | ParseError {
     this.skipSpace();
     const at = { line: this.line, column: this.column };
     if (this.pos >= this.text.length) return { kind: "end", text: "end of input", ...at };
-    const num = this.match(INT);
-    if (num !== undefined) return this.take("int", num, at);
-    const ident = this.match(IDENT);
-    if (ident !== undefined) return this.take("ident", ident, at);
-    if (this.text.startsWith('"', this.pos)) return this.string(at);
-    const punct = PUNCT.find((p) => this.text.startsWith(p, this.pos));
+    const c = this.text.charAt(this.pos);
+    if (c === "-" || (c >= "0" && c <= "9")) {
+      const num = this.match(INT);
+      if (num !== undefined) return this.take("int", num, at);
+    } else if (c === "_" || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")) {
+      return this.take("ident", this.match(IDENT) as string, at);
+    } else if (c === '"') {
+      return this.string(at);
+    }
+    const punct = PUNCTS_BY_FIRST.get(c)?.find((p) => this.text.startsWith(p, this.pos));
     if (punct !== undefined) return this.take("punct", punct, at);
-    return this.error(at, "a value", JSON.stringify(this.text.slice(this.pos, this.pos + 12)));
+    return this.error(at, "a value", excerpt(this.text.slice(this.pos, this.pos + 12)));
   }
 
   private match(re: RegExp): string | undefined {
@@ -88,12 +109,16 @@ class Lexer {
     return re.exec(this.text)?.[0];
   }
 
+  /** A string literal; its text is copied in runs between escapes, so long strings cost linear time. */
   private string(at: { line: number; column: number }): Token | ParseError {
-    let value = "";
-    let i = this.pos + 1;
-    while (i < this.text.length) {
+    const parts: string[] = [];
+    let from = this.pos + 1;
+    for (let i = from; i < this.text.length; i++) {
       const c = this.text.charAt(i);
-      if (c === '"') return this.take("string", this.text.slice(this.pos, i + 1), at, value);
+      if (c === '"') {
+        parts.push(this.text.slice(from, i));
+        return this.take("string", this.text.slice(this.pos, i + 1), at, parts.join(""));
+      }
       if (c === "\\") {
         const decoded = ESCAPES[this.text.charAt(i + 1)];
         if (decoded === undefined) {
@@ -103,11 +128,9 @@ class Lexer {
             JSON.stringify(this.text.slice(i, i + 2)),
           );
         }
-        value += decoded;
-        i += 2;
-      } else {
-        value += c;
+        parts.push(this.text.slice(from, i), decoded);
         i += 1;
+        from = i + 1;
       }
     }
     return this.error(at, 'a closing "', "end of input");
@@ -125,7 +148,12 @@ class Lexer {
   }
 
   private take(kind: TokenKind, text: string, at: { line: number; column: number }, value?: string): Token {
-    this.move(text.length);
+    // Only a string literal can hold a line break.
+    if (kind === "string") this.move(text.length);
+    else {
+      this.pos += text.length;
+      this.column += text.length;
+    }
     return value === undefined ? { kind, text, ...at } : { kind, text, value, ...at };
   }
 
@@ -136,8 +164,17 @@ class Lexer {
     this.column = end.column;
   }
 
+  /** Skips white space (as `\s` defines it), counting lines; ASCII without a regex, as most of it is. */
   private skipSpace(): void {
-    this.move(this.match(SPACE)?.length ?? 0);
+    for (; this.pos < this.text.length; this.pos++) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 10) {
+        this.line += 1;
+        this.column = 1;
+      } else if (c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE.test(this.text.charAt(this.pos)))) {
+        this.column += 1;
+      } else return;
+    }
   }
 }
 
@@ -148,10 +185,15 @@ class LexError extends Error {
   }
 }
 
-/** Recursive descent over the token stream; one token of look-ahead. Errors unwind as LexError. */
+/**
+ * Recursive descent over the token stream; one token of look-ahead. Errors unwind as LexError. Recursion is
+ * bounded by MAX_NESTING and interval expansion by MAX_EXPANSION, so every input ends in a value or an error.
+ */
 class Parser {
   private lexer: Lexer;
   private current: Token;
+  private depth = 0;
+  private expanded = 0;
 
   constructor(text: string, origin: Origin) {
     this.lexer = new Lexer(text, origin);
@@ -166,11 +208,15 @@ class Parser {
   }
 
   private fail(expected: string): never {
-    throw new LexError(this.lexer.error(this.current, expected, this.describe(this.current)));
+    return this.failAt(this.current, expected, this.describe(this.current));
+  }
+
+  private failAt(at: Token, expected: string, found: string): never {
+    throw new LexError(this.lexer.error(at, expected, found));
   }
 
   private describe(t: Token): string {
-    return t.kind === "end" ? "end of input" : JSON.stringify(t.text);
+    return t.kind === "end" ? "end of input" : excerpt(t.text);
   }
 
   private is(text: string): boolean {
@@ -203,19 +249,34 @@ class Parser {
         if (t.text === "TRUE" || t.text === "FALSE") return { kind: "bool", value: t.text === "TRUE" };
         return { kind: "model", name: t.text };
       case "punct":
-        if (t.text === "{") return { kind: "set", elements: this.list("{", "}") };
-        if (t.text === "<<") return { kind: "seq", elements: this.list("<<", ">>") };
-        if (t.text === "[") return this.record();
-        if (t.text === "(") return this.fcn();
+        if (t.text === "{") return this.nested(() => ({ kind: "set", elements: this.list("{", "}") }));
+        if (t.text === "<<") return this.nested(() => ({ kind: "seq", elements: this.list("<<", ">>") }));
+        if (t.text === "[") return this.nested(() => this.record());
+        if (t.text === "(") return this.nested(() => this.fcn());
         return this.fail("a value");
       case "end":
         return this.fail("a value");
     }
   }
 
+  /** One level deeper: refused past MAX_NESTING, at the bracket that opens the level. */
+  private nested(body: () => TlaValue): TlaValue {
+    if (this.depth >= MAX_NESTING) {
+      this.failAt(
+        this.current,
+        `values nested at most ${MAX_NESTING} deep`,
+        `${this.describe(this.current)} nesting deeper than ${MAX_NESTING}`,
+      );
+    }
+    this.depth += 1;
+    const v = body();
+    this.depth -= 1;
+    return v;
+  }
+
   private int(t: Token): number {
     const n = Number(t.text);
-    if (!Number.isSafeInteger(n)) this.fail("an integer TLC can represent");
+    if (!Number.isSafeInteger(n)) this.failAt(t, "an integer TLC can represent", this.describe(t));
     return n;
   }
 
@@ -226,7 +287,15 @@ class Parser {
     this.advance();
     if (this.current.kind !== "int") this.fail("an integer after ..");
     const hi = this.int(this.current);
-    if (hi - lo >= MAX_INTERVAL) this.fail(`an interval of at most ${MAX_INTERVAL} elements`);
+    const size = Math.max(0, hi - lo + 1);
+    if (this.expanded + size > MAX_EXPANSION) {
+      this.failAt(
+        t,
+        `intervals expanding to at most ${MAX_EXPANSION} elements in one parse`,
+        `${lo}..${hi} (${size} elements, after ${this.expanded} already)`,
+      );
+    }
+    this.expanded += size;
     this.advance();
     const elements: TlaValue[] = [];
     for (let i = lo; i <= hi; i++) elements.push({ kind: "int", value: i });
@@ -249,15 +318,21 @@ class Parser {
     return out;
   }
 
+  /** `[f |-> v, …]`; a field named twice is an error (TLC never prints one, and the last would win). */
   private record(): TlaValue {
     this.expect("[");
     const fields: [string, TlaValue][] = [];
+    const seen = new Set<string>();
     for (;;) {
-      if (this.current.kind !== "ident") this.fail("a record field name");
-      const name = this.current.text;
+      const at = this.current;
+      if (at.kind !== "ident") this.fail("a record field name");
+      if (seen.has(at.text)) {
+        this.failAt(at, "a field not already in this record", `duplicate field ${at.text}`);
+      }
+      seen.add(at.text);
       this.advance();
       this.expect("|->");
-      fields.push([name, this.value()]);
+      fields.push([at.text, this.value()]);
       if (this.is("]")) break;
       this.expect(",", '"," or "]"');
     }
@@ -265,11 +340,19 @@ class Parser {
     return { kind: "record", fields };
   }
 
+  /** `(k :> v @@ …)`; a key equal (as TLA+ values) to an earlier one is an error, naming the key. */
   private fcn(): TlaValue {
     this.expect("(");
     const entries: [TlaValue, TlaValue][] = [];
+    const seen = new Set<string>();
     for (;;) {
+      const at = this.current;
       const k = this.value();
+      const key = canonicalKey(k);
+      if (seen.has(key)) {
+        this.failAt(at, "a key not already in this function", `duplicate key ${excerpt(printValue(k))}`);
+      }
+      seen.add(key);
       this.expect(":>");
       entries.push([k, this.value()]);
       if (this.is(")")) break;
@@ -285,13 +368,17 @@ class Parser {
     const seen = new Set<string>();
     if (this.is("/\\")) this.advance();
     for (;;) {
-      if (this.current.kind !== "ident") this.fail("a variable name");
-      const name = this.current.text;
-      if (seen.has(name)) this.fail(`a variable not already assigned (${name} appears twice)`);
-      seen.add(name);
+      const at = this.current;
+      if (at.kind !== "ident") {
+        this.fail(entries.length === 0 ? "a state: `x = value` lines" : "a variable name");
+      }
+      if (seen.has(at.text)) {
+        this.failAt(at, "a variable not already assigned", `duplicate variable ${at.text}`);
+      }
+      seen.add(at.text);
       this.advance();
       this.expect("=", '"=" after a variable name');
-      entries.push([name, this.value()]);
+      entries.push([at.text, this.value()]);
       if (this.atEnd()) break;
       this.expect("/\\", '"/\\" starting the next variable, or the end of the state');
     }
@@ -318,12 +405,12 @@ export function parseValue(text: string, origin: Origin = {}): Parsed<TlaValue> 
   });
 }
 
-/** Parses a state: `/\ x = 1` lines (values may wrap onto indented lines), or `x = 1` for one variable. */
+/**
+ * Parses a state: `/\ x = 1` lines (values may wrap onto indented lines), or `x = 1` for one variable. A
+ * state has at least one variable: empty text is an error, not an empty state.
+ */
 export function parseState(text: string, origin: Origin = {}): Parsed<TlaState> {
-  return run(text, origin, (p) => {
-    if (p.atEnd()) return {};
-    return p.state();
-  });
+  return run(text, origin, (p) => p.state());
 }
 
 function printString(s: string): string {

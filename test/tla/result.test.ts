@@ -109,7 +109,7 @@ describe("interpretTlc on recorded TLC 2.18 runs", () => {
       source: "sany",
       location: { line: 4, column: 9, module: "ParseErr" },
     });
-    expect(r.errors[0]?.location?.file).toMatch(/specs\/ParseErr\.tla$/);
+    expect(r.errors[0]?.location?.file).toMatch(/\/ParseErr\.tla$/);
     expect(r.errors[0]?.message).toContain('Was expecting "Expression or Instance"');
   });
 
@@ -154,6 +154,101 @@ describe("interpretTlc on recorded TLC 2.18 runs", () => {
     expect(r.outcome).toBe("safety");
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]).toMatchObject({ line: 3 });
+  });
+});
+
+describe("interpretTlc: SANY errors carry file and location", () => {
+  it("a semantic error in an extended module: that module's file, reported once", () => {
+    const r = run("SemErrLib");
+    expect(r.outcome).toBe("parse-error");
+    expect(r.errors).toEqual([
+      {
+        source: "sany",
+        message: "Unknown operator: `z'.",
+        file: "SPECDIR/SemLib.tla",
+        location: {
+          module: "SemLib",
+          file: "SPECDIR/SemLib.tla",
+          line: 4,
+          column: 17,
+          endLine: 4,
+          endColumn: 17,
+        },
+      },
+    ]);
+  });
+
+  it("a parse error in an extended module: that module's file", () => {
+    const r = run("ParseErrLib");
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({
+      source: "sany",
+      file: "SPECDIR/ParseLib.tla",
+      location: { module: "ParseLib", file: "SPECDIR/ParseLib.tla", line: 3, column: 8 },
+    });
+  });
+
+  it("an abort SANY prints at `Unknown location`: the file it was reading, and SANY's reason", () => {
+    const mismatch = run("NameMismatch");
+    expect(mismatch.errors).toEqual([
+      {
+        source: "sany",
+        message:
+          "File name 'NameMismatch' does not match the name 'OtherName' of the top level module it contains.",
+        file: "SPECDIR/NameMismatch.tla",
+      },
+    ]);
+    const missing = run("MissingMod");
+    expect(missing.errors).toEqual([
+      {
+        source: "sany",
+        message: "Cannot find source file for module NoSuchModule imported in module MissingMod.",
+        file: "SPECDIR/MissingMod.tla",
+      },
+    ]);
+  });
+});
+
+describe("interpretTlc's limits", () => {
+  it("reports a trace state nested 10,000 deep as a problem with its line, not a stack overflow", () => {
+    const deep = `${"{".repeat(10_000)}${"}".repeat(10_000)}`;
+    const out = `@!@!@STARTMSG 2110:1 @!@!@\nInvariant I is violated.\n@!@!@ENDMSG 2110 @!@!@\n@!@!@STARTMSG 2217:4 @!@!@\n1: <Initial predicate>\n/\\ y = 1\n/\\ x = ${deep}\n\n@!@!@ENDMSG 2217 @!@!@\n`;
+    const r = interpretTlc(out, { exitCode: 12 });
+    expect(r.outcome).toBe("safety");
+    expect(r.problems).toEqual([
+      expect.objectContaining({ line: 7, column: 1001 + 7, expected: "values nested at most 1000 deep" }),
+    ]);
+  });
+
+  it("reports an empty trace state as a problem", () => {
+    const out = "@!@!@STARTMSG 2217:4 @!@!@\n1: <Initial predicate>\n\n@!@!@ENDMSG 2217 @!@!@\n";
+    expect(interpretTlc(out, { exitCode: 12 }).problems).toEqual([
+      expect.objectContaining({ line: 3, expected: "a state: `x = value` lines" }),
+    ]);
+  });
+
+  it("reads long runs of spaces and digits in linear time", () => {
+    // Each of these backtracked quadratically before (seconds to minutes at this size).
+    const n = 200_000;
+    const out = [
+      "@!@!@STARTMSG 2217:4 @!@!@",
+      `1:${" ".repeat(n)}x`,
+      "x = 1",
+      "@!@!@ENDMSG 2217 @!@!@",
+      "@!@!@STARTMSG 2199:0 @!@!@",
+      `${"1".repeat(n)} states found`,
+      "@!@!@ENDMSG 2199 @!@!@",
+      "@!@!@STARTMSG 2186:0 @!@!@",
+      `Finished in ${"7".repeat(n)}x at`,
+      "@!@!@ENDMSG 2186 @!@!@",
+    ].join("\n");
+    const t0 = performance.now();
+    const r = interpretTlc(out, { exitCode: 12 });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ line: 2, expected: "a trace step `<n>: <action>`" }),
+    ]);
+    expect(r.stats).toEqual({});
   });
 });
 

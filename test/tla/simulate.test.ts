@@ -35,4 +35,29 @@ describe("parseSimulationTrace", () => {
       error: { expected: "the closing `====`" },
     });
   });
+
+  it("rejects a STATE block with no variables", () => {
+    const text = "---- MODULE m ----\nSTATE_1 == \nx = 0\n\nSTATE_2 == \n\n\n====\n";
+    expect(parseSimulationTrace(text, "t")).toMatchObject({
+      ok: false,
+      error: { file: "t", line: 5, expected: "the variables of STATE_2", found: "none" },
+    });
+  });
+
+  it("reports an empty file at line 1, not line 0", () => {
+    for (const text of ["", "\n\n  \n"]) {
+      expect(parseSimulationTrace(text, "t")).toMatchObject({
+        ok: false,
+        error: { file: "t", line: 1, column: 1, expected: "a `---- MODULE name ----` header" },
+      });
+    }
+  });
+
+  it("reads a long header line in linear time", () => {
+    // Before, the header regex backtracked quadratically on a long run of dashes (about 40 s here).
+    const header = `---- MODULE m ${"-".repeat(200_000)}x`;
+    const t0 = performance.now();
+    expect(parseSimulationTrace(`${header}\n====\n`)).toMatchObject({ ok: false, error: { line: 1 } });
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
 });

@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  canonicalKey,
+  MAX_EXPANSION,
+  MAX_NESTING,
   parseState,
   parseValue,
   printState,
@@ -65,7 +68,126 @@ describe("parseValue", () => {
   });
 });
 
+describe("parseValue's limits", () => {
+  const nest = (n: number, open = "{", close = "}"): string => `${open.repeat(n)}${close.repeat(n)}`;
+
+  it("refuses nesting 10,000 deep with a ParseError at the bracket past the limit, not a stack overflow", () => {
+    for (const [open, close] of [
+      ["{", "}"],
+      ["<<", ">>"],
+    ]) {
+      const r = parseValue(nest(10_000, open, close), { file: "deep.txt" });
+      expect(r).toMatchObject({
+        ok: false,
+        error: {
+          file: "deep.txt",
+          line: 1,
+          column: MAX_NESTING * (open as string).length + 1,
+          expected: `values nested at most ${MAX_NESTING} deep`,
+        },
+      });
+      expect(!r.ok && r.error.found).toContain(`nesting deeper than ${MAX_NESTING}`);
+    }
+    const records = "[a |-> ".repeat(10_000) + "1" + "]".repeat(10_000);
+    expect(parseValue(records)).toMatchObject({ ok: false, error: { line: 1 } });
+    const fcns = "(1 :> ".repeat(10_000) + "1" + ")".repeat(10_000);
+    expect(parseValue(fcns)).toMatchObject({ ok: false, error: { line: 1 } });
+    expect(parseState(`/\\ x = 1\n/\\ y = ${nest(10_000)}`)).toMatchObject({ ok: false, error: { line: 2 } });
+  });
+
+  it("accepts nesting up to the limit", () => {
+    expect(parseValue(nest(MAX_NESTING)).ok).toBe(true);
+    expect(parseValue(nest(MAX_NESTING + 1)).ok).toBe(false);
+  });
+
+  it("bounds what intervals expand to across one parse, naming the interval", () => {
+    // 650 bytes of text asking for 6.5 million elements.
+    const text = `{${Array.from({ length: 65 }, () => "1..100000").join(", ")}}`;
+    const r = parseValue(text);
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        line: 1,
+        column: 2 + 10 * 11,
+        expected: `intervals expanding to at most ${MAX_EXPANSION} elements in one parse`,
+      },
+    });
+    expect(!r.ok && r.error.found).toBe("1..100000 (100000 elements, after 1000000 already)");
+    expect(parseValue(`<<${Array.from({ length: 10 }, () => "1..100000").join(", ")}>>`).ok).toBe(true);
+    expect(parseValue("1..0")).toEqual({ ok: true, value: { kind: "set", elements: [] } });
+  });
+
+  it("quotes at most a short excerpt of a long token", () => {
+    const r = parseValue(`<<"${"x".repeat(100_000)}" "y">>`);
+    expect(!r.ok && r.error.found.length).toBeLessThan(50);
+  });
+});
+
+describe("duplicates", () => {
+  it("rejects a record field given twice, naming line, column and the field", () => {
+    expect(parseValue("[a |-> 1,\n b |-> 2, a |-> 3]", { file: "f", line: 7 })).toEqual({
+      ok: false,
+      error: {
+        file: "f",
+        line: 8,
+        column: 11,
+        expected: "a field not already in this record",
+        found: "duplicate field a",
+      },
+    });
+  });
+
+  it("rejects a function key given twice, as TLA+ equality sees keys", () => {
+    expect(parseValue("(a :> 1 @@ a :> 2)")).toEqual({
+      ok: false,
+      error: {
+        line: 1,
+        column: 12,
+        expected: "a key not already in this function",
+        found: 'duplicate key "a"',
+      },
+    });
+    expect(parseValue("({1, 2} :> 1 @@ {2, 1} :> 2)")).toMatchObject({
+      ok: false,
+      error: { column: 17, found: 'duplicate key "{2, 1}"' },
+    });
+    expect(parseValue("(<<a>> :> 1 @@ (1 :> a) :> 2)")).toMatchObject({ ok: false });
+    expect(parseValue('(a :> 1 @@ "a" :> 2 @@ b :> 3)').ok).toBe(true);
+  });
+
+  it("rejects a variable assigned twice", () => {
+    expect(parseState("/\\ x = 1\n/\\ x = 2")).toEqual({
+      ok: false,
+      error: {
+        line: 2,
+        column: 4,
+        expected: "a variable not already assigned",
+        found: "duplicate variable x",
+      },
+    });
+  });
+});
+
+describe("error positions", () => {
+  it("are 1-based even when the caller's origin is not", () => {
+    for (const origin of [{ line: 0, column: 0 }, { line: -3 }, { line: 1.5, column: Number.NaN }]) {
+      const r = parseValue("<<1,", origin);
+      expect(!r.ok && [r.error.line, r.error.column]).toEqual([1, 5]);
+    }
+  });
+});
+
 describe("parseState", () => {
+  it("rejects an empty state: no text, or only space", () => {
+    for (const text of ["", "\n  \n", "/\\"]) {
+      expect(parseState(text, { line: 4 })).toMatchObject({
+        ok: false,
+        error: { expected: expect.stringMatching(/^a state|^a variable name/) as unknown },
+      });
+    }
+    expect(parseState("", { line: 4 })).toMatchObject({ ok: false, error: { line: 4, column: 1 } });
+  });
+
   it("reads /\\ lines with wrapped values", () => {
     const r = parseState("/\\ flag = TRUE\n/\\ msgs = { [a |-> 1],\n  [a |-> 2] }\n/\\ x = 1\n");
     expect(r.ok && Object.keys(r.value)).toEqual(["flag", "msgs", "x"]);
@@ -76,8 +198,7 @@ describe("parseState", () => {
     expect(parseState("x = 0\n")).toEqual({ ok: true, value: { x: int(0) } });
   });
 
-  it("rejects a repeated variable and a missing =", () => {
-    expect(parseState("/\\ x = 1\n/\\ x = 2")).toMatchObject({ ok: false, error: { line: 2 } });
+  it("rejects a missing =", () => {
     expect(parseState("/\\ x 1")).toMatchObject({
       ok: false,
       error: { expected: '"=" after a variable name' },
@@ -124,7 +245,7 @@ const arbValue: fc.Arbitrary<TlaValue> = fc.letrec<{ value: TlaValue }>((tie) =>
       .uniqueArray(fc.tuple(ident, tie("value")), { maxLength: 4, selector: ([k]) => k })
       .map((fields): TlaValue => ({ kind: "record", fields })),
     fc
-      .uniqueArray(fc.tuple(tie("value"), tie("value")), { maxLength: 3, selector: ([k]) => printValue(k) })
+      .uniqueArray(fc.tuple(tie("value"), tie("value")), { maxLength: 3, selector: ([k]) => canonicalKey(k) })
       .map((entries): TlaValue => ({ kind: "function", entries })),
   ),
 })).value;
