@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   TRACE_SCHEMA: "a line does not match conformance/trace.schema.json",
   TRACE_ORDER: "a trace's steps are not numbered 0, 1, 2, … in file order",
   TRACE_TRUNCATED: "the file or a trace ends before its declared end",
+  TRACE_LIMIT: "a line exceeds the reader's limits (length, nesting), or the file its error limit",
   UNKNOWN_ACTION: "a step names an action that the action table does not know",
   STATE_MISMATCH: "the implementation's abstract state differs from the spec's after a step",
   ENABLED_MISMATCH: "the implementation's enabled steps differ from the spec state's successors",

@@ -3,7 +3,7 @@
 // interned; edges are collected; the enabled set of each node is fingerprinted once all edges are known.
 // Everything that depends only on a spec state is computed here, once per distinct state.
 
-import { parseState, toJson } from "../../src/tla/index.ts";
+import { parseDotLine, toJson, type TlaState } from "../../src/tla/index.ts";
 import { ConformanceError } from "../errors.ts";
 import { projectSpec, stateText, type Shape } from "../mapping/abstraction.ts";
 import { enabledKeyWith, enabledText, labelAgrees } from "../mapping/actions.ts";
@@ -14,39 +14,24 @@ import type { SpecAction, SpecState } from "../trace/format.ts";
 import { type CompactGraph, GraphBuilder } from "./compact.ts";
 import type { OffsetLine } from "./follow.ts";
 
-const NODE = /^(-?\d+) \[label="((?:[^"\\]|\\.)*)"(,style = filled)?\];?$/;
-const EDGE = /^(-?\d+) -> (-?\d+) \[label="((?:[^"\\]|\\.)*)"/;
 /** How many edges' dot labels are checked against their target's lastAction (a sanity check of the dump). */
 const LABEL_CHECKS = 1_000_000;
-/** Lines of the graph's frame and its rank hints. */
-const FRAME =
-  /^(strict digraph \w+ \{|digraph \w+ \{|subgraph cluster_graph \{|edge \[.*\]|nodesep=.*;|color=.*;|\{rank = same;.*\}|\})$/;
 
-/** Undoes the dot label escaping: `\"` → `"`, `\\` → `\`, `\n` → newline. */
-function unquote(v: string): string {
-  return v.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
-}
-
-/** A state of the dump as spec-state JSON. */
-export function dumpState(label: string, file: string, line: number): SpecState | ConformanceError {
-  const st = parseState(unquote(label), { file, line });
-  if (!st.ok) {
-    const e = st.error;
-    return new ConformanceError("TLC_DUMP", `malformed state: expected ${e.expected}, found ${e.found}`, {
-      file,
-      line,
-    });
-  }
+/** A TLC state as spec-state JSON. */
+function stateJson(st: TlaState): SpecState {
   const out: SpecState = {};
-  for (const [k, v] of Object.entries(st.value)) out[k] = toJson(v);
+  for (const [k, v] of Object.entries(st)) out[k] = toJson(v);
   return out;
 }
 
 /** Reads the spec state on one node line of a dump (for failure reports). */
 export function nodeLineState(text: string, file: string): SpecState | ConformanceError {
-  const m = NODE.exec(text.trim());
-  if (!m) return new ConformanceError("TLC_DUMP", "expected a node line of a TLC state graph", { file });
-  return dumpState(m[2] as string, file, 1);
+  const item = parseDotLine(text, { file, line: 1 });
+  if (item.kind !== "node") {
+    const why = item.kind === "error" ? `: expected ${item.error.expected}, found ${item.error.found}` : "";
+    return new ConformanceError("TLC_DUMP", `expected a node line of a TLC state graph${why}`, { file });
+  }
+  return stateJson(item.node.state);
 }
 
 export interface LoadedGraph {
@@ -87,47 +72,29 @@ export async function loadGraph(
   const edgeTarget: number[] = [];
   const edgeLabel: number[] = [];
   let lineNo = 0;
-  let legend = 0;
   for await (const { text: raw, offset } of lines) {
     lineNo++;
-    const t = raw.trim();
-    if (legend > 0) {
-      legend += (t.match(/\{/g)?.length ?? 0) - (t.match(/\}/g)?.length ?? 0);
-      continue;
-    }
-    if (t === "" || FRAME.test(t)) continue;
-    if (/^subgraph \w+ \{$/.test(t)) {
-      legend = 1;
-      continue;
-    }
-    const e = EDGE.exec(t);
-    if (e) {
-      const target = builder.edge(e[1] as string, e[2] as string);
-      if (e[3] !== "" && edgeTarget.length < LABEL_CHECKS) {
-        edgeTarget.push(target);
-        edgeLabel.push(internLabel(e[3] as string));
-      }
-      continue;
-    }
-    const n = NODE.exec(t);
-    if (!n) {
+    const item = parseDotLine(raw, { file, line: lineNo });
+    if (item.kind === "frame") continue;
+    if (item.kind === "error") {
+      const e = item.error;
       errors.push(
-        new ConformanceError(
-          "TLC_DUMP",
-          `expected a node, edge or frame line, found ${JSON.stringify(t.slice(0, 40))}`,
-          {
-            file,
-            line: lineNo,
-          },
-        ),
+        new ConformanceError("TLC_DUMP", `expected ${e.expected}, found ${e.found} (column ${e.column})`, {
+          file,
+          line: lineNo,
+        }),
       );
       continue;
     }
-    const state = dumpState(n[2] as string, file, lineNo);
-    if (state instanceof ConformanceError) {
-      errors.push(state);
+    if (item.kind === "edge") {
+      const target = builder.edge(item.edge.from, item.edge.to);
+      if (item.edge.action !== "" && edgeTarget.length < LABEL_CHECKS) {
+        edgeTarget.push(target);
+        edgeLabel.push(internLabel(item.edge.action));
+      }
       continue;
     }
+    const state = stateJson(item.node.state);
     const a = actionOfState(state);
     if (typeof a === "string") {
       errors.push(new ConformanceError("TLC_DUMP", a, { file, line: lineNo }));
@@ -148,18 +115,18 @@ export async function loadGraph(
       return internState(isObject(r) && typeof r["state"] === "string" ? r["state"] : "?");
     });
     const fp = fingerprintText(stateText(projectSpec(state)));
-    const fresh = builder.node(n[1] as string, {
+    const fresh = builder.node(item.node.id, {
       fpHi: fp.hi,
       fpLo: fp.lo,
       action: ai,
       offset,
-      initial: n[3] !== undefined,
+      initial: item.node.initial,
       objStates,
       ready,
     });
     if (!fresh) {
       errors.push(
-        new ConformanceError("TLC_DUMP", `node ${n[1] as string} is defined twice`, { file, line: lineNo }),
+        new ConformanceError("TLC_DUMP", `node ${item.node.id} is defined twice`, { file, line: lineNo }),
       );
     }
   }

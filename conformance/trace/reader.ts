@@ -174,7 +174,7 @@ export class TraceLineParser {
     }
     if (raw.length > MAX_LINE_CHARS) return this.longLine(1, raw.slice(0, HEAD_CHARS), raw.length);
     if (nestsDeeperThan(raw, MAX_LINE_DEPTH)) {
-      this.err("TRACE_HEADER", 1, `header: nests deeper than ${MAX_LINE_DEPTH}: expected a flat JSON object`);
+      this.err("TRACE_LIMIT", 1, `header: nests deeper than ${MAX_LINE_DEPTH}: expected a flat JSON object`);
       return (this.usable = false);
     }
     let header: TraceHeader;
@@ -206,7 +206,7 @@ export class TraceLineParser {
     }
     if (nestsDeeperThan(raw, MAX_LINE_DEPTH)) {
       const msg = `trace step: nests deeper than ${MAX_LINE_DEPTH} (a step nests about 6 deep): not parsed`;
-      this.fail("TRACE_SCHEMA", lineNo, msg, traceIdOf(raw));
+      this.fail("TRACE_LIMIT", lineNo, msg, traceIdOf(raw));
       return [];
     }
     const v = getValidators();
@@ -283,10 +283,10 @@ export class TraceLineParser {
     this.lastLine = lineNo;
     const msg = `line ${lineNo} has ${length} characters, more than the ${MAX_LINE_CHARS} a line may have (a step line is a few KB): not parsed`;
     if (lineNo === 1) {
-      this.err("TRACE_HEADER", 1, msg);
+      this.err("TRACE_LIMIT", 1, msg);
       this.usable = false;
     } else if (this.usable) {
-      this.fail("TRACE_SCHEMA", lineNo, msg, traceIdOf(head));
+      this.fail("TRACE_LIMIT", lineNo, msg, traceIdOf(head));
     }
     return false;
   }

@@ -248,7 +248,7 @@ describe("the reader's limits", () => {
     const r = parseTraceText(t, "x.ndjson", { knownActions: known });
     expect(r.traces.map((x) => x.id)).toEqual(["b"]);
     expect(r.errors).toEqual([
-      expect.objectContaining({ code: "TRACE_SCHEMA", where: { file: "x.ndjson", line: 3, trace: "a" } }),
+      expect.objectContaining({ code: "TRACE_LIMIT", where: { file: "x.ndjson", line: 3, trace: "a" } }),
     ]);
     expect(r.errors[0]?.message).toContain(`nests deeper than ${MAX_LINE_DEPTH}`);
   });
@@ -259,7 +259,7 @@ describe("the reader's limits", () => {
     });
     const r = parseTraceText(t, "x.ndjson");
     expect(r.header).toBeNull();
-    expect(r.errors[0]).toMatchObject({ code: "TRACE_HEADER", where: { file: "x.ndjson", line: 1 } });
+    expect(r.errors[0]).toMatchObject({ code: "TRACE_LIMIT", where: { file: "x.ndjson", line: 1 } });
   });
 
   it("refuses an over-long line naming file and line; the other traces are kept", () => {
@@ -269,7 +269,7 @@ describe("the reader's limits", () => {
     });
     expect(r.traces.map((x) => x.id)).toEqual(["b"]);
     expect(r.errors).toEqual([
-      expect.objectContaining({ code: "TRACE_SCHEMA", where: { file: "x.ndjson", line: 3, trace: "a" } }),
+      expect.objectContaining({ code: "TRACE_LIMIT", where: { file: "x.ndjson", line: 3, trace: "a" } }),
     ]);
     expect(r.errors[0]?.message).toContain(`more than the ${MAX_LINE_CHARS}`);
   });
@@ -292,7 +292,7 @@ describe("the reader's limits", () => {
       const t0 = performance.now();
       for await (const _ of streamTraceFile(file, errors)) continue;
       expect(performance.now() - t0).toBeLessThan(5000);
-      expect(errors[0]).toMatchObject({ code: "TRACE_SCHEMA", where: { file, line: 2, trace: "a" } });
+      expect(errors[0]).toMatchObject({ code: "TRACE_LIMIT", where: { file, line: 2, trace: "a" } });
       expect(errors[0]?.message).toContain("more than the");
     } finally {
       rmSync(dir, { recursive: true, force: true });
