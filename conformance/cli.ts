@@ -26,7 +26,7 @@ import {
   withConstants,
   type Generated,
 } from "./generate/generate.ts";
-import { PROTOCOL_GOALS } from "./generate/goals.ts";
+import { goalsOf } from "./generate/goals.ts";
 import { loadModel, type Model } from "./generate/model.ts";
 import { tlcPort } from "./generate/tlcPort.ts";
 import { prepareGraph, replayGraphHere, type PreparedGraph, type Shard } from "./graphRun.ts";
@@ -132,8 +132,14 @@ export async function generateTraceSets(
       if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
       keep(s, g);
     } else {
-      // Protocol goals (conformance/generate/goals.ts), meant for the trap model MCtrap.
-      const g = await trapTraces(tlcPort, model, PROTOCOL_GOALS);
+      // Protocol goals (conformance/generate/goals.ts) written for this trap model.
+      const goals = goalsOf(model.module, model.design);
+      if (goals.length === 0)
+        throw new ConformanceError(
+          "MODEL",
+          `${model.module} has no protocol goals (conformance/generate/goals.ts)`,
+        );
+      const g = await trapTraces(tlcPort, model, goals);
       if (g.unreachable?.length) log(`unreachable goals: ${g.unreachable.join(", ")}`);
       keep(s, g);
     }

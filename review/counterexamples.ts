@@ -13,7 +13,7 @@ import { format, resolveConfig } from "prettier";
 import { type ModelEntry, readManifest } from "../src/cli/models.ts";
 
 /** The model entry behind the 2013 oops: the CI model in the design before 1362729b. */
-export const OOPS_2013 = { model: "ci", variant: "PRE_FIX" } as const;
+export const OOPS_2013 = { model: "ci", variant: "PRE_FIX", with: "F9" } as const;
 
 /** One drawable counterexample target. */
 export interface Target {
@@ -56,8 +56,9 @@ export interface CheckStep {
 export const CACHE_DIR = "review/data/counterexamples";
 
 function commandOf(e: ModelEntry): string {
-  const without = e.without === undefined ? "" : ` --without ${e.without}`;
-  return `npm run cli -- check --model ${e.model} --variant ${e.variant}${without} --json`;
+  const repair =
+    e.without !== undefined ? ` --without ${e.without}` : e.with !== undefined ? ` --with ${e.with}` : "";
+  return `npm run cli -- check --model ${e.model} --variant ${e.variant}${repair} --json`;
 }
 
 /** The targets, from the manifest (so a new finding's entry is drawn without touching review/). */
@@ -66,7 +67,7 @@ export async function targets(root: string): Promise<Target[]> {
   const out: Target[] = [];
   for (const e of entries) {
     if (e.without !== undefined) out.push({ id: e.without, entry: e, command: commandOf(e) });
-    else if (e.model === OOPS_2013.model && e.variant === OOPS_2013.variant) {
+    else if (e.model === OOPS_2013.model && e.variant === OOPS_2013.variant && e.with === OOPS_2013.with) {
       out.push({ id: "oops-2013", entry: e, command: commandOf(e) });
     }
   }
@@ -118,6 +119,7 @@ function runCheck(root: string, t: Target): Promise<CheckJson> {
   const e = t.entry;
   const args = ["tsx", "src/cli/main.ts", "check", "--model", e.model, "--variant", e.variant, "--json"];
   if (e.without !== undefined) args.push("--without", e.without);
+  if (e.with !== undefined) args.push("--with", e.with);
   return new Promise((done, fail) => {
     execFile("npx", args, { cwd: root, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
       // Exit 1 is the expected "a property is violated"; anything else is a tool problem.

@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -86,7 +86,22 @@ Without_F6 == AllRepairs \ {"F6"}
 Without_F7 == AllRepairs \ {"F7"}
 Without_F8 == AllRepairs \ {"F8"}
 Without_F9 == AllRepairs \ {"F9"}
-Fixed(f) == DESIGN = "POST_FIX_REPAIRED" /\ f \in Repairs
+Without_F10 == AllRepairs \ {"F10"}
+\* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
+\* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
+\* reached first in PRE_FIX, hides the 1362729b oops behind it).
+OtherRepairs == {}
+With_F1 == {"F1"}
+With_F2 == {"F2"}
+With_F3 == {"F3"}
+With_F4 == {"F4"}
+With_F5 == {"F5"}
+With_F6 == {"F6"}
+With_F7 == {"F7"}
+With_F8 == {"F8"}
+With_F9 == {"F9"}
+With_F10 == {"F10"}
+Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
 \* Scope of this model: index cookies hang off the cache's root index, data
@@ -125,8 +140,9 @@ OobTarget(t) == CASE t = "init" -> "ABORT_INIT" [] t = "lookup" -> "LOOKUP_FAILU
 
 \* Dispatcher program-counter values (object[o].disp): the dispatcher steps and
 \* every work step. A work state's first step is named as the state.
-WorkSteps == WorkStates \cup {"LookupObject", "LookupUnuse", "InvalidateWrites",
-                              "InvalidateSubmitOp", "InvalidateDone", "UpdateObject"}
+WorkSteps == WorkStates \cup {"LookupObject", "LookupCreate", "LookupAvailable", "LookupUnuse", "InvalidateWrites",
+                              "InvalidateSubmitOp", "InvalidateDone", "UpdateObject",
+                              "KillTest", "KillStartOps"}
 DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup WorkSteps
 
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
@@ -161,9 +177,12 @@ FreeOpRec == [state |-> "FREE", kind |-> "NONE", object |-> "NULL", flags |-> {}
 (* Helpers over a bundle w = [obj, ck, op] of the shared kernel state, so   *)
 (* that one action can compose several kernel functions.                   *)
 
-W0 == [obj |-> object, ck |-> cookie, op |-> op]
+W0 == [obj |-> object, ck |-> cookie, op |-> op, bug |-> "NONE"]
 Commit(w) == /\ object' = w.obj /\ cookie' = w.ck /\ op' = w.op
 Oops(msg) == /\ oops' = msg /\ UNCHANGED <<cookie, object, op, thread>>
+\* A kernel ASSERT/BUG met inside a helper (bug), which the committing action
+\* turns into its oops: nothing of the action's other effects is kept.
+Bug(w, msg) == IF w.bug = "NONE" THEN [w EXCEPT !.bug = msg] ELSE w
 
 \* fscache_raise_event + fscache_enqueue_object: set the bit; if newly set and
 \* unmasked, queue the work item (grab a ref; a queued item stays queued).
@@ -208,14 +227,19 @@ NewOp(w, k, kind, flags) == [w EXCEPT !.op[k] = [state |-> "INITIALISED", kind |
 FirstOpPc(kind) == CASE kind = "INVALIDATE" -> "OpInvalidateObject" [] kind = "WRITE" -> "WriteOp"
                      [] kind = "ATTR_CHANGED" -> "OpAttrChanged" [] OTHER -> "NONE"
 
-\* fscache_run_op
+\* fscache_run_op; an ASYNC op goes through fscache_enqueue_operation, which
+\* ASSERTs that its object is available (finding F10: an op queued while the
+\* object was being created is started by KILL_OBJECT when creation failed).
 RunOp(w, k) ==
     LET o == w.op[k].object
         async == "ASYNC" \in w.op[k].flags
-    IN [w EXCEPT !.op[k].state = "IN_PROGRESS", !.op[k].flags = @ \ {"WAITING"},
-                 !.op[k].usage = IF async THEN @ + 1 ELSE @,
-                 !.op[k].pc = IF async THEN FirstOpPc(w.op[k].kind) ELSE "NONE",
-                 !.obj[o].n_in_progress = @ + 1]
+        w1 == [w EXCEPT !.op[k].state = "IN_PROGRESS", !.op[k].flags = @ \ {"WAITING"},
+                        !.op[k].usage = IF async THEN @ + 1 ELSE @,
+                        !.op[k].pc = IF async THEN FirstOpPc(w.op[k].kind) ELSE "NONE",
+                        !.obj[o].n_in_progress = @ + 1]
+    IN IF async /\ "IS_AVAILABLE" \notin w.obj[o].flags
+       THEN Bug(w1, "RunOp: ASSERT(fscache_object_is_available) in fscache_enqueue_operation: an ASYNC op started on an object that never became available")
+       ELSE w1
 
 \* fscache_put_operation; at 0 the release: DEC_READ_CNT, UNUSE_COOKIE, n_ops.
 OpRelease(w, k) ==
@@ -230,12 +254,19 @@ OpPutRef(w, k) == IF w.op[k].usage > 1 THEN [w EXCEPT !.op[k].usage = @ - 1] ELS
 
 \* fscache_start_operations: from the head of pending_ops; an exclusive op
 \* stops the scan and starts only when nothing is in progress.
+\* REPAIRED (finding F10): an ASYNC op of an object that never became available
+\* (its creation failed after ops were queued) is cancelled, not started.
 RECURSIVE StartOps(_, _)
 StartOps(w, o) ==
     IF w.obj[o].pending = << >> THEN w
     ELSE LET k == Head(w.obj[o].pending)
              excl == "EXCLUSIVE" \in w.op[k].flags
          IN IF excl /\ w.obj[o].n_in_progress > 0 THEN w
+            ELSE IF Fixed("F10") /\ "ASYNC" \in w.op[k].flags /\ "IS_AVAILABLE" \notin w.obj[o].flags
+            THEN LET w1 == [w EXCEPT !.obj[o].pending = Tail(@), !.op[k].state = "CANCELLED",
+                                     !.op[k].flags = @ \ {"WAITING"},
+                                     !.obj[o].n_exclusive = IF excl THEN @ - 1 ELSE @]
+                 IN StartOps(OpPutRef(w1, k), o)
             ELSE LET w1 == [w EXCEPT !.obj[o].pending = Tail(@)]
                      w2 == OpPutRef(RunOp(w1, k), k)   \* the pending list's ref
                  IN IF excl THEN w2 ELSE StartOps(w2, o)
@@ -564,10 +595,12 @@ ReadIO(t) ==
        /\ lastAction' = [name |-> "ReadIO", t |-> t]
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
           THEN Oops("ReadIO: mark_page_cached through a NULL/freed cookie or cleared netfs data")
-          ELSE /\ Commit(OpComplete(W0, k, FALSE))
-               /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
-                                ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
-               /\ UNCHANGED oops
+          ELSE LET w1 == OpComplete(W0, k, FALSE)   \* may start queued ops (F10)
+               IN IF w1.bug # "NONE" THEN Oops(w1.bug)
+                  ELSE /\ Commit(w1)
+                       /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
+                                        ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
+                       /\ UNCHANGED oops
 
 \* fscache_put_retrieval
 ReadPutOp(t) ==
@@ -726,7 +759,7 @@ ThreadStep(t) ==
 
 At(o, name) == object[o].mem = "LIVE" /\ object[o].disp = name
 Step(o, name) == At(o, name) /\ lastAction' = [name |-> name, o |-> o]
-ObjCommit(w) == Commit(w) /\ UNCHANGED <<thread, oops>>
+ObjCommit(w) == IF w.bug # "NONE" THEN Oops(w.bug) ELSE Commit(w) /\ UNCHANGED <<thread, oops>>
 
 \* The work item runs: save event_mask, mask all events. A run queued while the
 \* previous one was ending in OBJECT_DEAD (finding F9) finds the DEAD state,
@@ -825,12 +858,16 @@ LOOK_UP_OBJECT(o) ==
           THEN ObjCommit(Transit(w1, o, "LOOKUP_FAILURE"))
           ELSE ObjCommit([Use(w1, c) EXCEPT !.obj[o].disp = "LookupObject"])
 
-\* The backend's lookup_object (reads the netfs key/aux), reporting through
-\* fscache_obtained_object / fscache_object_lookup_negative / lookup_error.
+\* The backend's lookup_object (cachefiles_walk_to_object; reads the netfs key
+\* and, for an existing object, checks its aux with the netfs), up to its first
+\* report: an existing object -> fscache_obtained_object's first part (first
+\* lookup: IS_LOOKED_UP, clear NO_DATA_YET and LOOKING_UP, wake); none ->
+\* fscache_object_lookup_negative (IS_LOOKED_UP, NO_DATA_YET, clear LOOKING_UP,
+\* wake), then the object is created; a failure -> lookup_error (the ERROR bit).
+\* Readers woken here may submit before the object is available (queued ops).
 LookupObject(o, result) ==
     LET c == object[o].cookie
         first == "IS_LOOKED_UP" \notin object[o].flags
-        crt == IF NewDesign THEN {} ELSE {"CREATING"}
     IN /\ At(o, "LookupObject")
        /\ result \in LookupResults
        /\ lastAction' = [name |-> "LookupObject", o |-> o, result |-> result]
@@ -838,18 +875,36 @@ LookupObject(o, result) ==
           THEN Oops("LookupObject: lookup_object reads netfs key/aux through a NULL/freed cookie or cleared netfs data")
           ELSE IF result = "ERROR"
           THEN ObjCommit([W0 EXCEPT !.obj[o].events = @ \cup {"ERROR"}, !.obj[o].disp = "LookupUnuse"])
-          ELSE LET cf == IF ~first THEN cookie[c].flags \ crt
-                         ELSE IF result = "POSITIVE" THEN cookie[c].flags \ ({"NO_DATA_YET", "LOOKING_UP"} \cup crt)
-                         ELSE (cookie[c].flags \cup {"NO_DATA_YET"}) \ ({"LOOKING_UP"} \cup crt)
-               IN ObjCommit([W0 EXCEPT !.ck[c].flags = cf,
-                                       !.obj[o].flags = @ \cup {"IS_LOOKED_UP", "IS_AVAILABLE"},
-                                       !.obj[o].disp = "LookupUnuse"])
+          ELSE LET cf == IF ~first THEN cookie[c].flags
+                         ELSE IF result = "POSITIVE" THEN cookie[c].flags \ {"NO_DATA_YET", "LOOKING_UP"}
+                         ELSE (cookie[c].flags \cup {"NO_DATA_YET"}) \ {"LOOKING_UP"}
+               IN ObjCommit([W0 EXCEPT !.ck[c].flags = cf, !.obj[o].flags = @ \cup {"IS_LOOKED_UP"},
+                                       !.obj[o].disp = IF result = "POSITIVE" THEN "LookupAvailable" ELSE "LookupCreate"])
 
-\* fscache_unuse_cookie after lookup_object (PRE_FIX: nothing).
+\* cachefiles creates the object a negative lookup did not find (vfs_mkdir /
+\* vfs_create, the aux xattr); a failure reports lookup_error (the ERROR bit)
+\* and the lookup fails, leaving the object looked up but never available.
+LookupCreate(o, result) ==
+    /\ At(o, "LookupCreate")
+    /\ result \in {"OK"} \cup (LookupResults \cap {"ERROR"})
+    /\ lastAction' = [name |-> "LookupCreate", o |-> o, result |-> result]
+    /\ ObjCommit(IF result = "OK" THEN [W0 EXCEPT !.obj[o].disp = "LookupAvailable"]
+                 ELSE [W0 EXCEPT !.obj[o].events = @ \cup {"ERROR"}, !.obj[o].disp = "LookupUnuse"])
+
+\* fscache_obtained_object, last part: IS_AVAILABLE (ops may run from now on);
+\* PRE_FIX then clears CREATING, letting relinquish proceed.
+LookupAvailable(o) ==
+    LET c == object[o].cookie
+        w1 == [W0 EXCEPT !.obj[o].flags = @ \cup {"IS_AVAILABLE"}, !.obj[o].disp = "LookupUnuse"]
+    IN /\ Step(o, "LookupAvailable")
+       /\ ObjCommit(IF ~NewDesign /\ CookieOK(W0, o) THEN [w1 EXCEPT !.ck[c].flags = @ \ {"CREATING"}] ELSE w1)
+
+\* fscache_unuse_cookie after lookup_object (PRE_FIX: nothing); the lookup
+\* succeeded if the object became available.
 LookupUnuse(o) ==
     LET w1 == IF NewDesign THEN Unuse(W0, object[o].cookie) ELSE W0 IN
     /\ Step(o, "LookupUnuse")
-    /\ ObjCommit(Transit(w1, o, IF "IS_LOOKED_UP" \in object[o].flags THEN "OBJECT_AVAILABLE" ELSE "LOOKUP_FAILURE"))
+    /\ ObjCommit(Transit(w1, o, IF "IS_AVAILABLE" \in object[o].flags THEN "OBJECT_AVAILABLE" ELSE "LOOKUP_FAILURE"))
 
 \* fscache_object_available
 OBJECT_AVAILABLE(o) ==
@@ -962,16 +1017,27 @@ LOOKUP_FAILURE(o) ==
           THEN Oops("LOOKUP_FAILURE: sets flags of a NULL/freed object->cookie")
           ELSE ObjCommit(Transit(DoneParentOp(w2, o), o, "KILL_OBJECT"))
 
-\* fscache_kill_object: clear IS_LIVE (3.12: without object->lock), oob off;
-\* nothing left -> drop; else start pending ops so they can finish.
+\* fscache_kill_object, as 3.12 runs it in three parts: clear IS_LIVE (clear_bit,
+\* without object->lock) and the OOB mask; then, unlocked, test dependents,
+\* n_ops and n_children: nothing left -> drop; else, under object->lock, start
+\* the pending ops (so they can run or fail and release), then read the
+\* dependents again (unlocked) to choose KILL_DEPENDENTS or the wait.
 KILL_OBJECT(o) ==
+    /\ Step(o, "KILL_OBJECT")
+    /\ ObjCommit([W0 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}, !.obj[o].oob_mask = {}, !.obj[o].disp = "KillTest"])
+
+KillTest(o) ==
+    LET r == object[o] IN
+    /\ Step(o, "KillTest")
+    /\ IF r.dependents = {} /\ r.n_ops = 0 /\ r.n_children = 0
+       THEN ObjCommit(Transit(W0, o, IF NewDesign \/ r.cookie = "NULL" THEN "DROP_OBJECT" ELSE "DETACH_FROM_COOKIE"))
+       ELSE ObjCommit([W0 EXCEPT !.obj[o].disp = "KillStartOps"])
+
+KillStartOps(o) ==
     LET r == object[o]
-        w1 == [W0 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}, !.obj[o].oob_mask = {}]
-        w2 == IF r.n_in_progress = 0 /\ r.n_ops > 0 THEN StartOps(w1, o) ELSE w1
-    IN /\ Step(o, "KILL_OBJECT")
-       /\ IF r.dependents = {} /\ r.n_ops = 0 /\ r.n_children = 0
-          THEN ObjCommit(Transit(w1, o, IF NewDesign \/ r.cookie = "NULL" THEN "DROP_OBJECT" ELSE "DETACH_FROM_COOKIE"))
-          ELSE ObjCommit(Transit(w2, o, IF r.dependents # {} THEN "KILL_DEPENDENTS" ELSE "WAIT_FOR_CLEARANCE"))
+        w1 == IF r.n_in_progress = 0 /\ r.n_ops > 0 THEN StartOps(W0, o) ELSE W0
+    IN /\ Step(o, "KillStartOps")
+       /\ ObjCommit(Transit(w1, o, IF r.dependents # {} THEN "KILL_DEPENDENTS" ELSE "WAIT_FOR_CLEARANCE"))
 
 \* fscache_kill_dependents: KILL to every dependent, put its ref.
 KILL_DEPENDENTS(o) ==
@@ -1032,17 +1098,19 @@ ObjStep(o) ==
     /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o) \/ DispatchRecheck(o)
        \/ INIT_OBJECT(o) \/ PARENT_READY(o) \/ LOOK_UP_OBJECT(o)
        \/ \E res \in LookupResults : LookupObject(o, res)
-       \/ LookupUnuse(o) \/ OBJECT_AVAILABLE(o) \/ JUMPSTART_DEPS(o)
+       \/ \E res \in {"OK", "ERROR"} : LookupCreate(o, res)
+       \/ LookupAvailable(o) \/ LookupUnuse(o) \/ OBJECT_AVAILABLE(o) \/ JUMPSTART_DEPS(o)
        \/ INVALIDATE_OBJECT(o) \/ InvalidateWrites(o) \/ InvalidateSubmitOp(o) \/ InvalidateDone(o)
        \/ UPDATE_OBJECT(o) \/ UpdateObject(o) \/ ABORT_INIT(o) \/ LOOKUP_FAILURE(o)
-       \/ KILL_OBJECT(o) \/ KILL_DEPENDENTS(o) \/ DROP_OBJECT(o) \/ DETACH_FROM_COOKIE(o)
+       \/ KILL_OBJECT(o) \/ KillTest(o) \/ KillStartOps(o) \/ KILL_DEPENDENTS(o)
+       \/ DROP_OBJECT(o) \/ DETACH_FROM_COOKIE(o)
 
 -----------------------------------------------------------------------------
 (* Operation k on the op workqueue (fscache_op_work_func)                  *)
 
 OpAct(k, name) == /\ op[k].pc = name /\ lastAction' = [name |-> name, k |-> k]
 OpAt(k, name) == op[k].pc = name
-OpCommit(w) == Commit(w) /\ UNCHANGED <<thread, oops>>
+OpCommit(w) == IF w.bug # "NONE" THEN Oops(w.bug) ELSE Commit(w) /\ UNCHANGED <<thread, oops>>
 
 \* cachefiles_invalidate_object: get_attr(netfs_data) for the size, truncate, complete.
 OpInvalidateObject(k) ==
@@ -1234,7 +1302,8 @@ UnitHolders(c) ==
                                                                    "RelinquishWait", "RelinquishClear", "RelinquishPut"}
      THEN 1 ELSE 0)
     + Cardinality({o \in Objects : LiveObj(o) /\ object[o].cookie = c /\
-                   object[o].disp \in {"LookupObject", "LookupUnuse", "InvalidateWrites", "InvalidateSubmitOp", "UpdateObject"}})
+                   object[o].disp \in {"LookupObject", "LookupCreate", "LookupAvailable", "LookupUnuse",
+                                        "InvalidateWrites", "InvalidateSubmitOp", "UpdateObject"}})
     + Cardinality({k \in OpIds : op[k].state # "FREE" /\ "UNUSE_COOKIE" \in op[k].flags /\
                    op[k].object \in Objects /\ object[op[k].object].cookie = c})
 UseUnuseBalance ==

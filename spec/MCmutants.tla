@@ -49,10 +49,10 @@ MutRelinquishKill(t) ==
     /\ lastAction' = [name |-> "RelinquishKill", t |-> t]
     /\ SetPc(t, "RelinquishDropActive")
     /\ UNCHANGED <<cookie, object, op, oops>>
-\* DropPrecondition, ParentOutlivesChild: KILL_OBJECT drops at once.
-MutKILL_OBJECT(o) ==
-    /\ Step(o, "KILL_OBJECT")
-    /\ ObjCommit(Transit([W0 EXCEPT !.obj[o].flags = @ \ {"IS_LIVE"}, !.obj[o].oob_mask = {}], o, "DROP_OBJECT"))
+\* DropPrecondition, ParentOutlivesChild: KILL_OBJECT's test always drops.
+MutKillTest(o) ==
+    /\ Step(o, "KillTest")
+    /\ ObjCommit(Transit(W0, o, "DROP_OBJECT"))
 \* SingleDispatcher: the end of a run leaves the work item running.
 MutEndRun(w, o) == ObjPut([w EXCEPT !.obj[o].disp = "IDLE", !.obj[o].exec = "NONE"], o)
 \* DeadIsTerminal: the end of a run neither drops the work ref nor idles the item,

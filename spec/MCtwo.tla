@@ -4,7 +4,7 @@
 (* index object fails, the index object dies, and the other data cookie's     *)
 (* acquire finds it attached but dying: its new object's attach fails, and     *)
 (* 3.12 puts the cookie for an object that never took a ref. No netfs calls   *)
-(* between acquire and relinquish, one op slot, lookups POSITIVE or ERROR.    *)
+(* between acquire and relinquish, one op slot; every lookup fails (ERROR). *)
 EXTENDS FSCache
 
 MC_Cookies == {"I", "D", "E"}
@@ -14,7 +14,7 @@ MC_Threads == {"tI", "tD", "tE"}
 MC_TCookie == [t \in MC_Threads |-> IF t = "tI" THEN "I" ELSE IF t = "tD" THEN "D" ELSE "E"]
 MC_Pages == {"p1"}
 MC_NetfsCalls == {}
-MC_LookupResults == {"POSITIVE", "ERROR"}
+MC_LookupResults == {"ERROR"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {FALSE}
 =============================================================================

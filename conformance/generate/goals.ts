@@ -1,18 +1,34 @@
-// Protocol goals for trap runs on conformance/models/MCtrap: behaviours the full transition cover of MCconf
-// never contains (its netfs makes a single call), each aimed at a mutant that survives that cover. TLC's BFS
+// Protocol goals for trap runs: behaviours the full transition covers of the CI conformance models never
+// contain, each aimed at a mutant that survives those covers or at a finding whose repair only a rare path
+// runs. Each goal belongs to a trap model of conformance/models/ (MCtrap by default). TLC's BFS
 // counterexample to `~goal` is a shortest behaviour reaching it; the trace id is `trap_<id>`.
 
+import type { Design } from "../trace/format.ts";
 import type { TrapGoal } from "./cfg.ts";
 
 export interface ProtocolGoal extends TrapGoal {
   /** The mutant (conformance/mutants/mutants.ts) the goal's trace is meant to kill. */
   readonly mutant: string;
+  /** The trap model the goal is written for (default GOALS_MODEL). */
+  readonly model?: string;
+  /** The designs in which the goal is reachable (default all). */
+  readonly designs?: readonly Design[];
   /** TLC shows the goal unreachable: the mutant's fault is unobservable in the spec (an equivalent mutant). */
   readonly unreachable?: boolean;
 }
 
-/** The trap model the goals are written for. */
+/** The trap model of the goals that name none. */
 export const GOALS_MODEL = "MCtrap";
+
+/** The trap models that have goals, in the order the suite runs them. */
+export const GOAL_MODELS = ["MCtrap", "MCtrapFault", "MCtrapAttach"] as const;
+
+/** The goals of one trap model in one design. */
+export function goalsOf(model: string, design: Design): ProtocolGoal[] {
+  return PROTOCOL_GOALS.filter(
+    (g) => (g.model ?? GOALS_MODEL) === model && (g.designs === undefined || g.designs.includes(design)),
+  );
+}
 
 export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
   {
@@ -33,12 +49,42 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     mutant: "wait-for-cmd-update-to-invalidate",
   },
   {
-    // OBJECT_AVAILABLE about to run with ops queued on the object. Unreachable: ops are only submitted once
-    // IS_LOOKED_UP is set, and LookupObject sets IS_AVAILABLE in the same step, so a submit during lookup
-    // runs the op at once (n_exclusive is 0 until the first INVALIDATE_OBJECT, which comes later).
-    id: "AvailableWithPendingOps",
-    predicate: `\\E o \\in Objects : object[o].disp = "OBJECT_AVAILABLE" /\\ object[o].pending # << >>`,
-    mutant: "object-available-skips-ops",
-    unreachable: true,
+    // A write op has stored its page (the backend's write_page): the write path end to end, which the CI
+    // covers (one call per thread: no read before a write) never take.
+    id: "WriteStored",
+    predicate: `lastAction.name = "WriteOpWritePage" /\\ lastAction.result = "OK"`,
+    mutant: "run-op-keeps-waiting",
+  },
+  {
+    // KILL_OBJECT has just started the pending ops of an object that was looked up (negative) but whose
+    // creation failed, so it never became available, and the data thread's one call, an attr change, was
+    // accepted and queued there: an ASYNC op. 3.12 starts it and ASSERTs in fscache_enqueue_operation (F10);
+    // the repair cancels it.
+    id: "KillStartsUnavailableOp",
+    model: "MCtrapFault",
+    designs: ["POST_FIX", "POST_FIX_REPAIRED"],
+    predicate: [
+      `lastAction.name = "KillStartOps" /\\ lastAction.o = "D"`,
+      `"IS_LOOKED_UP" \\in object["D"].flags /\\ "IS_AVAILABLE" \\notin object["D"].flags`,
+      `thread["tD"].calls = 0 /\\ thread["tD"].result = "OK"`,
+    ].join(" /\\ "),
+    mutant: "kill-starts-async-on-unavailable",
+  },
+  {
+    // The acquire of "E" found the index object attached but dying (D's lookup of it failed), so E's new
+    // object could not attach, and the acquire's failure path has run (F4: 3.12 puts E's cookie twice).
+    id: "AttachFailed",
+    model: "MCtrapAttach",
+    predicate: `lastAction.name = "AcquireFail"`,
+    mutant: "unattached-destroy-puts-cookie",
+  },
+  {
+    // PRE_FIX: an object killed with its cookie still attached (its lookup failed) detaches itself, the step
+    // 1362729b removed; the no-fault covers kill objects only through relinquish, which detaches first.
+    id: "DetachFromCookie",
+    model: "MCtrapFault",
+    designs: ["PRE_FIX"],
+    predicate: `lastAction.name = "DETACH_FROM_COOKIE"`,
+    mutant: "pre-fix-design",
   },
 ];

@@ -70,11 +70,6 @@ export interface DriverThreadView {
   /** The program is parked before RelinquishCookie (after WaitOnPageWrite): the spec's pc says so. */
   readonly atRelinquish: boolean;
   readonly callsUsed: number;
-  /**
-   * The thread's record as it was before a step of its own oopsed: the spec's Oops leaves every variable as
-   * it was, the oopsing thread's pc and calls included, and nothing moves afterwards.
-   */
-  readonly frozen?: Json;
 }
 
 /** Records the harness keeps after the implementation freed them (the spec's FREED records keep their values). */
@@ -117,8 +112,19 @@ function pick(rec: Json | undefined, fields: readonly string[]): Json {
   return out;
 }
 
+/**
+ * A state after a kernel oops is compared by the oops alone: the kernel has crashed at that step, the spec
+ * freezes every variable there by convention (Oops), and what the implementation had half done before it
+ * detected the fault says nothing. What conformance checks is that both oops at the same step, the same way.
+ */
+function oopsState(oops: Json | undefined): Record<string, Json> | undefined {
+  return oops === undefined || oops === "NONE" ? undefined : { oops };
+}
+
 /** The spec state as compared: the listed fields of each record in normal form; SPEC_ONLY dropped. */
 export function projectSpec(state: SpecState): Record<string, Json> {
+  const crashed = oopsState(state["oops"]);
+  if (crashed) return crashed;
   const out: Record<string, Json> = {};
   for (const v of ["cookie", "object", "thread"] as const) {
     const o: Record<string, Json> = {};
@@ -234,6 +240,8 @@ export function abstractState(
   driver: (t: string) => DriverThreadView,
   fields: RecordFields,
 ): Record<string, Json> {
+  const crashed = oopsState(core.oops);
+  if (crashed) return crashed;
   const k = shape.k;
   const cookie: Record<string, Json> = {};
   for (const c of shape.cookies) {
@@ -257,7 +265,6 @@ export function abstractState(
 
 /** The spec's `thread[t]` record (compared fields). */
 export function threadJson(core: CacheCore, k: ModelConstants, t: string, d: DriverThreadView): Json {
-  if (d.frozen !== undefined) return d.frozen;
   const v = core.threads.get(t);
   const calls = k.MaxCalls - d.callsUsed;
   if (d.noParent) return { pc: "Done", calls, op: 0, page: "NONE", retire: false, result: "ENOBUFS" };
@@ -275,8 +282,6 @@ export function threadJson(core: CacheCore, k: ModelConstants, t: string, d: Dri
 
 /** The abstract pc of thread t (as the `thread` variable above shows it). */
 export function threadPcOf(core: CacheCore, t: string, d: DriverThreadView): string {
-  const f = d.frozen;
-  if (f !== undefined && isObject(f) && typeof f["pc"] === "string") return f["pc"];
   if (d.noParent) return "Done";
   const v = core.threads.get(t);
   if (d.notStarted || !v) return "AcquireCookie";

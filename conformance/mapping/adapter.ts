@@ -28,7 +28,6 @@ import {
   type Shape,
   shapeOf,
   stateText,
-  threadJson,
   threadPcOf,
 } from "./abstraction.ts";
 import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
@@ -78,8 +77,6 @@ interface ThreadDriver {
   /** WaitOnPageWrite has returned and the program is parked before RelinquishCookie. */
   atRelinquish: boolean;
   callsUsed: number;
-  /** The thread's record before a step of its own oopsed (see DriverThreadView.frozen). */
-  frozen?: Json;
 }
 
 class FsCacheTarget implements ReplayTarget {
@@ -106,8 +103,10 @@ class FsCacheTarget implements ReplayTarget {
     this.idle = this.rt.waitQueue("conformance:idle");
     const backend = new ScriptedBackend(new impl.memory.MemoryBackend(), {
       lookup: (objId) => this.lookahead("LookupObject", "o", objId),
+      create: (objId) => this.lookahead("LookupCreate", "o", objId),
       write: () => this.lookahead("WriteOpWritePage"),
-      error: (op, detail) => new impl.backend.BackendError("EIO", op, detail),
+      error: (op, detail, afterNegative) =>
+        new impl.backend.BackendError("EIO", op, detail, { afterNegative: afterNegative ?? false }),
     });
     this.cache = new impl.fscache.FsCache({
       runtime: this.rt,
@@ -164,7 +163,6 @@ class FsCacheTarget implements ReplayTarget {
       noParent: d.noParent,
       atRelinquish: d.atRelinquish,
       callsUsed: d.callsUsed,
-      ...(d.frozen === undefined ? {} : { frozen: d.frozen }),
     };
   };
 
@@ -297,8 +295,6 @@ class FsCacheTarget implements ReplayTarget {
     if (step.taskId === TERMINATED_TASK) return;
     const t = action.params["t"];
     const d = typeof t === "string" ? this.driver(t) : undefined;
-    const before =
-      typeof t === "string" && d ? threadJson(this.cache.core, this.k, t, this.driverView(t)) : undefined;
     if (d) {
       if (action.name === "RelinquishCookie") d.atRelinquish = false;
       if (countsCall(action)) d.callsUsed++;
@@ -309,7 +305,6 @@ class FsCacheTarget implements ReplayTarget {
       if (!e || typeof e.oops !== "string")
         throw out.error instanceof Error ? out.error : new Error(String(out.error));
       this.cache.core.recordFault(e);
-      if (d && before !== undefined) d.frozen = before;
     }
     this.spawnReady();
   }

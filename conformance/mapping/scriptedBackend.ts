@@ -9,9 +9,11 @@ import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../.
 export interface BackendScript {
   /** The lookup outcome for the object with this id (the last key element), if the trace decides it. */
   lookup(objectId: string): string | undefined;
+  /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`), if the trace decides it. */
+  create(objectId: string): string | undefined;
   write(): string | undefined;
   /** The implementation's BackendError (a mutant's copy has its own class). */
-  error(op: "lookupObject" | "writePage", detail: string): Error;
+  error(op: "lookupObject" | "writePage", detail: string, afterNegative?: boolean): Error;
 }
 
 export class ScriptedBackend implements CacheBackend {
@@ -29,10 +31,14 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   async lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome> {
-    const want = this.script.lookup(obj.key.path[obj.key.path.length - 1] ?? "");
+    const id = obj.key.path[obj.key.path.length - 1] ?? "";
+    const want = this.script.lookup(id);
     if (want === "ERROR") throw this.script.error("lookupObject", "scripted by the trace");
     const got = await this.inner.lookupObject(obj, aux);
-    return want === "POSITIVE" || want === "NEGATIVE" ? want : got;
+    const result = want === "POSITIVE" || want === "NEGATIVE" ? want : got;
+    if (result === "NEGATIVE" && this.script.create(id) === "ERROR")
+      throw this.script.error("lookupObject", "creation scripted to fail by the trace", true);
+    return result;
   }
 
   lookupComplete(obj: BackendObject): void {

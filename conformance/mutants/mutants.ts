@@ -1,7 +1,7 @@
 // The mutants the conformance run must kill: the PRE_FIX design run against POST_FIX traces, hand-written
 // faults at the protocol's critical points (n_active use/unuse and its wake-up, relinquish's wait, the
 // invalidation barrier, the state table, out-of-band handling, event queueing, op start), and the repairs of
-// POST_FIX_REPAIRED that the conformance model reaches (F3, F5, F8), each undone. Each is a textual
+// POST_FIX_REPAIRED that the conformance models reach (F3, F4, F5, F8, F9, F10), each undone. Each is a textual
 // patch on a copy of src/; a `find` that no longer matches is reported as an error, never as a pass.
 
 import type { Mutant } from "./patch.ts";
@@ -75,8 +75,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "kill-keeps-live",
     file: "fscache/work.ts",
-    find: '  KILL_OBJECT({ core, obj }) {\n    obj.flags.delete("IS_LIVE");',
-    replace: "  KILL_OBJECT({ core, obj }) {",
+    find: '    const { core, obj } = w;\n    obj.flags.delete("IS_LIVE");',
+    replace: "    const { core, obj } = w;",
     why: "KILL_OBJECT leaves IS_LIVE set: new ops are accepted on a dying object (S8)",
   },
   {
@@ -118,12 +118,34 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F8",
   },
   {
+    name: "dead-run-calls-sentinel",
+    file: "fscache/dispatcher.ts",
+    find: '      bugOn(!core.repaired("DEAD_RUN_RETURNS"), SPEC_OOPS.DispatchStart);',
+    replace: "      bugOn(true, SPEC_OOPS.DispatchStart);",
+    why: "repair F9 lost: a run queued while the previous one ended in OBJECT_DEAD calls the DEAD sentinel",
+    repair: "F9",
+  },
+  {
+    name: "kill-starts-async-on-unavailable",
+    file: "fscache/operation.ts",
+    find: '    if (core.repaired("ASYNC_OPS_NEED_AVAILABLE") && op.flags.has("ASYNC") && !obj.flags.has("IS_AVAILABLE")) {',
+    replace: "    if (false as boolean) {",
+    why: "repair F10 lost: KILL_OBJECT starts an ASYNC op queued on an object whose creation failed (ASSERT)",
+    repair: "F10",
+  },
+  {
+    name: "unattached-destroy-puts-cookie",
+    file: "fscache/object.ts",
+    find: '  const put = !core.preFix && (obj.holdsCookieRef || !core.repaired("UNATTACHED_PUT_KEEPS_COOKIE"));',
+    replace: "  const put = !core.preFix;",
+    why: "repair F4 lost: destroying an object whose attach failed puts a cookie ref it never took (double free)",
+    repair: "F4",
+  },
+  {
     name: "object-available-skips-ops",
     file: "fscache/work.ts",
     find: '    obj.oob = "run";\n    doneParentOp(core, obj);\n    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);',
     replace: '    obj.oob = "run";\n    doneParentOp(core, obj);',
     why: "ops queued during lookup are never started when the object becomes available",
-    equivalent:
-      "no spec behaviour has ops pending at OBJECT_AVAILABLE (trap goal AvailableWithPendingOps is unreachable on MCtrap, and on a 716,547-state variant with lookup and write faults, retire and two op slots)",
   },
 ];

@@ -57,6 +57,9 @@ export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantR
     let passed = 0;
     let steps = 0;
     for (const item of o.suite) {
+      // A lost repair can diverge only where the repaired code runs: skip the other designs' items.
+      if (m.repair !== undefined && designOf(item) !== undefined && designOf(item) !== "POST_FIX_REPAIRED")
+        continue;
       if (item.kind === "graph") {
         const opts = {
           stopAtFirstFailure: true,
@@ -118,6 +121,11 @@ export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantR
   } finally {
     tree.dispose();
   }
+}
+
+/** The spec design of a suite item, when known without reading a file. */
+function designOf(item: SuiteItem): string | undefined {
+  return item.kind === "graph" ? item.prepared.model.design : item.input.set?.header.design;
 }
 
 export async function runMutants(mutants: readonly Mutant[], o: MutantRunOptions): Promise<MutantResult[]> {

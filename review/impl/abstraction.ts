@@ -36,7 +36,10 @@ function strings(src: Sources, n: Node | undefined): Produced[] {
 }
 
 /** `SPEC_ONLY = { variables: [...], fields: { var: [...] } }`: whole variables and `var.field`s projected away. */
-function specOnly(src: Sources, f: ReturnType<typeof sourceFile>): { names: string[]; where: string } | undefined {
+function specOnly(
+  src: Sources,
+  f: ReturnType<typeof sourceFile>,
+): { names: string[]; where: string } | undefined {
   const decl = f.getVariableDeclaration("SPEC_ONLY");
   let init: Node | undefined = decl?.getInitializer();
   while (init !== undefined && Node.isAsExpression(init)) init = init.getExpression();

@@ -27,7 +27,7 @@ function guardLiteral(g: Expr): string | undefined {
 }
 
 /** The string literals assigned to a record field named `field` by EXCEPT anywhere in `e` (not through calls). */
-function exceptAssignments(e: Expr | undefined, field: string): Lit[] {
+function exceptAssignments(ix: SpecIndex, e: Expr | undefined, field: string): Lit[] {
   const out: Lit[] = [];
   for (const x of walk(e)) {
     if (!isBuiltin(x, "$Except")) continue;
@@ -35,9 +35,8 @@ function exceptAssignments(e: Expr | undefined, field: string): Lit[] {
       if (!isBuiltin(pair, "$Pair")) continue;
       const [path, value] = pair.args;
       const last = path !== undefined && isBuiltin(path, "$Seq") ? path.args.at(-1) : undefined;
-      if (last?.kind === "string" && last.value === field && value?.kind === "string") {
-        out.push({ value: value.value, loc: value.loc });
-      }
+      // The value may be a literal or an IF over literals (a step that goes on one of two ways).
+      if (last?.kind === "string" && last.value === field) out.push(...(literalValues(ix, value) ?? []));
     }
   }
   return out;
@@ -76,7 +75,9 @@ export function specMachine(ix: SpecIndex): { machine: Machine; problems: SpecPr
   const waits = set("WaitStates");
   const works = set("WorkStates");
   const all = set("States");
-  const workSteps = new Set(set("WorkSteps").map((l) => l.value));
+  // WorkSteps lists each state's later steps in program order, which orders the steps found below.
+  const workStepOrder = set("WorkSteps").map((l) => l.value);
+  const workSteps = new Set(workStepOrder);
 
   const waitTable = def("WaitTable");
   const tableArms = caseArms(waitTable?.body) ?? [];
@@ -108,10 +109,12 @@ export function specMachine(ix: SpecIndex): { machine: Machine; problems: SpecPr
     const steps = [w.value];
     for (let i = 0; i < steps.length; i++) {
       const body = ix.byName.get(steps[i] as string)?.body;
-      for (const d of exceptAssignments(body, "disp")) {
+      for (const d of exceptAssignments(ix, body, "disp")) {
         if (workSteps.has(d.value) && !works.some((x) => x.value === d.value) && !steps.includes(d.value)) steps.push(d.value);
       }
     }
+    const rank = (s: string): number => workStepOrder.indexOf(s);
+    steps.splice(1, steps.length - 1, ...steps.slice(1).sort((a, b) => rank(a) - rank(b)));
     const next = uniq(steps.flatMap((s) => transitTargets(ix, ix.byName.get(s)?.body, problems).map((l) => l.value)));
     states.push({ name: w.value, kind: "work", where: specWhere(ix, first.loc), steps, next, transitions: [] });
   }

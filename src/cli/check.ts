@@ -9,7 +9,14 @@ import { withTempDir } from "../tla/cleanup.ts";
 import { runTlc, toJson, type TlcError, type TlcRun } from "../tla/index.ts";
 import { formatRange } from "../tla/location.ts";
 import { formatInterleaving, interleaving, type InterleavingStep, type JsonState } from "./interleaving.ts";
-import { type Design, type Expectation, type Finding, type ModelEntry, SPEC_DIR } from "./models.ts";
+import {
+  type Design,
+  type Expectation,
+  type Finding,
+  type ModelEntry,
+  repairLabel,
+  SPEC_DIR,
+} from "./models.ts";
 
 export interface CheckOptions {
   readonly workers?: number | "auto";
@@ -25,6 +32,8 @@ export interface CheckReport {
   readonly variant: Design;
   /** The finding whose repair was left out of POST_FIX_REPAIRED, if any. */
   readonly without?: Finding;
+  /** The finding whose repair was added to POST_FIX or PRE_FIX, if any. */
+  readonly with?: Finding;
   readonly outcome: TlcRun["outcome"];
   /** `pass`, `safety` (an invariant or action property) or `liveness` (a temporal property); absent on errors. */
   readonly verdict?: Expectation;
@@ -52,7 +61,11 @@ export async function checkModel(entry: ModelEntry, options: CheckOptions = {}):
     const cfgText = await readFile(join(SPEC_DIR, entry.cfg), "utf8");
     const cfg = join(dir, basename(entry.cfg));
     const without = entry.without === undefined ? "" : `CONSTANT Repairs <- Without_${entry.without}\n`;
-    await writeFile(cfg, `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n${without}`);
+    const added = entry.with === undefined ? "" : `CONSTANT OtherRepairs <- With_${entry.with}\n`;
+    await writeFile(
+      cfg,
+      `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n${without}${added}`,
+    );
     const run = await runTlc({
       // Relative to cwd: TLC 2.18 given an absolute module path resolves `-config` against the module's
       // directory and then cannot find an absolute cfg path.
@@ -82,6 +95,7 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
     model: entry.model,
     variant: entry.variant,
     ...(entry.without === undefined ? {} : { without: entry.without }),
+    ...(entry.with === undefined ? {} : { with: entry.with }),
     outcome: run.outcome,
     ...(verdict === undefined ? {} : { verdict }),
     expected: entry.expect,
@@ -141,7 +155,7 @@ export function formatReport(r: CheckReport): string {
   // When TLC could not check the model, what it did not count and what was expected only hide the errors.
   const checked = exitCodeOf(r) !== 2;
   const lines = [
-    `model ${r.model}, design ${r.variant}${r.without === undefined ? "" : ` without ${r.without}`}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
+    `model ${r.model}, design ${r.variant}${repairLabel(r)}: ${VERDICT[r.outcome]}${r.property === undefined ? "" : ` (${r.property})`}`,
     ...(checked || s.distinct !== undefined
       ? [
           `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +

@@ -13,7 +13,7 @@ export type Design = (typeof DESIGNS)[number];
  * The findings in POST_FIX that POST_FIX_REPAIRED repairs, as the spec's `AllRepairs` lists them (a test
  * compares the two); each can be left out with `Without_<finding>`.
  */
-export const FINDINGS = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"] as const;
+export const FINDINGS = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"] as const;
 export type Finding = (typeof FINDINGS)[number];
 
 /** What TLC is expected to say: no violation, an invariant violated, or a temporal property violated. */
@@ -29,6 +29,11 @@ export interface ModelEntry {
    * spec's `Repairs` with `Without_<finding>`, reproducing that finding with every other repair in force.
    */
   readonly without?: Finding;
+  /**
+   * A finding whose repair is added to POST_FIX or PRE_FIX (which have none): the check overrides the spec's
+   * `OtherRepairs` with `With_<finding>`, to look past that finding at another one behind it.
+   */
+  readonly with?: Finding;
   readonly expect: Expectation;
   /** The property TLC reports violated, for `safety` (2.18 does not name temporal properties). */
   readonly property?: string;
@@ -54,15 +59,18 @@ const schema = {
       cfg: { type: "string", pattern: "\\.cfg$" },
       variant: { enum: [...DESIGNS] },
       without: { enum: [...FINDINGS] },
+      with: { enum: [...FINDINGS] },
       expect: { enum: ["pass", "safety", "liveness"] },
       property: { type: "string" },
       distinct: { type: "integer", minimum: 0 },
       depth: { type: "integer", minimum: 0 },
       ci: { type: "boolean" },
     },
-    // A repair can be left out only of the design that has them.
-    if: { required: ["without"] },
-    then: { properties: { variant: { const: "POST_FIX_REPAIRED" } } },
+    // A repair can be left out only of the design that has them, and added only to the others.
+    allOf: [
+      { if: { required: ["without"] }, then: { properties: { variant: { const: "POST_FIX_REPAIRED" } } } },
+      { if: { required: ["with"] }, then: { properties: { variant: { enum: ["POST_FIX", "PRE_FIX"] } } } },
+    ],
   },
 } as const;
 
@@ -101,12 +109,18 @@ export async function readJsonManifest<T>(
   return data;
 }
 
-/** `model / variant` (and `without Fn`): how messages name an entry. */
-export function entryLabel(e: Pick<ModelEntry, "model" | "variant" | "without">): string {
-  return `${e.model} / ${e.variant}${e.without === undefined ? "" : ` without ${e.without}`}`;
+/** `model / variant` (and `without Fn` or `with Fn`): how messages name an entry. */
+export function entryLabel(e: Pick<ModelEntry, "model" | "variant" | "without" | "with">): string {
+  return `${e.model} / ${e.variant}${repairLabel(e)}`;
 }
 
-/** Reads and validates spec/models.json (or `file`); one entry per (model, variant, without). */
+/** ` without Fn`, ` with Fn` or nothing. */
+export function repairLabel(e: Pick<ModelEntry, "without" | "with">): string {
+  if (e.without !== undefined) return ` without ${e.without}`;
+  return e.with === undefined ? "" : ` with ${e.with}`;
+}
+
+/** Reads and validates spec/models.json (or `file`); one entry per (model, variant, without, with). */
 export async function readManifest(file = MANIFEST): Promise<ModelEntry[]> {
   const data = await readJsonManifest(
     file,
@@ -137,13 +151,21 @@ export function findEntry(
   model: string,
   variant: Design,
   without?: Finding,
+  withRepair?: Finding,
 ): ModelEntry {
   if (without !== undefined && variant !== "POST_FIX_REPAIRED") {
     throw new ManifestError(
       `--without ${without}: a repair can be left out only of POST_FIX_REPAIRED (got ${variant})`,
     );
   }
-  const exact = entries.find((e) => e.model === model && e.variant === variant && e.without === without);
+  if (withRepair !== undefined && variant === "POST_FIX_REPAIRED") {
+    throw new ManifestError(
+      `--with ${withRepair}: a repair can be added only to POST_FIX or PRE_FIX (POST_FIX_REPAIRED has them all)`,
+    );
+  }
+  const exact = entries.find(
+    (e) => e.model === model && e.variant === variant && e.without === without && e.with === withRepair,
+  );
   if (exact !== undefined) return exact;
   const any = entries.find((e) => e.model === model);
   if (any === undefined) {
@@ -157,6 +179,7 @@ export function findEntry(
     cfg: any.cfg,
     variant,
     ...(without === undefined ? {} : { without }),
+    ...(withRepair === undefined ? {} : { with: withRepair }),
     expect: "pass",
   };
 }

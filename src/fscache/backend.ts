@@ -21,13 +21,21 @@ export type BackendErrorCode = "EIO" | "ENOSPC" | "ENOBUFS" | "ESTALE";
 
 /** A backend I/O failure. Thrown by backend methods; never thrown for "no data" (that is `null`). */
 export class BackendError extends Error {
+  /**
+   * For `lookupObject`: the object was not found and creating it failed (cachefiles reports the negative
+   * lookup before it creates, so FS-Cache has already marked the object looked up).
+   */
+  readonly afterNegative: boolean;
+
   constructor(
     readonly code: BackendErrorCode,
     readonly op: keyof CacheBackend,
     detail: string,
+    options: { readonly afterNegative?: boolean } = {},
   ) {
     super(`${op}: ${code}: ${detail}`);
     this.name = "BackendError";
+    this.afterNegative = options.afterNegative ?? false;
   }
 }
 
@@ -38,7 +46,8 @@ export interface CacheBackend {
   allocObject(key: ObjectKey): BackendObject;
   /**
    * `lookup_object`: finds the object; if its stored aux data differs from `aux` the stale data is discarded
-   * and the lookup is `NEGATIVE`; if absent, creates it (`NEGATIVE`). Throws BackendError on I/O failure.
+   * and the lookup is `NEGATIVE`; if absent, creates it (`NEGATIVE`). Throws BackendError on I/O failure,
+   * with `afterNegative` when the object was found absent (or stale) and creating it failed.
    */
   lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome>;
   /** `lookup_complete`: the lookup phase is over (success or failure); release lookup-only resources. */

@@ -120,6 +120,9 @@ export type Design = (typeof DESIGNS)[number];
  * - DEAD_RUN_RETURNS (F9): a run of an object already in OBJECT_DEAD returns at once: 3.12's work queue lets a
  *   running item be queued again (an event raised while the dispatcher unmasks), and when that run ended in
  *   OBJECT_DEAD the queued one calls the DEAD state's sentinel "work function".
+ * - ASYNC_OPS_NEED_AVAILABLE (F10): starting the pending ops cancels an ASYNC op whose object never became
+ *   available: 3.12 queues ops on a looked-up object while its backing file is being created, and when the
+ *   creation fails KILL_OBJECT starts them, and fscache_enqueue_operation ASSERTs the object is available.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -138,6 +141,7 @@ export const SPEC_REPAIR_FINDINGS = {
   DROP_DISCARDS_PENDING_WRITES: "F6",
   DROP_CLEARS_LOOKING_UP: "F8",
   DEAD_RUN_RETURNS: "F9",
+  ASYNC_OPS_NEED_AVAILABLE: "F10",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

@@ -8,6 +8,7 @@ import { unuseCookie } from "./cookie.ts";
 import { bugOn } from "./errors.ts";
 import type { OpFlag, OpKind, OpState } from "./names.ts";
 import { type FscacheObject, objectIsActive, raiseEvent } from "./object.ts";
+import { SPEC_OOPS } from "./oops.ts";
 
 /** The first action of an ASYNC op's worker, by kind. */
 export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
@@ -140,6 +141,9 @@ export function runOp(core: CacheCore, obj: FscacheObject, op: Operation): void 
   obj.n_in_progress++;
   if (op.flags.delete("WAITING")) core.wake(op.waitq);
   if (op.flags.has("ASYNC")) {
+    // fscache_enqueue_operation ASSERTs the object is available (F10: an op queued on a looked-up object
+    // whose creation then failed is started by KILL_OBJECT).
+    bugOn(!obj.flags.has("IS_AVAILABLE"), SPEC_OOPS.RunOp);
     op.usage++;
     const first = OP_FIRST_STEP[op.kind];
     bugOn(first === undefined, `run_op: no processor for ${op.kind} op ${op.id}`);
@@ -159,21 +163,33 @@ export function startOperations(core: CacheCore, obj: FscacheObject): void {
       stop = true;
     }
     obj.pending_ops.shift();
+    if (
+      core.repaired("ASYNC_OPS_NEED_AVAILABLE") &&
+      op.flags.has("ASYNC") &&
+      !obj.flags.has("IS_AVAILABLE")
+    ) {
+      cancelPending(core, obj, op);
+      stop = false;
+      continue;
+    }
     runOp(core, obj, op);
     putOp(core, op);
   }
 }
 
+/** A pending op that will never run → CANCELLED, its waiter woken, the pending list's ref dropped. */
+function cancelPending(core: CacheCore, obj: FscacheObject, op: Operation): void {
+  bugOn(op.state !== "PENDING", `cancel: op ${op.id} is ${op.state}`);
+  op.state = "CANCELLED";
+  if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
+  if (op.flags.delete("WAITING")) core.wake(op.waitq);
+  putOp(core, op);
+}
+
 /** `fscache_cancel_all_ops`: every pending op → CANCELLED, waiters woken, the pending list's ref dropped. */
 export function cancelAllOps(core: CacheCore, obj: FscacheObject): void {
   let op: Operation | undefined;
-  while ((op = obj.pending_ops.shift())) {
-    bugOn(op.state !== "PENDING", `cancel_all_ops: op ${op.id} is ${op.state}`);
-    op.state = "CANCELLED";
-    if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
-    if (op.flags.delete("WAITING")) core.wake(op.waitq);
-    putOp(core, op);
-  }
+  while ((op = obj.pending_ops.shift())) cancelPending(core, obj, op);
 }
 
 /** `fscache_op_complete`: the op stops counting as in progress; at 0 in progress, pending ops start. */

@@ -57,7 +57,7 @@ export const STATES = {
   LOOK_UP_OBJECT: {
     kind: "work",
     short: "LOOK",
-    steps: ["LOOK_UP_OBJECT", "LookupObject", "LookupUnuse"],
+    steps: ["LOOK_UP_OBJECT", "LookupObject", "LookupCreate", "LookupAvailable", "LookupUnuse"],
     next: ["OBJECT_AVAILABLE", "LOOKUP_FAILURE"],
   },
   OBJECT_AVAILABLE: { kind: "work", short: "AVBL", steps: ["OBJECT_AVAILABLE"], next: ["JUMPSTART_DEPS"] },
@@ -88,7 +88,7 @@ export const STATES = {
   KILL_OBJECT: {
     kind: "work",
     short: "KILL",
-    steps: ["KILL_OBJECT"],
+    steps: ["KILL_OBJECT", "KillTest", "KillStartOps"],
     next: ["DROP_OBJECT", "DETACH_FROM_COOKIE", "KILL_DEPENDENTS", "WAIT_FOR_CLEARANCE"],
   },
   KILL_DEPENDENTS: { kind: "work", short: "KDEP", steps: ["KILL_DEPENDENTS"], next: ["WAIT_FOR_CLEARANCE"] },

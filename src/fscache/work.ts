@@ -49,13 +49,21 @@ function kickDependents(core: CacheCore, obj: FscacheObject, ev: "PARENT_READY" 
   }
 }
 
-/** Runs the backend lookup whose outcome the next step (LookupObject) carries; an I/O error is ERROR. */
-async function backendLookup(core: CacheCore, obj: FscacheObject): Promise<LookupResult> {
+/** What the backend lookup reported: its first report, and whether creating a missing object failed. */
+interface LookupReport {
+  readonly result: LookupResult;
+  readonly createFailed: boolean;
+}
+
+/** Runs the backend lookup whose outcome the next steps (LookupObject, LookupCreate) carry. */
+async function backendLookup(core: CacheCore, obj: FscacheObject): Promise<LookupReport> {
   try {
-    return await core.backend.lookupObject(obj.backend, obj.lookupAux);
+    return { result: await core.backend.lookupObject(obj.backend, obj.lookupAux), createFailed: false };
   } catch (e) {
-    if (e instanceof BackendError) return "ERROR";
-    throw e;
+    if (!(e instanceof BackendError)) throw e;
+    return e.afterNegative
+      ? { result: "NEGATIVE", createFailed: true }
+      : { result: "ERROR", createFailed: false };
   }
 }
 
@@ -96,28 +104,39 @@ export const WORK: WorkFns = {
     obj.oob = "lookup";
     if (parent !== null && parent !== "FSDEF" && !parent.flags.has("IS_LIVE")) return "LOOKUP_FAILURE";
     if (!core.preFix && !useCookie(derefCookie(obj.cookie, "LOOK_UP_OBJECT"))) return "LOOKUP_FAILURE";
-    // The lookup I/O ends this step, so that the next step's label can carry its outcome.
-    const result = await backendLookup(core, obj);
-    await w.step("LookupObject", { result });
+    // The lookup I/O ends this step, so that the next steps' labels can carry its outcome.
+    const report = await backendLookup(core, obj);
+    await w.step("LookupObject", { result: report.result });
     // cachefiles checks the stored aux with the netfs (`fscache_check_aux`) under the lookup's n_active unit.
     const cookie = derefCookie(obj.cookie, "LookupObject");
     netfsOf(cookie, "LookupObject");
-    if (result === "ERROR") {
+    if (report.result === "ERROR") {
       // fscache_object_lookup_error: the bit only, no queueing (the dispatcher is running).
       obj.events.add("ERROR");
     } else {
+      // fscache_obtained_object's first part (found) or fscache_object_lookup_negative (not found): readers
+      // woken here may submit before the object is available; their ops queue until OBJECT_AVAILABLE.
       if (!obj.flags.has("IS_LOOKED_UP")) {
         obj.flags.add("IS_LOOKED_UP");
-        if (result === "POSITIVE") cookie.flags.delete("NO_DATA_YET");
+        if (report.result === "POSITIVE") cookie.flags.delete("NO_DATA_YET");
         else cookie.flags.add("NO_DATA_YET");
         clearCookieFlag(core, cookie, "LOOKING_UP");
       }
-      obj.flags.add("IS_AVAILABLE");
-      if (core.preFix) clearCookieFlag(core, cookie, "CREATING");
+      if (report.result === "NEGATIVE") {
+        // cachefiles creates the missing object; a failure leaves it looked up but never available.
+        await w.step("LookupCreate", { result: report.createFailed ? "ERROR" : "OK" });
+        if (report.createFailed) obj.events.add("ERROR");
+      }
+      if (!report.createFailed) {
+        await w.step("LookupAvailable");
+        obj.flags.add("IS_AVAILABLE");
+        const c = obj.cookie;
+        if (core.preFix && c && c.mem === "LIVE") clearCookieFlag(core, c, "CREATING");
+      }
     }
     await w.step("LookupUnuse");
     if (!core.preFix) unuseCookie(core, derefCookie(obj.cookie, "LookupUnuse"));
-    return obj.flags.has("IS_LOOKED_UP") ? "OBJECT_AVAILABLE" : "LOOKUP_FAILURE";
+    return obj.flags.has("IS_AVAILABLE") ? "OBJECT_AVAILABLE" : "LOOKUP_FAILURE";
   },
 
   OBJECT_AVAILABLE({ core, obj }) {
@@ -237,13 +256,18 @@ export const WORK: WorkFns = {
     return "KILL_OBJECT";
   },
 
-  KILL_OBJECT({ core, obj }) {
+  // Three steps, as 3.12 runs them: clear IS_LIVE (without object->lock) and the OOB mask; test, unlocked,
+  // whether anything is left; under object->lock start what is pending so it can run or fail and release its
+  // n_ops count, then read the dependents again to choose the next state.
+  async KILL_OBJECT(w): Promise<NextOf<"KILL_OBJECT">> {
+    const { core, obj } = w;
     obj.flags.delete("IS_LIVE");
     obj.oob_event_mask = new Set();
+    await w.step("KillTest");
     if (obj.dependents.length === 0 && obj.n_ops === 0 && obj.n_children === 0) {
       return core.preFix && obj.cookie !== null ? "DETACH_FROM_COOKIE" : "DROP_OBJECT";
     }
-    // Start what is pending so it can run or fail and release its n_ops count.
+    await w.step("KillStartOps");
     if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
     return obj.dependents.length > 0 ? "KILL_DEPENDENTS" : "WAIT_FOR_CLEARANCE";
   },

@@ -134,6 +134,12 @@ function facadePerformer(dir: string, model: CrashModel): Perform {
       case "write": {
         const cookie = await acquire(op.key);
         const data = pageBytes(op.key, op.page, op.seq);
+        // The netfs contract: a page is written to the cache only after a read through the cache marked it.
+        if (!cookie.cachedPages.has(op.page)) {
+          const read = await cache.readPage(cookie, op.page);
+          if (!cookie.cachedPages.has(op.page))
+            throw new Error(`${keyId(op.key)}: read of page ${op.page}: ${read.result}`);
+        }
         const result = await cache.writePage(cookie, op.page, data);
         if (result !== "OK") throw new Error(`${keyId(op.key)}: write of page ${op.page}: ${result}`);
         await cache.waitOnPageWrite(cookie);

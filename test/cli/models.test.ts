@@ -34,6 +34,14 @@ describe("readManifest", () => {
     await expect(bad).rejects.toThrow(/models\.json: entry \/0\/variant: must be equal to constant/);
   });
 
+  it("accepts a repair added to PRE_FIX, and rejects one added to POST_FIX_REPAIRED", async () => {
+    const pre = { ...ci, variant: "PRE_FIX", expect: "safety", property: "NoOops" };
+    await expect(read([pre, { ...pre, with: "F9" }])).resolves.toHaveLength(2);
+    await expect(read([{ ...ci, with: "F9" }])).rejects.toThrow(
+      /entry \/0\/variant: must be equal to one of/,
+    );
+  });
+
   it("rejects an unknown finding", async () => {
     await expect(read([{ ...ci, without: "F99" }])).rejects.toThrow(
       /entry \/0\/without: must be equal to one of/,
@@ -58,6 +66,19 @@ describe("findEntry", () => {
     expect(() => findEntry([ci], "ci", "PRE_FIX", "F1")).toThrow(
       "--without F1: a repair can be left out only of POST_FIX_REPAIRED (got PRE_FIX)",
     );
+  });
+
+  it("refuses --with in POST_FIX_REPAIRED", () => {
+    expect(() => findEntry([ci], "ci", "POST_FIX_REPAIRED", undefined, "F9")).toThrow(
+      "--with F9: a repair can be added only to POST_FIX or PRE_FIX (POST_FIX_REPAIRED has them all)",
+    );
+  });
+
+  it("tells an entry with an added repair from the one without", () => {
+    const pre = { ...ci, variant: "PRE_FIX" as const, expect: "safety" as const };
+    const withF9 = { ...pre, with: "F9" as const, distinct: 7 };
+    expect(findEntry([pre, withF9], "ci", "PRE_FIX", undefined, "F9")).toBe(withF9);
+    expect(findEntry([pre, withF9], "ci", "PRE_FIX")).toBe(pre);
   });
 
   it("falls back to the model's files, expecting a pass, for a combination not in the manifest", () => {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkModel } from "../../src/cli/check.ts";
-import { FINDINGS, readManifest, SPEC_DIR } from "../../src/cli/models.ts";
+import { FINDINGS, readManifest, repairLabel, SPEC_DIR } from "../../src/cli/models.ts";
 
 const entries = await readManifest();
 const inCi = entries.filter((e) => e.ci === true || process.env.FSCACHE_CHECK_ALL === "1");
@@ -18,13 +18,15 @@ describe("spec/models.json", () => {
     expect(new Set(variants)).toEqual(new Set(["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"]));
   });
 
-  it("expects the pre-fix oops and a clean repaired design", () => {
-    const pre = entries.find((e) => e.model === "ci" && e.variant === "PRE_FIX");
+  it("expects the pre-fix oops (behind F9) and a clean repaired design", () => {
+    const pre = entries.find((e) => e.model === "ci" && e.variant === "PRE_FIX" && e.with === undefined);
     expect(pre).toMatchObject({ expect: "safety", property: "NoOops" });
+    const oops2013 = entries.find((e) => e.model === "ci" && e.variant === "PRE_FIX" && e.with === "F9");
+    expect(oops2013).toMatchObject({ expect: "safety", property: "NoOops", ci: true });
     const repaired = entries.filter((x) => x.variant === "POST_FIX_REPAIRED" && x.without === undefined);
     for (const e of repaired) expect(e.expect, e.model).toBe("pass");
-    // Every property holds on the CI model and on the larger model, liveness included.
-    for (const m of ["ci", "ci-live", "large-live"]) expect(repaired.map((e) => e.model)).toContain(m);
+    // Every property holds on the CI model, liveness included, and on the lookup-fault model.
+    for (const m of ["ci", "ci-live", "lookup"]) expect(repaired.map((e) => e.model)).toContain(m);
   });
 
   it("lists the findings the spec repairs, each left out once", async () => {
@@ -34,14 +36,14 @@ describe("spec/models.json", () => {
     for (const f of FINDINGS) expect(spec).toContain(`Without_${f} == AllRepairs \\ {"${f}"}`);
     const without = entries.filter((e) => e.without !== undefined);
     expect(without.map((e) => e.without)).toEqual([...FINDINGS]);
-    // Each repair but F4 is needed: leaving it out brings its finding back. F4 is reached by no model.
-    expect(without.filter((e) => e.expect === "pass").map((e) => e.without)).toEqual(["F4"]);
+    // Each repair is needed: leaving it out brings its finding back.
+    expect(without.filter((e) => e.expect === "pass").map((e) => e.without)).toEqual([]);
   });
 });
 
 describe.each(inCi)("TLC on $model / $variant", (entry) => {
   it(
-    `${entry.without === undefined ? "" : `without ${entry.without}: `}gives ${entry.expect}${entry.property === undefined ? "" : ` (${entry.property})`}`,
+    `${repairLabel(entry).trim()}${repairLabel(entry) === "" ? "" : ": "}gives ${entry.expect}${entry.property === undefined ? "" : ` (${entry.property})`}`,
     async () => {
       const r = await checkModel(entry, { timeoutMs: 600_000 });
       expect(r.errors).toEqual([]);
@@ -51,7 +53,7 @@ describe.each(inCi)("TLC on $model / $variant", (entry) => {
         asExpected: true,
       });
       if (entry.distinct !== undefined) expect(r.stats.distinct).toBe(entry.distinct);
-      if (entry.variant === "PRE_FIX" && entry.model === "ci") {
+      if (entry.variant === "PRE_FIX" && entry.model === "ci" && entry.with === "F9") {
         // The oops is the 1362729b one: INVALIDATE_OBJECT's path dereferences a NULL or freed cookie after
         // an invalidate was followed by relinquish.
         const actions = (r.counterexample ?? []).map((s) => s.action);

@@ -173,8 +173,14 @@ export class DiskBackend implements CacheBackend {
         return "POSITIVE";
       }
       // Absent, unreadable, stale or another key's: discard the data before new metadata can vouch for it.
-      await this.discardPages(o.dir);
-      await this.writeMeta(o, { version: 1, key: o.key.path, aux: wanted, size: 0 });
+      try {
+        await this.discardPages(o.dir);
+        await this.writeMeta(o, { version: 1, key: o.key.path, aux: wanted, size: 0 });
+      } catch (e) {
+        // Found negative, creating failed: FS-Cache has the object looked up but never available.
+        const b = toBackendError("lookupObject", e);
+        throw new BackendError(b.code, "lookupObject", b.message, { afterNegative: true });
+      }
       return "NEGATIVE";
     });
   }

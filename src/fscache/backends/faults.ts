@@ -31,6 +31,8 @@ export interface FaultRule {
   readonly after?: number;
   /** Fail this many matching calls, then let them pass again (default: all). */
   readonly times?: number;
+  /** For lookupObject: the object is found absent and creating it fails (BackendError.afterNegative). */
+  readonly afterNegative?: boolean;
 }
 
 /** A fault that was injected. */
@@ -121,18 +123,20 @@ export class FaultyBackend implements CacheBackend {
 
   /** Throws the first matching rule's error; every matching rule counts the call. */
   private maybeFail(op: FaultableOp, obj: BackendObject): void {
-    let fault: BackendErrorCode | undefined;
+    let fault: FaultRule | undefined;
     for (const entry of this.rules) {
       const { rule } = entry;
       if (rule.op !== op || !startsWith(obj.key.path, rule.path ?? [])) continue;
       const n = entry.seen++;
       const after = rule.after ?? 0;
       const fails = n >= after && n - after < (rule.times ?? Infinity);
-      if (fails && fault === undefined) fault = rule.code;
+      if (fails && fault === undefined) fault = rule;
     }
     if (fault === undefined) return;
-    this.log.push({ op, key: [...obj.key.path], code: fault });
-    throw new BackendError(fault, op, `injected fault on ${JSON.stringify(obj.key.path)}`);
+    this.log.push({ op, key: [...obj.key.path], code: fault.code });
+    throw new BackendError(fault.code, op, `injected fault on ${JSON.stringify(obj.key.path)}`, {
+      afterNegative: fault.afterNegative ?? false,
+    });
   }
 }
 

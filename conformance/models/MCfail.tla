@@ -1,0 +1,25 @@
+------------------------------- MODULE MCfail --------------------------------
+(* Conformance model for lookup faults: MCconf's cookie tree where a lookup  *)
+(* may find the object, find none (the object is then created, which may     *)
+(* fail) or fail; a failed index lookup kills the data object (KILL_DEPEN-   *)
+(* DENTS); the data thread reads once; relinquish retires. Full transition   *)
+(* cover in CI (MCfault has every fault at once, outside CI).                *)
+EXTENDS FSCache
+
+MC_Cookies == {"I", "D"}
+MC_Parent == [c \in {"I", "D"} |-> IF c = "I" THEN "FSDEF" ELSE "I"]
+MC_IndexCookies == {"I"}
+MC_Threads == {"tI", "tD"}
+MC_TCookie == [t \in {"tI", "tD"} |-> IF t = "tI" THEN "I" ELSE "D"]
+MC_Pages == {"p1"}
+MC_NetfsCalls == {"ReadPage"}
+MC_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR"}
+MC_WriteResults == {"OK"}
+MC_RetireChoices == {TRUE}
+
+DataGone ==
+    /\ thread["tD"].pc = "Done" /\ object["D"].state \in {"OBJECT_DEAD", "WAIT_FOR_INIT"}
+    /\ object["D"].wq = "IDLE" /\ object["D"].disp = "IDLE" /\ \A k \in OpIds : op[k].pc = "NONE"
+ConfOrder ==
+    (lastAction'.name = "WaitOnPageWrite" /\ lastAction'.t = "tI") => DataGone
+=============================================================================
