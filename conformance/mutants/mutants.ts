@@ -128,8 +128,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "kill-starts-async-on-unavailable",
     file: "fscache/operation.ts",
-    find: '    if (core.repaired("ASYNC_OPS_NEED_AVAILABLE") && op.flags.has("ASYNC") && !obj.flags.has("IS_AVAILABLE")) {',
-    replace: "    if (false as boolean) {",
+    find: '      core.repaired("ASYNC_OPS_NEED_AVAILABLE") &&\n      op.flags.has("ASYNC") &&',
+    replace: '      false &&\n      op.flags.has("ASYNC") &&',
     why: "repair F10 lost: KILL_OBJECT starts an ASYNC op queued on an object whose creation failed (ASSERT)",
     repair: "F10",
   },

@@ -16,8 +16,8 @@ function oneMessage(stderr: string): string {
 }
 
 describe("check", () => {
-  it("on the pre-fix design exits 1 and prints the oops as a numbered interleaving", () => {
-    const r = cli(["check", "--model", "ci", "--variant", "PRE_FIX"]);
+  it("on the pre-fix design (past the dispatcher's F9) exits 1 and prints the 2013 oops as a numbered interleaving", () => {
+    const r = cli(["check", "--model", "ci", "--variant", "PRE_FIX", "--with", "F9"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/design PRE_FIX: invariant violated \(NoOops\)/);
     expect(r.stdout).toMatch(/^\s+1\. init\s+Init$/m);

@@ -8,7 +8,7 @@
 // a path outside that model's scope (listed with the reason). MCfault, MCwrite and the POST_FIX covers of
 // MCcalls and MCfail run outside `npm test` (`npm run conformance:full`).
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -190,6 +190,25 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
         ),
       replayCommand: () => "",
     });
+    // FSCACHE_E2E_MUTANTS=<file> keeps where each mutant died (the kill table of conformance/README.md).
+    const report = process.env["FSCACHE_E2E_MUTANTS"];
+    if (report !== undefined && report !== "")
+      writeFileSync(
+        report,
+        JSON.stringify(
+          rs.map((r) => ({
+            name: r.name,
+            status: r.status,
+            killedIn: r.killedIn,
+            trace: r.killedBy?.trace,
+            step: r.killedBy?.step,
+            action: r.killedBy?.action,
+            variable: r.killedBy?.variable,
+          })),
+          null,
+          2,
+        ),
+      );
     return new Map(rs.map((r) => [r.name, { status: r.status, killedIn: r.killedIn }]));
   }
 

@@ -26,6 +26,8 @@ describe("cached counterexamples", () => {
       "F6",
       "F7",
       "F8",
+      "F9",
+      "F10",
       "oops-2013",
     ]);
     const seeded = seedTree([
@@ -75,8 +77,8 @@ describe("lanes", () => {
   });
 });
 
-it("reads F1…F8 from spec/README.md", () => {
-  expect(readFindings(ROOT).map((f) => f.id)).toEqual(["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8"]);
+it("reads F1…F10 from spec/README.md", () => {
+  expect(readFindings(ROOT).map((f) => f.id)).toEqual(["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"]);
 });
 
 it("draws work states as boxes, wait states as ellipses and OOB edges dashed", () => {

@@ -54,7 +54,7 @@ export function findingPage(
   const about =
     f === undefined
       ? `<p>Model <code>${esc(c.target.entry.model)}</code>, design <code>${esc(c.target.entry.variant)}</code>: fs-cache oopses in <code>fscache_invalidate_writes</code> (../shared/reference/fscache-domain.md §4.3).</p>`
-      : `<p>${inline(f.finding)}</p><p><strong>Repair:</strong> ${inline(f.repair)}</p><p class="muted">spec/README.md: ${inline(f.result)}</p>`;
+      : `<p>${inline(f.finding)}</p><p><strong>Repair:</strong> ${inline(f.repair)}</p><p><strong>3.12 source:</strong> ${inline(f.source)}</p><p><strong>Upstream:</strong> ${inline(f.upstream)}</p><p class="muted">spec/README.md: ${inline(f.result)}</p>`;
   const steps = c.cached?.report?.counterexample;
   const lanes =
     steps === undefined
