@@ -7,7 +7,8 @@ export const TRACE_FORMAT = "fscache-trace";
 export const TRACE_VERSION = 1;
 export const SPEC_NAME = "FSCache";
 
-export type TraceSource = "graph" | "simulate" | "counterexample" | "trap";
+/** Where a trace came from: TLC (`graph`, `simulate`, `counterexample`, `trap`), or a recorded run of the implementation (conformance/validate/). */
+export type TraceSource = "graph" | "simulate" | "counterexample" | "trap" | "recorded";
 export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
 
