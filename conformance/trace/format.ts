@@ -41,6 +41,8 @@ export interface TraceHeader {
   /** Size of the model's full state graph, when known: the denominator of coverage. */
   readonly graph?: { states: number; transitions: number; actions: Record<string, number> };
   readonly generator?: string;
+  /** A recorded run (source `recorded`): the backend, the workload and how to run it again. */
+  readonly recorded?: Record<string, Json>;
 }
 
 /** One line after the header. */
