@@ -10,9 +10,9 @@ import { MUTANTS } from "../mutants/mutants.ts";
 import { DESIGNS, type Design } from "../trace/format.ts";
 import { validateRun } from "./check.ts";
 import { fuzz, type Failure, type Target } from "./fuzz.ts";
-import { transitionIndex } from "./graphIndex.ts";
-import { VALIDATION_MODELS, validationModel } from "./models.ts";
-import { describeFailure, validateMutant, type MutantVerdict } from "./mutants.ts";
+import { transitionIndex, type TransitionIndex } from "./graphIndex.ts";
+import { VALIDATION_MODELS, validationModel, type ValidationModel } from "./models.ts";
+import { describeFailure, validateMutant, type MutantOptions, type MutantVerdict } from "./mutants.ts";
 import { loadProduction } from "./production.ts";
 import { readRecorded, RUN_SIZED, writeRecorded } from "./recorded.ts";
 import { formatRejection } from "./report.ts";
@@ -39,6 +39,7 @@ function int(min: number, max: number) {
 
 interface RunOpts {
   model: string;
+  stepped?: boolean;
   tlc?: boolean;
   cookies: number;
   backend: BackendKind;
@@ -51,7 +52,7 @@ interface RunOpts {
 /** The command that runs a shrunk failure again (fast-check replays `path` from `seed` without searching). */
 function reproCommand(o: RunOpts, f: Failure): string {
   const target = o.tlc ? `--tlc --cookies ${o.cookies}` : `--model ${o.model}`;
-  return `${CLI} run ${target} --backend ${o.backend} --design ${o.design} --seed ${f.seed} --path ${f.path} --runs 1`;
+  return `${CLI} run ${target}${o.stepped ? " --stepped" : ""} --backend ${o.backend} --design ${o.design} --seed ${f.seed} --path ${f.path} --runs 1`;
 }
 
 async function runCommand(o: RunOpts, log: (s: string) => void): Promise<number> {
@@ -66,6 +67,7 @@ async function runCommand(o: RunOpts, log: (s: string) => void): Promise<number>
   const r = await fuzz(p, target, {
     backend: o.backend,
     design: o.design,
+    runtime: o.stepped ? "stepped" : "event-loop",
     runs: o.runs ?? (o.tlc ? 2 : 50),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.path !== undefined ? { path: o.path } : {}),
@@ -147,22 +149,26 @@ async function mutantsCommand(
   log: (s: string) => void,
 ): Promise<number> {
   const design: Design = "POST_FIX_REPAIRED";
-  const targets = [];
+  const graphs: { m: ValidationModel; index: TransitionIndex }[] = [];
   for (const m of VALIDATION_MODELS)
-    targets.push({
-      name: m.module,
-      target: {
-        kind: "graph" as const,
-        model: m,
-        index: await transitionIndex(m, design, { repoRoot: REPO }),
-      },
-      runs: o.runs,
-    });
+    graphs.push({ m, index: await transitionIndex(m, design, { repoRoot: REPO }) });
+  // The production runtime first; then the same workloads on the stepped runtime with fast-check schedules;
+  // then wide workloads checked by TLC.
+  const targets: MutantOptions["targets"][number][] = (["event-loop", "stepped"] as const).flatMap(
+    (runtime) =>
+      graphs.map(({ m, index }) => ({
+        name: `${m.module} ${runtime}`,
+        target: { kind: "graph" as const, model: m, index },
+        runs: o.runs,
+        runtime,
+      })),
+  );
   if (o.tlcRuns > 0)
     targets.push({
-      name: "TLC (wide)",
-      target: { kind: "tlc" as const, dataCookies: 2, repoRoot: REPO },
+      name: "TLC (wide) event-loop",
+      target: { kind: "tlc", dataCookies: 2, repoRoot: REPO },
       runs: o.tlcRuns,
+      runtime: "event-loop",
     });
   const chosen = o.mutant ? MUTANTS.filter((m) => o.mutant?.includes(m.name)) : MUTANTS;
   if (o.mutant && chosen.length !== o.mutant.length) throw new UsageError("--mutant: unknown mutant name");
@@ -204,6 +210,7 @@ export function validateProgram(log: (s: string) => void, setCode: (c: number) =
       "MCvalRead",
     )
     .option("--tlc", "wider workloads, each run checked by TLC")
+    .option("--stepped", "run on the stepped runtime with fast-check schedules (default: the event loop)")
     .option("--cookies <n>", "data cookies of --tlc workloads", int(1, 4), 2)
     .addOption(backendOpt())
     .addOption(designOpt())

@@ -46,6 +46,11 @@ export interface RunOptions {
   readonly design: Design;
   /** Record with these constants (the model the run is checked against, or constants sized to the run). */
   readonly record?: ModelConstants;
+  /**
+   * Run on the stepped runtime instead of the event loop: at each step the enabled step `choices[i]` (modulo
+   * their number), then the first enabled one. Threads start at once (delays are event-loop turns).
+   */
+  readonly stepped?: { readonly choices: readonly number[] };
 }
 
 /** The states in which the spec's DataGone holds for thread `u`'s cookie: gone, nothing left to run. */
@@ -99,7 +104,9 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
     // The index threads wait for their children to be gone (the models' netfs schedule): re-check after each step.
     rt.wake(childrenGoneQ);
   };
-  const rt = new p.eventLoop.EventLoopRuntime({ onStep });
+  const stepped = o.stepped ? new p.stepped.SteppedRuntime({ onStep }) : undefined;
+  const loop = stepped ? undefined : new p.eventLoop.EventLoopRuntime({ onStep });
+  const rt = (stepped ?? loop) as NonNullable<typeof stepped | typeof loop>;
   const rb = makeBackend(p, o.backend, w);
   const fs = new p.fscache.FsCache({
     runtime: rt,
@@ -145,7 +152,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   const start = (plan: ThreadPlan): void => {
     pending.push(
       (async () => {
-        for (let i = 0; i < plan.delay; i++) await new Promise<void>((r) => setImmediate(r));
+        if (!o.stepped) for (let i = 0; i < plan.delay; i++) await new Promise<void>((r) => setImmediate(r));
         const h = rt.spawn(`netfs:${plan.t}`, L("AcquireCookie", { t: plan.t }), (task) =>
           program(task, plan),
         );
@@ -153,6 +160,19 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
         h.done.catch(() => undefined);
       })(),
     );
+  };
+
+  /**
+   * Starts the thread after `after` among the children of cookie `parent` (the first when `after` is undefined).
+   * The spec lets only one thread at a time allocate objects for a parent without one (AllocObject's
+   * ~pPendingElsewhere: it has one object per cookie), so sibling data cookies are acquired one after another;
+   * the implementation would race them through its EEXIST path, which the spec does not model.
+   */
+  const startChild = (parent: string, after: string | undefined): void => {
+    const siblings = w.threads.filter((u) => u.parent === parent);
+    const i = after === undefined ? 0 : siblings.findIndex((u) => u.t === after) + 1;
+    const next = siblings[i];
+    if (next && (after === undefined || i > 0)) start(next);
   };
 
   const def = (plan: ThreadPlan, cached: Set<number>): CookieDef => ({
@@ -171,13 +191,16 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
     d.started = true;
     if (!parentUsable(plan.parent)) {
       d.noParent = true;
+      startChild(plan.parent, plan.t);
       return;
     }
     const parent = plan.parent === "FSDEF" ? null : (core.cookies.get(plan.parent) ?? null);
     const cached = new Set<number>();
     const cookie = await api.acquireCookie(caller, parent, def(plan, cached), {}, plan.cookie);
-    // The children's threads can start once their parent cookie exists (the spec's AcquireCookie needs it).
-    if (plan.index) for (const u of w.threads) if (u.parent === plan.cookie) start(u);
+    // The children's threads can start once their parent cookie exists (the spec's AcquireCookie needs it);
+    // siblings acquire one after another (see startNextSibling).
+    if (plan.index) startChild(plan.cookie, undefined);
+    else startChild(plan.parent, plan.t);
     if (!cookie) return;
     for (const call of plan.calls) {
       const pn = `p${call.page}`;
@@ -238,11 +261,24 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
 
   try {
     for (const plan of w.threads) if (plan.parent === "FSDEF") start(plan);
-    // Threads start on timers and from other steps: settle until no start is pending and no step can run.
-    for (let seen = -1; seen !== pending.length || !rt.isIdle();) {
-      seen = pending.length;
-      await Promise.all(pending);
-      await rt.whenIdle();
+    if (stepped) {
+      const choices = o.stepped?.choices ?? [];
+      // A spawn from a step lands after a microtask: settle them before each choice.
+      for (let i = 0; ; i++) {
+        await Promise.all(pending);
+        const enabled = stepped.enabled();
+        const c = choices[i] ?? 0;
+        const step = enabled[((c % enabled.length) + enabled.length) % enabled.length];
+        if (!step) break;
+        await stepped.runStep(step.taskId);
+      }
+    } else if (loop) {
+      // Threads start on timers and from other steps: settle until no start is pending and no step can run.
+      for (let seen = -1; seen !== pending.length || !loop.isIdle();) {
+        seen = pending.length;
+        await Promise.all(pending);
+        await loop.whenIdle();
+      }
     }
   } finally {
     await rb.dispose();

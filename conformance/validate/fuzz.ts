@@ -22,11 +22,18 @@ export type Target =
 
 export interface FuzzOptions {
   readonly backend: BackendKind;
+  /**
+   * `event-loop` (production); `stepped`: the same code on the stepped runtime, whose schedule fast-check
+   * chooses (workload.schedule), for races the event loop's FIFO order rarely reaches.
+   */
+  readonly runtime?: "event-loop" | "stepped";
   /** The spec's design the runs are checked against. */
   readonly design: Design;
   /** The design the implementation runs (default: `design`; the PRE_FIX mutant runs another). */
   readonly implDesign?: Design;
   readonly runs: number;
+  /** Shrink a rejected run to a minimal one (default true; each shrink step is a run, plus a TLC check for tlc). */
+  readonly shrink?: boolean;
   readonly seed?: number;
   readonly path?: string;
 }
@@ -54,7 +61,11 @@ async function once(
   w: Workload,
   o: FuzzOptions,
 ): Promise<Omit<Failure, "seed" | "path" | "workload"> & { ok: boolean }> {
-  const run = { backend: o.backend, design: o.implDesign ?? o.design };
+  const run = {
+    backend: o.backend,
+    design: o.implDesign ?? o.design,
+    ...(o.runtime === "stepped" ? { stepped: { choices: w.schedule } } : {}),
+  };
   if (target.kind === "graph") {
     const r = await validateWorkload(p, w, target.model, target.index, run);
     return {
@@ -91,8 +102,7 @@ export async function fuzz(p: Production, target: Target, o: FuzzOptions): Promi
       numRuns: o.runs,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.path !== undefined ? { path: o.path } : {}),
-      // A TLC check per run: shrink a little, not to the end.
-      ...(target.kind === "tlc" ? { endOnFailure: false, maxSkipsPerRun: 0 } : {}),
+      ...(o.shrink === false ? { endOnFailure: true } : {}),
     },
   );
   if (!details.failed) return { ok: true, runs: details.numRuns, steps, seed: details.seed };

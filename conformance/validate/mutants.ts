@@ -24,7 +24,12 @@ export interface MutantOptions {
   readonly repoRoot: string;
   readonly srcRoot: string;
   /** Tried in order; the first rejected run catches the mutant. */
-  readonly targets: readonly { readonly name: string; readonly target: Target; readonly runs: number }[];
+  readonly targets: readonly {
+    readonly name: string;
+    readonly target: Target;
+    readonly runs: number;
+    readonly runtime: "event-loop" | "stepped";
+  }[];
   readonly design: Design;
   readonly backend: BackendKind;
   readonly seed: number;
@@ -58,10 +63,13 @@ export async function validateMutant(m: Mutant, o: MutantOptions): Promise<Mutan
     for (const t of o.targets) {
       const r = await fuzz(p, t.target, {
         backend: o.backend,
+        runtime: t.runtime,
         design: o.design,
         implDesign,
         runs: t.runs,
         seed: o.seed,
+        // The table needs the first rejected run, not a minimal one (shrinking under TLC takes minutes).
+        shrink: t.target.kind === "graph",
       });
       if (!r.ok) {
         runs += 1;

@@ -9,6 +9,7 @@ import type * as MemoryModule from "../../src/fscache/backends/memory.ts";
 import type * as DiskModule from "../../src/fscache/backends/disk.ts";
 import type * as FaultsModule from "../../src/fscache/backends/faults.ts";
 import type * as EventLoopModule from "../../src/runtime/event-loop.ts";
+import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
 
 export interface Production {
@@ -19,6 +20,7 @@ export interface Production {
   readonly disk: typeof DiskModule;
   readonly faults: typeof FaultsModule;
   readonly eventLoop: typeof EventLoopModule;
+  readonly stepped: typeof SteppedModule;
   readonly runtime: typeof RuntimeModule;
 }
 
@@ -34,6 +36,7 @@ export async function loadProduction(srcRoot: string): Promise<Production> {
     disk: await load<typeof DiskModule>("fscache/backends/disk.ts"),
     faults: await load<typeof FaultsModule>("fscache/backends/faults.ts"),
     eventLoop: await load<typeof EventLoopModule>("runtime/event-loop.ts"),
+    stepped: await load<typeof SteppedModule>("runtime/stepped.ts"),
     runtime: await load<typeof RuntimeModule>("runtime/runtime.ts"),
   };
 }

@@ -22,7 +22,11 @@ export async function validateWorkload(
   w: Workload,
   m: ValidationModel,
   index: TransitionIndex,
-  o: { readonly backend: BackendKind; readonly design: Design },
+  o: {
+    readonly backend: BackendKind;
+    readonly design: Design;
+    readonly stepped?: { readonly choices: readonly number[] };
+  },
 ): Promise<ValidatedRun> {
   const t0 = performance.now();
   const outcome = await runWorkload(p, w, { ...o, record: m.constants });

@@ -51,6 +51,8 @@ export interface Workload {
   readonly faults: readonly FaultPlan[];
   /** Event-loop turns each backend I/O call waits, cycled (random delays, reproducible on the memory backend). */
   readonly ioDelays: readonly number[];
+  /** On the stepped runtime: the index of the enabled step to run at each step (modulo), then the first. */
+  readonly schedule: readonly number[];
 }
 
 const callArb = (names: readonly CallName[], pages: number): fc.Arbitrary<CallPlan> =>
@@ -120,8 +122,9 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       data: fc.tuple(...data),
       faults: faultArbs.length > 0 ? fc.array(fc.oneof(...faultArbs), { maxLength: 2 }) : fc.constant([]),
       ioDelays: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+      schedule: fc.array(fc.nat({ max: 7 }), { maxLength: 120 }),
     })
-    .map(({ index, data, faults, ioDelays }) => ({
+    .map(({ index, data, faults, ioDelays, schedule }) => ({
       threads: [
         { t: "tI", cookie: "I", parent: "FSDEF", index: true, calls: [], ...index },
         ...data.map((d, i) => {
@@ -140,6 +143,7 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       maxOps: s.maxOps,
       faults,
       ioDelays,
+      schedule,
     }));
 }
 
