@@ -4,6 +4,7 @@
 
 import { ConformanceError } from "../errors.ts";
 import type { Json } from "../json.ts";
+import { projectSpec } from "../mapping/abstraction.ts";
 import { KNOWN_ACTIONS } from "../mapping/actions.ts";
 import { asConstants, type ModelConstants } from "../mapping/model.ts";
 import type { Design, TraceHeader, TraceSet } from "../trace/format.ts";
@@ -34,15 +35,16 @@ export function recordedSet(steps: readonly RecordedStep[], meta: RecordedMeta):
     constants: meta.constants as unknown as Record<string, Json>,
     recorded: meta.run,
   };
-  return {
-    header,
-    traces: [
-      {
-        id: "run",
-        steps: steps.map((s, i) => ({ trace: "run", step: i, action: s.action, state: s.state })),
-      },
-    ],
-  };
+  // A trace line carries every spec variable (the reader requires them): lastAction is the step's action, and a
+  // crashed state (the abstraction keeps only `oops`) carries the last full state's variables, which reading
+  // projects away again (projectSpec compares a crashed state by its oops alone).
+  let full: Record<string, Json> = steps[0]?.state ?? {};
+  const lines = steps.map((s, i) => {
+    if (s.state["cookie"] !== undefined) full = s.state;
+    const lastAction: Record<string, Json> = { name: s.action?.name ?? "Init", ...(s.action?.params ?? {}) };
+    return { trace: "run", step: i, action: s.action, state: { ...full, ...s.state, lastAction } };
+  });
+  return { header, traces: [{ id: "run", steps: lines }] };
 }
 
 export function writeRecorded(file: string, steps: readonly RecordedStep[], meta: RecordedMeta): void {
@@ -81,6 +83,6 @@ export function readRecorded(file: string): ReadRecorded | ConformanceError {
   }
   return {
     meta: { model: h.model, design: h.design, constants, run: h.recorded ?? {} },
-    steps: trace.steps.map((s) => ({ action: s.action, state: s.state })),
+    steps: trace.steps.map((s) => ({ action: s.action, state: projectSpec(s.state) })),
   };
 }
