@@ -137,7 +137,7 @@ async function checkCommand(file: string, o: { tlc?: boolean }, log: (s: string)
 /** The mutant table as Markdown (docs/validation.md). */
 export function mutantTable(rows: readonly MutantVerdict[]): string {
   const out = [
-    "| mutant | validation | caught by (first rejected run, shrunk) | runs |",
+    "| mutant | validation | caught by (first rejected run, shrunk on graphs) | runs until caught |",
     "| --- | --- | --- | --- |",
   ];
   for (const r of rows) out.push(`| ${r.name} | ${r.status} | ${r.by ?? ""} | ${r.runs} |`);

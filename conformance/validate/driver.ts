@@ -100,7 +100,8 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       if (e && typeof e.oops === "string") ref.cache.core.recordFault(e);
       else failure ??= `${s.taskName}: ${s.error instanceof Error ? s.error.message : String(s.error)}`;
     }
-    if (shape) record({ name: s.label.action, params: { ...s.label.params } });
+    // Labels are immutable copies (runtime.label), so the recording can keep their parameters as they are.
+    if (shape) record({ name: s.label.action, params: s.label.params as SpecAction["params"] });
     // The index threads wait for their children to be gone (the models' netfs schedule): re-check after each step.
     rt.wake(childrenGoneQ);
   };

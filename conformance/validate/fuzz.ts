@@ -40,6 +40,8 @@ export interface FuzzOptions {
 
 /** A rejected run after shrinking: the workload, its outcome, and where validation stopped. */
 export interface Failure {
+  /** Runs made up to and including the first rejected one (before shrinking). */
+  readonly runs: number;
   readonly seed: number;
   readonly path: string;
   readonly workload: Workload;
@@ -116,6 +118,7 @@ export async function fuzz(p: Production, target: Target, o: FuzzOptions): Promi
   return {
     ok: false,
     failure: {
+      runs: details.numRuns,
       seed: details.seed,
       path: details.counterexamplePath ?? "",
       workload: w,

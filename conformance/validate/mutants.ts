@@ -72,7 +72,7 @@ export async function validateMutant(m: Mutant, o: MutantOptions): Promise<Mutan
         shrink: t.target.kind === "graph",
       });
       if (!r.ok) {
-        runs += 1;
+        runs += r.failure.runs;
         return {
           ...base,
           status: "caught",

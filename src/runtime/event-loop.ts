@@ -154,11 +154,12 @@ export class EventLoopRuntime implements Runtime {
   }
 }
 
-/** The listener's view of the step `task` has just run. */
+/** The listener's view of the step `task` has just run (built field by field: it runs once per step). */
 function executed(task: TaskRecord, label: StepLabel): ExecutedStep {
   const state = task.state;
-  const base = { taskId: task.id, taskName: task.name, label };
-  if (state.kind === "failed") return { ...base, status: "failed", error: state.error };
-  // resume() settles only once the task has yielded or ended.
-  return { ...base, status: state.kind === "running" ? "parked" : state.kind };
+  if (state.kind === "failed")
+    return { taskId: task.id, taskName: task.name, label, status: "failed", error: state.error };
+  // resume() settles only once the task has yielded or ended, so it is never still running here.
+  const status = state.kind === "running" ? "parked" : state.kind;
+  return { taskId: task.id, taskName: task.name, label, status };
 }
