@@ -101,7 +101,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       else failure ??= `${s.taskName}: ${s.error instanceof Error ? s.error.message : String(s.error)}`;
     }
     // Labels are immutable copies (runtime.label), so the recording can keep their parameters as they are.
-    if (shape) record({ name: s.label.action, params: s.label.params as SpecAction["params"] });
+    if (shape) record({ name: s.label.action, params: s.label.params });
     // The index threads wait for their children to be gone (the models' netfs schedule): re-check after each step.
     rt.wake(childrenGoneQ);
   };

@@ -62,7 +62,7 @@ async function once(
   target: Target,
   w: Workload,
   o: FuzzOptions,
-): Promise<Omit<Failure, "seed" | "path" | "workload"> & { ok: boolean }> {
+): Promise<Omit<Failure, "seed" | "path" | "workload" | "runs"> & { ok: boolean }> {
   const run = {
     backend: o.backend,
     design: o.implDesign ?? o.design,
