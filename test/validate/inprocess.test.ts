@@ -17,6 +17,8 @@ import { loadProduction, type Production } from "../../conformance/validate/prod
 import { writeRecorded } from "../../conformance/validate/recorded.ts";
 import { formatRejection } from "../../conformance/validate/report.ts";
 import { workloadFor, type Workload } from "../../conformance/validate/workload.ts";
+import { MUTANTS } from "../../conformance/mutants/mutants.ts";
+import { applyMutant } from "../../conformance/mutants/patch.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const DESIGN = "POST_FIX_REPAIRED" as const;
@@ -72,6 +74,34 @@ describe("production runs validate against MCvalRead", () => {
       runtime: "stepped",
     });
     expect(r).toMatchObject({ ok: true, runs: 40 });
+  });
+});
+
+describe("a mutant's run is rejected, shrunk, and replayed from its seed and path", () => {
+  it("lost-oob-check: the printed seed and path give the same first disallowed step", async () => {
+    const m0 = MUTANTS.find((x) => x.name === "lost-oob-check");
+    if (!m0) throw new Error("no mutant lost-oob-check");
+    const tree = applyMutant(REPO, join(REPO, "src"), m0);
+    try {
+      const pm = await loadProduction(tree.root);
+      const r = await fuzz(pm, target, { backend: "memory", design: DESIGN, runs: 50, seed: 4 });
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      const again = await fuzz(pm, target, {
+        backend: "memory",
+        design: DESIGN,
+        runs: 1,
+        seed: r.failure.seed,
+        path: r.failure.path,
+      });
+      expect(again.ok).toBe(false);
+      if (again.ok) return;
+      expect(again.failure.workload).toEqual(r.failure.workload);
+      expect(again.failure.rejection?.position).toBe(r.failure.rejection?.position);
+      expect(again.failure.rejection?.action).toEqual(r.failure.rejection?.action);
+    } finally {
+      tree.dispose();
+    }
   });
 });
 
