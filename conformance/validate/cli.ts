@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConformanceError, formatError } from "../errors.ts";
 import { MUTANTS } from "../mutants/mutants.ts";
+import { applyMutant } from "../mutants/patch.ts";
 import { DESIGNS, type Design } from "../trace/format.ts";
 import { validateRun } from "./check.ts";
 import { fuzz, type Failure, type Target } from "./fuzz.ts";
@@ -39,6 +40,7 @@ function int(min: number, max: number) {
 
 interface RunOpts {
   model: string;
+  mutant?: string;
   stepped?: boolean;
   tlc?: boolean;
   cookies: number;
@@ -52,7 +54,8 @@ interface RunOpts {
 /** The command that runs a shrunk failure again (fast-check replays `path` from `seed` without searching). */
 function reproCommand(o: RunOpts, f: Failure): string {
   const target = o.tlc ? `--tlc --cookies ${o.cookies}` : `--model ${o.model}`;
-  return `${CLI} run ${target}${o.stepped ? " --stepped" : ""} --backend ${o.backend} --design ${o.design} --seed ${f.seed} --path ${f.path} --runs 1`;
+  const mutant = o.mutant ? ` --mutant ${o.mutant}` : "";
+  return `${CLI} run ${target}${o.stepped ? " --stepped" : ""}${mutant} --backend ${o.backend} --design ${o.design} --seed ${f.seed} --path ${f.path} --runs 1`;
 }
 
 async function runCommand(o: RunOpts, log: (s: string) => void): Promise<number> {
@@ -62,11 +65,37 @@ async function runCommand(o: RunOpts, log: (s: string) => void): Promise<number>
     o.tlc || !m
       ? { kind: "tlc", dataCookies: o.cookies, repoRoot: REPO }
       : { kind: "graph", model: m, index: await transitionIndex(m, o.design, { repoRoot: REPO }) };
-  const p = await loadProduction(SRC);
+  const mutant = o.mutant === undefined ? undefined : MUTANTS.find((x) => x.name === o.mutant);
+  if (o.mutant !== undefined && !mutant) throw new UsageError(`--mutant: no mutant ${o.mutant}`);
+  const tree = mutant ? applyMutant(REPO, SRC, mutant) : undefined;
+  try {
+    return await fuzzAndReport(
+      o,
+      target,
+      m,
+      tree?.root ?? SRC,
+      mutant?.options?.["design"] as Design | undefined,
+      log,
+    );
+  } finally {
+    tree?.dispose();
+  }
+}
+
+async function fuzzAndReport(
+  o: RunOpts,
+  target: Target,
+  m: ValidationModel | undefined,
+  srcRoot: string,
+  implDesign: Design | undefined,
+  log: (s: string) => void,
+): Promise<number> {
+  const p = await loadProduction(srcRoot);
   const t0 = performance.now();
   const r = await fuzz(p, target, {
     backend: o.backend,
     design: o.design,
+    ...(implDesign ? { implDesign } : {}),
     runtime: o.stepped ? "stepped" : "event-loop",
     runs: o.runs ?? (o.tlc ? 2 : 50),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
@@ -164,12 +193,13 @@ async function mutantsCommand(
       })),
   );
   if (o.tlcRuns > 0)
-    targets.push({
-      name: "TLC (wide) event-loop",
-      target: { kind: "tlc", dataCookies: 2, repoRoot: REPO },
-      runs: o.tlcRuns,
-      runtime: "event-loop",
-    });
+    for (const runtime of ["event-loop", "stepped"] as const)
+      targets.push({
+        name: `TLC (wide) ${runtime}`,
+        target: { kind: "tlc", dataCookies: 2, repoRoot: REPO },
+        runs: o.tlcRuns,
+        runtime,
+      });
   const chosen = o.mutant ? MUTANTS.filter((m) => o.mutant?.includes(m.name)) : MUTANTS;
   if (o.mutant && chosen.length !== o.mutant.length) throw new UsageError("--mutant: unknown mutant name");
   const rows: MutantVerdict[] = [];
@@ -211,6 +241,7 @@ export function validateProgram(log: (s: string) => void, setCode: (c: number) =
     )
     .option("--tlc", "wider workloads, each run checked by TLC")
     .option("--stepped", "run on the stepped runtime with fast-check schedules (default: the event loop)")
+    .option("--mutant <name>", "run a hand mutant of conformance/mutants/mutants.ts instead of src/")
     .option("--cookies <n>", "data cookies of --tlc workloads", int(1, 4), 2)
     .addOption(backendOpt())
     .addOption(designOpt())
