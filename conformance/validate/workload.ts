@@ -83,12 +83,20 @@ interface Shape {
   readonly createFaults: boolean;
   readonly writeFaults: boolean;
   readonly retire: readonly boolean[];
+  /** Call sequences mixed in with the random ones: the races the protocol is about, which uniform choice rarely makes. */
+  readonly scenarios: readonly (readonly CallPlan[])[];
 }
 
 function workloadOf(s: Shape): fc.Arbitrary<Workload> {
   const data = s.dataCookies.map(() =>
     fc.record({
-      calls: fc.array(callArb(s.calls, s.pages), { maxLength: s.maxCalls }),
+      calls:
+        s.scenarios.length > 0
+          ? fc.oneof(
+              { weight: 2, arbitrary: fc.array(callArb(s.calls, s.pages), { maxLength: s.maxCalls }) },
+              { weight: 1, arbitrary: fc.constantFrom(...s.scenarios) },
+            )
+          : fc.array(callArb(s.calls, s.pages), { maxLength: s.maxCalls }),
       retire: fc.constantFrom(...s.retire),
       delay: fc.integer({ min: 0, max: 12 }),
     }),
@@ -160,8 +168,12 @@ export function workloadFor(m: ValidationModel): fc.Arbitrary<Workload> {
     createFaults: false,
     writeFaults: m.WriteResults.includes("ERROR"),
     retire: m.RetireChoices,
+    scenarios: [],
   });
 }
+
+const READ1: CallPlan = { name: "ReadPage", page: 1 };
+const WRITE1: CallPlan = { name: "WritePage", page: 1 };
 
 /**
  * Wider workloads than any graph covers (several data cookies and their threads, every call, both kinds of
@@ -178,6 +190,12 @@ export function wideWorkload(dataCookies = 2): fc.Arbitrary<Workload> {
     createFaults: true,
     writeFaults: true,
     retire: [false, true],
+    // A pending write meeting an invalidation or an update (the InvalidateWrites barrier, WAIT_FOR_CMD's table).
+    scenarios: [
+      [READ1, WRITE1, { name: "Invalidate", page: 1 }],
+      [READ1, WRITE1, { name: "UpdateCookie", page: 1 }],
+      [{ name: "Invalidate", page: 1 }, { name: "WaitOnInvalidate", page: 1 }, READ1],
+    ],
   });
 }
 
