@@ -7,7 +7,8 @@ export const TRACE_FORMAT = "fscache-trace";
 export const TRACE_VERSION = 1;
 export const SPEC_NAME = "FSCache";
 
-export type TraceSource = "graph" | "simulate" | "counterexample" | "trap";
+/** Where a trace came from: TLC (`graph`, `simulate`, `counterexample`, `trap`), or a recorded run of the implementation (conformance/validate/). */
+export type TraceSource = "graph" | "simulate" | "counterexample" | "trap" | "recorded";
 export const DESIGNS = ["POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"] as const;
 export type Design = (typeof DESIGNS)[number];
 
@@ -40,6 +41,8 @@ export interface TraceHeader {
   /** Size of the model's full state graph, when known: the denominator of coverage. */
   readonly graph?: { states: number; transitions: number; actions: Record<string, number> };
   readonly generator?: string;
+  /** A recorded run (source `recorded`): the backend, the workload and how to run it again. */
+  readonly recorded?: Record<string, Json>;
 }
 
 /** One line after the header. */

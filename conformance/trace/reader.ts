@@ -8,6 +8,7 @@ import { createReadStream, readFileSync, type ReadStream } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../trace.schema.json" with { type: "json" };
 import { ConformanceError } from "../errors.ts";
+import { SPEC_ONLY } from "../mapping/abstraction.ts";
 import { SPEC_NAME, type Trace, type TraceHeader, type TraceStepLine } from "./format.ts";
 
 export interface ReadOptions {
@@ -40,35 +41,50 @@ export const MAX_FILE_ERRORS = 1000;
 /** How much of an over-long line is kept to find its trace id. */
 const HEAD_CHARS = 4096;
 
-let validators: { header: ValidateFunction; step: ValidateFunction } | undefined;
+type Validators = { header: ValidateFunction; step: ValidateFunction };
+let validators: Validators | undefined;
+let recordedValidators: Validators | undefined;
+
+/**
+ * A recorded run of the implementation (source `recorded`, conformance/validate/) cannot have the spec-only
+ * fields, so its states may leave them out; TLC's traces must carry them.
+ */
+const SPEC_ONLY_FIELDS: Readonly<Record<string, readonly string[]>> = SPEC_ONLY.fields;
 
 /**
  * The schema with `required` filled in for every strict record (additionalProperties false) that has no
- * list of its own: all of its `properties`. Keeps adding a spec field to the schema a one-line change.
+ * list of its own: all of its `properties` (but `optional`). Keeps adding a spec field to the schema a
+ * one-line change.
  */
-function withRecordFieldsRequired(s: typeof schema): Record<string, unknown> {
+function withRecordFieldsRequired(
+  s: typeof schema,
+  optional: Readonly<Record<string, readonly string[]>> = {},
+): Record<string, unknown> {
   const definitions: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(s.definitions as Record<string, Record<string, unknown>>)) {
     const properties = def["properties"];
     const strict =
       def["additionalProperties"] === false && typeof properties === "object" && properties !== null;
-    definitions[name] =
-      strict && def["required"] === undefined ? { ...def, required: Object.keys(properties) } : def;
+    const required = strict ? Object.keys(properties).filter((k) => !optional[name]?.includes(k)) : [];
+    definitions[name] = strict && def["required"] === undefined ? { ...def, required } : def;
   }
   return { ...s, definitions };
 }
 
-function getValidators(): { header: ValidateFunction; step: ValidateFunction } {
-  if (validators) return validators;
+function getValidators(recorded = false): Validators {
+  const cached = recorded ? recordedValidators : validators;
+  if (cached) return cached;
   const ajv = new Ajv({ allErrors: false, strict: false });
-  ajv.addSchema(withRecordFieldsRequired(schema));
+  ajv.addSchema(withRecordFieldsRequired(schema, recorded ? SPEC_ONLY_FIELDS : {}));
   const get = (name: string): ValidateFunction => {
     const v = ajv.getSchema(`${schema.$id}#/definitions/${name}`);
     if (!v) throw new Error(`trace.schema.json has no definition ${name}`);
     return v;
   };
-  validators = { header: get("header"), step: get("step") };
-  return validators;
+  const made = { header: get("header"), step: get("step") };
+  if (recorded) recordedValidators = made;
+  else validators = made;
+  return made;
 }
 
 /** The values an enum or const error allows. */
@@ -209,7 +225,7 @@ export class TraceLineParser {
       this.fail("TRACE_LIMIT", lineNo, msg, traceIdOf(raw));
       return [];
     }
-    const v = getValidators();
+    const v = getValidators(this.header?.source === "recorded");
     let obj: unknown;
     try {
       obj = JSON.parse(raw);

@@ -13,6 +13,24 @@ export interface SleepingTask {
   readonly queue: string;
 }
 
+/** A step the runtime has run, as a step listener sees it: the task, the step's label, the task's status after it. */
+export interface ExecutedStep {
+  readonly taskId: number;
+  readonly taskName: string;
+  readonly label: StepLabel;
+  readonly status: "parked" | "waiting" | "done" | "failed";
+  /** What the task threw, when `status` is `failed`. */
+  readonly error?: unknown;
+}
+
+export interface EventLoopOptions {
+  /**
+   * Called after every atomic step, before any other step runs (so the listener sees the state the step left).
+   * Default: none, and then the runtime does no work for it (a tracer costs nothing when off).
+   */
+  readonly onStep?: (step: ExecutedStep) => void;
+}
+
 /**
  * Runs ready tasks in FIFO order. A sleeper is only re-checked after a wake-up of its queue (no polling);
  * woken, it queues behind the ready tasks and re-checks its condition when its turn comes, going back to
@@ -28,6 +46,7 @@ export class EventLoopRuntime implements Runtime {
   private running: TaskRecord | undefined;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly onStep: ((step: ExecutedStep) => void) | undefined;
   private readonly observer = {
     yielded: (task: TaskRecord): void => {
       const state = task.state;
@@ -35,6 +54,10 @@ export class EventLoopRuntime implements Runtime {
       else if (state.kind === "waiting") this.sleeping.add(task);
     },
   };
+
+  constructor(options: EventLoopOptions = {}) {
+    this.onStep = options.onStep;
+  }
 
   spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>): TaskHandle {
     const task = new TaskRecord(this.nextId++, name, first, body, this.observer);
@@ -117,13 +140,26 @@ export class EventLoopRuntime implements Runtime {
       }
     }
     if (task) {
+      const label =
+        task.state.kind === "parked" || task.state.kind === "waiting" ? task.state.label : undefined;
       this.running = task;
       try {
         await task.resume(conditionError);
       } finally {
         this.running = undefined;
       }
+      if (this.onStep && label) this.onStep(executed(task, label));
     }
     this.kick();
   }
+}
+
+/** The listener's view of the step `task` has just run (built field by field: it runs once per step). */
+function executed(task: TaskRecord, label: StepLabel): ExecutedStep {
+  const state = task.state;
+  if (state.kind === "failed")
+    return { taskId: task.id, taskName: task.name, label, status: "failed", error: state.error };
+  // resume() settles only once the task has yielded or ended, so it is never still running here.
+  const status = state.kind === "running" ? "parked" : state.kind;
+  return { taskId: task.id, taskName: task.name, label, status };
 }
