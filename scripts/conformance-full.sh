@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The conformance covers that do not fit in `npm test`'s time budget (conformance/README.md lists their
-# figures): the fault model MCfault (lookup ERROR, write errors, retire, op-slot exhaustion, WaitOnInvalidate,
+# figures): MCconf in all three designs, the fault model MCfault (lookup ERROR, write errors, retire, op-slot exhaustion, WaitOnInvalidate,
 # AttrChanged) in both designs, MCwrite in all three, and the POST_FIX covers of MCcalls and MCfail (npm test
 # replays their POST_FIX_REPAIRED covers). Each full state graph is streamed from TLC and every transition
 # replayed on every core; the first failing model stops the run (exit 1), with its failing paths written
@@ -15,6 +15,9 @@ run() {
   npm run --silent cli -- conform --model "$model" --model-dir conformance/models --design "$design" \
     --workers auto --out "$OUT" --result "$OUT/$model-$design.json" --junit "$OUT/$model-$design.xml"
 }
+run MCconf POST_FIX
+run MCconf POST_FIX_REPAIRED
+run MCconf PRE_FIX
 run MCcalls POST_FIX
 run MCfail POST_FIX
 run MCwrite POST_FIX

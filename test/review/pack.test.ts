@@ -78,7 +78,18 @@ describe("lanes", () => {
 });
 
 it("reads F1…F10 from spec/README.md", () => {
-  expect(readFindings(ROOT).map((f) => f.id)).toEqual(["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"]);
+  expect(readFindings(ROOT).map((f) => f.id)).toEqual([
+    "F1",
+    "F2",
+    "F3",
+    "F4",
+    "F5",
+    "F6",
+    "F7",
+    "F8",
+    "F9",
+    "F10",
+  ]);
 });
 
 it("draws work states as boxes, wait states as ellipses and OOB edges dashed", () => {
