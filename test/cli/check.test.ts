@@ -19,7 +19,7 @@ describe("check", () => {
   it("on the pre-fix design (past the dispatcher's F9) exits 1 and prints the 2013 oops as a numbered interleaving", () => {
     const r = cli(["check", "--model", "ci", "--variant", "PRE_FIX", "--with", "F9"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/design PRE_FIX: invariant violated \(NoOops\)/);
+    expect(r.stdout).toMatch(/design PRE_FIX with F9: invariant violated \(NoOops\)/);
     expect(r.stdout).toMatch(/^\s+1\. init\s+Init$/m);
     expect(r.stdout).toMatch(/^\s+\d+\. netfs tD\s+Invalidate\(t=tD\)$/m);
     expect(r.stdout).toMatch(/^\s+\d+\. object D\s+(INVALIDATE_OBJECT|InvalidateWrites)\(o=D\)$/m);
