@@ -87,4 +87,13 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     predicate: `lastAction.name = "DETACH_FROM_COOKIE"`,
     mutant: "pre-fix-design",
   },
+  {
+    // PRE_FIX: relinquish waits for CREATING to clear (RelinquishWaitCreating), then detaches the object from
+    // the cookie itself (RelinquishDetach): the relinquish path 1362729b replaced.
+    id: "RelinquishDetaches",
+    model: "MCtrapFault",
+    designs: ["PRE_FIX"],
+    predicate: `lastAction.name = "RelinquishDetach" /\\ thread["tD"].pc = "RelinquishClear"`,
+    mutant: "pre-fix-design",
+  },
 ];

@@ -1,8 +1,8 @@
 // The trace files StrykerJS replays for each mutant, generated once (TLC runs take tens of seconds) into
-// out/conformance/stryker/ and then only read: the full transition cover of MCconf, the protocol-goal traces
-// of MCtrap, and the sample of the cover that the Stryker test replays (every goal trace, plus for each action
-// label of the cover the first trace that takes it, plus every STRIDE-th trace), so that one mutant costs a
-// few seconds rather than the full cover's replay.
+// out/conformance/stryker/ and then only read: seeded TLC simulations of MCconf (its full transition cover
+// is now over 500 MB of NDJSON, too much to regenerate in a test), the protocol-goal traces of MCtrap, and the
+// sample that the Stryker test replays (every goal trace, plus for each action label of the simulations the
+// first trace that takes it, plus every STRIDE-th trace), so that one mutant costs a few seconds.
 //
 //   npx tsx conformance/stryker/traces.ts [--force]   (the Stryker test's global setup runs it when missing)
 
@@ -29,7 +29,9 @@ export function tracesDir(): string {
   return process.env["FSCACHE_STRYKER_TRACES"] ?? join(repoRoot(), "out", "conformance", "stryker");
 }
 
-export const COVER_FILE = "MCconf-POST_FIX-graph.ndjson";
+export const COVER_FILE = "MCconf-POST_FIX-simulate.ndjson";
+/** The simulations behind the sample: how many, and how deep (seeded, so the files are reproducible). */
+export const SIMULATIONS = { num: 400, depth: 200 } as const;
 export const GOALS_FILE = `${GOALS_MODEL}-POST_FIX-goals.ndjson`;
 export const SAMPLE_FILE = "MCconf-POST_FIX-sample.ndjson";
 
@@ -67,9 +69,9 @@ export async function ensureStrykerTraces(
   if (force && existsSync(dir)) for (const f of readdirSync(dir)) rmSync(join(dir, f));
   mkdirSync(dir, { recursive: true });
   const models = join(repoRoot(), "conformance", "models");
-  const base = { design: "POST_FIX" as const, out: dir, seed: 1, num: 0, depth: 0, modelDir: models };
-  await generateTraces({ ...base, model: "MCconf", sources: ["graph"] }, log);
-  await generateTraces({ ...base, model: GOALS_MODEL, sources: ["goals"] }, log);
+  const base = { design: "POST_FIX" as const, out: dir, seed: 1, modelDir: models };
+  await generateTraces({ ...base, ...SIMULATIONS, model: "MCconf", sources: ["simulate"] }, log);
+  await generateTraces({ ...base, num: 0, depth: 0, model: GOALS_MODEL, sources: ["goals"] }, log);
   const cover = readTraceFile(join(dir, COVER_FILE));
   if (!cover.header || cover.errors.length > 0)
     throw new Error(`unreadable ${COVER_FILE}: ${cover.errors[0]?.message ?? "no header"}`);
