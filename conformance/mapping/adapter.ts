@@ -32,6 +32,7 @@ import {
 } from "./abstraction.ts";
 import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
 import { asConstants, type ModelConstants } from "./model.ts";
+import { netfsCall } from "./netfsCall.ts";
 import { ScriptedBackend } from "./scriptedBackend.ts";
 
 /** The implementation modules the harness drives, loaded from one src/ root. */
@@ -232,28 +233,15 @@ class FsCacheTarget implements ReplayTarget {
       const page = (): number => Number(String(next.params["p"]).replace(/^p/, ""));
       switch (next.name) {
         case "Invalidate":
-          await task.step(first);
-          await api.invalidate(caller, cookie);
-          break;
         case "WaitOnInvalidate":
-          await task.waitUntil(first, cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
-          await api.waitOnInvalidate(caller, cookie);
-          break;
         case "UpdateCookie":
-          await task.step(first);
-          await api.updateCookie(caller, cookie);
-          break;
         case "AttrChanged":
-          await task.step(first);
-          await api.attrChanged(caller, cookie);
-          break;
         case "ReadPage":
-          await task.step(first);
-          await api.readPage(caller, cookie, page());
-          break;
         case "WritePage":
-          await task.step(first);
-          await api.writePage(caller, cookie, page(), new Uint8Array(16));
+          await netfsCall(api, task, caller, cookie, next.name, first, {
+            page: next.name === "ReadPage" || next.name === "WritePage" ? page() : 0,
+            data: () => new Uint8Array(16),
+          });
           break;
         case "WaitOnPageWrite": {
           if (cookie.type === "DATAFILE") {

@@ -16,6 +16,7 @@ import {
   threadPcOf,
 } from "../mapping/abstraction.ts";
 import type { ModelConstants } from "../mapping/model.ts";
+import { netfsCall } from "../mapping/netfsCall.ts";
 import type { SpecAction } from "../trace/format.ts";
 import { type BackendKind, makeBackend } from "./backends.ts";
 import type { Production } from "./production.ts";
@@ -207,43 +208,15 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       const pn = `p${call.page}`;
       // The netfs writes only pages a read marked cached; a write the contract forbids is not made.
       if (call.name === "WritePage" && !cached.has(call.page)) continue;
-      const c = { task, t, entered: true };
-      switch (call.name) {
-        case "Invalidate":
-          await task.step(L("Invalidate", { t }));
-          d.callsUsed++;
-          await api.invalidate(c, cookie);
-          break;
-        case "WaitOnInvalidate":
-          await task.waitUntil(
-            L("WaitOnInvalidate", { t }),
-            cookie.flagsWq,
-            () => !cookie.flags.has("INVALIDATING"),
-          );
-          d.callsUsed++;
-          await api.waitOnInvalidate(c, cookie);
-          break;
-        case "UpdateCookie":
-          await task.step(L("UpdateCookie", { t }));
-          d.callsUsed++;
-          await api.updateCookie(c, cookie);
-          break;
-        case "AttrChanged":
-          await task.step(L("AttrChanged", { t }));
-          d.callsUsed++;
-          await api.attrChanged(c, cookie);
-          break;
-        case "ReadPage":
-          await task.step(L("ReadPage", { t, p: pn }));
-          d.callsUsed++;
-          await api.readPage(c, cookie, call.page);
-          break;
-        case "WritePage":
-          await task.step(L("WritePage", { t, p: pn }));
-          d.callsUsed++;
-          await api.writePage(c, cookie, call.page, new Uint8Array(16).fill(call.page));
-          break;
-      }
+      const first = L(
+        call.name,
+        call.name === "ReadPage" || call.name === "WritePage" ? { t, p: pn } : { t },
+      );
+      await netfsCall(api, task, { task, t, entered: true }, cookie, call.name, first, {
+        page: call.page,
+        data: () => new Uint8Array(16).fill(call.page),
+        started: () => d.callsUsed++,
+      });
     }
     const wait = L("WaitOnPageWrite", { t });
     if (plan.index) {

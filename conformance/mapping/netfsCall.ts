@@ -1,0 +1,55 @@
+// One netfs call between acquire and relinquish, as the spec's netfs thread takes it: the call's first step
+// (a plain step, or for WaitOnInvalidate a wait until INVALIDATING is clear), then the API function running
+// inside that step (`entered`), so nothing of the call happens before the spec's step does. Shared by the
+// scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation (driver.ts).
+
+import type { Cookie, FsCache } from "../../src/fscache/index.ts";
+import type { Caller } from "../../src/fscache/netfs.ts";
+import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
+
+/** The spec's netfs calls between AcquireCookie and WaitOnPageWrite. */
+export type NetfsCallName =
+  "Invalidate" | "WaitOnInvalidate" | "UpdateCookie" | "AttrChanged" | "ReadPage" | "WritePage";
+
+export interface NetfsCallOptions {
+  readonly page: number;
+  /** The bytes a WritePage writes. */
+  readonly data: () => Uint8Array;
+  /** Runs once the call's first step has been taken, before the API function. */
+  readonly started?: () => void;
+}
+
+export async function netfsCall(
+  api: FsCache["netfs"],
+  task: Task,
+  caller: Caller,
+  cookie: Cookie,
+  name: NetfsCallName,
+  first: StepLabel,
+  o: NetfsCallOptions,
+): Promise<void> {
+  if (name === "WaitOnInvalidate")
+    await task.waitUntil(first, cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
+  else await task.step(first);
+  o.started?.();
+  switch (name) {
+    case "Invalidate":
+      await api.invalidate(caller, cookie);
+      break;
+    case "WaitOnInvalidate":
+      await api.waitOnInvalidate(caller, cookie);
+      break;
+    case "UpdateCookie":
+      await api.updateCookie(caller, cookie);
+      break;
+    case "AttrChanged":
+      await api.attrChanged(caller, cookie);
+      break;
+    case "ReadPage":
+      await api.readPage(caller, cookie, o.page);
+      break;
+    case "WritePage":
+      await api.writePage(caller, cookie, o.page, o.data());
+      break;
+  }
+}
