@@ -172,10 +172,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     return items;
   }
 
-  async function mutantResults(
-    items: SuiteItem[],
-  ): Promise<Map<string, { status: string; killedIn?: string | undefined }>> {
-    const rs = await runMutants(MUTANTS, {
+  /** How the mutants run: on both cores, each against a fresh adapter in the design its item names. */
+  function mutantOptions(items: SuiteItem[]): Parameters<typeof runMutants>[1] {
+    return {
       repoRoot: REPO,
       srcRoot: SRC,
       suite: items,
@@ -186,7 +185,13 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
           opts["design"] ? { design: opts["design"] as Design } : {},
         ),
       replayCommand: () => "",
-    });
+    };
+  }
+
+  async function mutantResults(
+    items: SuiteItem[],
+  ): Promise<Map<string, { status: string; killedIn?: string | undefined }>> {
+    const rs = await runMutants(MUTANTS, mutantOptions(items));
     // FSCACHE_E2E_MUTANTS=<file> keeps where each mutant died (the kill table of conformance/README.md).
     const report = process.env["FSCACHE_E2E_MUTANTS"];
     if (report !== undefined && report !== "")
@@ -227,18 +232,10 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
   it("kills every mutant with the CI model's cover alone, but those whose fault lies outside its scope", async () => {
     const mcci = MUTANTS.filter((m) => BEYOND_MCCI[m.name] === undefined);
     expect(Object.keys(BEYOND_MCCI).every((n) => MUTANTS.some((m) => m.name === n))).toBe(true);
-    const rs = await runMutants(mcci, {
-      repoRoot: REPO,
-      srcRoot: SRC,
-      suite: suite([{ model: "MCci", design: "POST_FIX_REPAIRED" }], false),
-      workers: 2,
-      makeAdapter: async (root, opts) =>
-        fsCacheAdapter(
-          await loadImplementation(root),
-          opts["design"] ? { design: opts["design"] as Design } : {},
-        ),
-      replayCommand: () => "",
-    });
+    const rs = await runMutants(
+      mcci,
+      mutantOptions(suite([{ model: "MCci", design: "POST_FIX_REPAIRED" }], false)),
+    );
     for (const r of rs) expect(r.status, r.name).toBe("killed");
   }, 900_000);
 });
