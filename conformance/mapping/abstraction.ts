@@ -1,18 +1,17 @@
 // The abstraction function: the implementation's state (the cache core, plus the freed records the harness
-// retains, plus what the harness's netfs driver knows about each thread's program) → the spec's variables,
-// field by field as docs/model.md lists them. Both sides are built in one normal form (ids and set elements
+// retains, plus what the harness's netfs driver knows about each thread's program), as a raw snapshot
+// (snapshot.ts) holds it → the spec's variables, field by field as docs/model.md lists them. Both sides are built in one normal form (ids and set elements
 // sorted, record fields in FIELDS order), so a state's JSON text is canonical: equal states give equal texts,
 // and a fingerprint of the text (fingerprint.ts) is all the per-step comparison needs.
 
 import type { CacheCore } from "../../src/fscache/context.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
-import type { ObjectFields, OpFields } from "../../src/fscache/inspect.ts";
 import { EVENT_BITS, type EventName } from "../../src/fscache/names.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
-import type { Operation } from "../../src/fscache/operation.ts";
 import { isObject, type Json } from "../json.ts";
 import type { SpecState } from "../trace/format.ts";
 import type { ModelConstants } from "./model.ts";
+import { type Cell, PRESENT, SnapshotLog, takeSnapshot } from "./snapshot.ts";
 
 /** The compared fields of each record variable, in the order both sides emit them. */
 export const FIELDS = {
@@ -145,17 +144,71 @@ export function stateText(s: Record<string, Json>): string {
 
 const sorted = <T extends string>(s: Iterable<T>): T[] => [...s].sort();
 
-function unbornCookie(pages: readonly string[]): Json {
+/** The constants in normal form, and each page name's index in the implementation (`p1` → 1). */
+export interface Shape {
+  readonly k: ModelConstants;
+  readonly cookies: readonly string[];
+  readonly threads: readonly string[];
+  readonly pages: readonly { readonly name: string; readonly index: number }[];
+}
+
+export function shapeOf(k: ModelConstants): Shape {
   return {
-    mem: "UNBORN",
-    usage: 0,
-    n_children: 0,
-    n_active: 0,
-    flags: [],
-    netfs: false,
-    stores: Object.fromEntries(pages.map((p) => [p, "NONE"])),
-    backing: [],
+    k,
+    cookies: sorted(k.Cookies),
+    threads: sorted(k.Threads),
+    pages: sorted(k.Pages).map((name) => ({ name, index: Number(name.replace(/^p/, "")) })),
   };
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byBit = (a: string, b: string): number => bit(a) - bit(b);
+
+/** Reads a record's cells in the order takeSnapshot (snapshot.ts) wrote them. */
+class Cells {
+  private i = 0;
+  constructor(private readonly d: readonly Cell[]) {}
+  next(): Cell {
+    return this.d[this.i++] as Cell;
+  }
+  str(): string {
+    return this.next() as string;
+  }
+  num(): number {
+    return this.next() as number;
+  }
+  /** A list: its length, then its members; sorted by `order`, or in list order (`pending`). */
+  list(order?: (a: string, b: string) => number): Json[] {
+    const out: (string | number)[] = [];
+    for (let n = this.num(); n > 0; n--) out.push(this.next() as string | number);
+    return order ? (out as string[]).sort(order) : out;
+  }
+}
+
+function cookieRecord(r: Cells, shape: Shape): Json {
+  const present = r.num() === PRESENT;
+  const stores: Record<string, Json> = {};
+  if (!present) {
+    for (const p of shape.pages) stores[p.name] = "NONE";
+    return {
+      mem: "UNBORN",
+      usage: 0,
+      n_children: 0,
+      n_active: 0,
+      flags: [],
+      netfs: false,
+      stores,
+      backing: [],
+    };
+  }
+  const mem = r.str();
+  const usage = r.num();
+  const n_children = r.num();
+  const n_active = r.num();
+  const netfs = r.next() as boolean;
+  const flags = r.list(byName);
+  for (const p of shape.pages) stores[p.name] = r.str();
+  return { mem, usage, n_children, n_active, flags, netfs, stores, backing: r.list(byName) };
 }
 
 const UNBORN_OBJECT: Json = {
@@ -183,101 +236,131 @@ const UNBORN_OBJECT: Json = {
   dmask: [],
 };
 
-const FREE_OP: Json = { state: "FREE", kind: "NONE", object: "NULL", flags: [], usage: 0, pc: "NONE" };
-
-/** The constants in normal form, and each page name's index in the implementation (`p1` → 1). */
-export interface Shape {
-  readonly k: ModelConstants;
-  readonly cookies: readonly string[];
-  readonly threads: readonly string[];
-  readonly pages: readonly { readonly name: string; readonly index: number }[];
-}
-
-export function shapeOf(k: ModelConstants): Shape {
-  return {
-    k,
-    cookies: sorted(k.Cookies),
-    threads: sorted(k.Threads),
-    pages: sorted(k.Pages).map((name) => ({ name, index: Number(name.replace(/^p/, "")) })),
-  };
-}
-
-function cookieJson(c: Cookie, shape: Shape): Json {
-  const stores: Record<string, Json> = {};
-  for (const p of shape.pages) stores[p.name] = c.stores.get(p.index)?.tag ?? "NONE";
-  return {
-    mem: c.mem,
-    usage: c.usage,
-    n_children: c.n_children,
-    n_active: c.n_active,
-    flags: sorted(c.flags),
-    netfs: c.def !== null,
-    stores,
-    backing: c.backing_objects.map((o) => o.id).sort(),
-  };
-}
-
-/** The implementation's record mappers (src/fscache/inspect.ts), from the implementation under test. */
-export interface RecordFields {
-  objectFields(o: FscacheObject): ObjectFields;
-  opFields(op: Operation): OpFields;
-}
-
 /**
  * The implementation's `disp` names the worker's next step even while the work item is only queued
  * (`DispatchStart`); the spec's dispatcher pc is "IDLE" until DispatchStart runs.
  */
-function objectJson(o: FscacheObject, fields: RecordFields): Json {
-  const f = fields.objectFields(o) as unknown as Record<string, Json>;
-  return f["disp"] === "DispatchStart" ? { ...f, disp: "IDLE" } : f;
+const specDisp = (d: string): string => (d === "DispatchStart" ? "IDLE" : d);
+
+function objectRecord(r: Cells): Json {
+  if (r.num() !== PRESENT) return UNBORN_OBJECT;
+  const [mem, state, oob, cookie, parent] = [r.str(), r.str(), r.str(), r.str(), r.str()];
+  const [n_children, n_ops, n_obj_ops, n_in_progress, n_exclusive, n_reads, usage] = [
+    r.num(),
+    r.num(),
+    r.num(),
+    r.num(),
+    r.num(),
+    r.num(),
+    r.num(),
+  ];
+  const [wq, disp, exec] = [r.str(), r.str(), r.str()];
+  const [oob_mask, event_mask, events] = [r.list(byBit), r.list(byBit), r.list(byBit)];
+  const [flags, dmask, dependents, pending] = [r.list(byName), r.list(byBit), r.list(byName), r.list()];
+  return {
+    mem,
+    state,
+    oob,
+    oob_mask,
+    event_mask,
+    events,
+    flags,
+    cookie,
+    parent,
+    n_children,
+    n_ops,
+    n_obj_ops,
+    n_in_progress,
+    n_exclusive,
+    n_reads,
+    usage,
+    dependents,
+    pending,
+    wq,
+    disp: specDisp(disp),
+    exec,
+    dmask,
+  };
 }
 
-/** The spec's variables (cookie, object, op, thread, oops) computed from the implementation, in normal form. */
+const FREE_OP: Json = { state: "FREE", kind: "NONE", object: "NULL", flags: [], usage: 0, pc: "NONE" };
+
+function opRecord(r: Cells): Json {
+  if (r.num() !== PRESENT) return FREE_OP;
+  const [state, kind, object] = [r.str(), r.str(), r.str()];
+  const usage = r.num();
+  const pc = r.str();
+  return { state, kind, object, flags: r.list(byName), usage, pc };
+}
+
+/** The spec's `thread[t]` record (compared fields); `calls` counts down from MaxCalls as the driver starts calls. */
+function threadRecord(r: Cells, k: ModelConstants): Json {
+  const present = r.num() === PRESENT;
+  const pc = r.str();
+  const calls = k.MaxCalls - r.num();
+  if (!present) return { pc, calls, op: 0, page: "NONE", retire: false, result: r.str() };
+  return { pc, calls, op: r.num(), page: r.str(), retire: r.next() as boolean, result: r.str() };
+}
+
+/** Each record's cells mapped once: a record unchanged between snapshots is one array, so one JSON value. */
+const mapped = new WeakMap<readonly Cell[], Json>();
+
+function remember(memo: WeakMap<readonly Cell[], Json> | undefined, cells: readonly Cell[], v: Json): Json {
+  memo?.set(cells, v);
+  return v;
+}
+
+/**
+ * The spec's variables (cookie, object, op, thread, oops) of snapshot `i` of `log`, in normal form: the
+ * abstraction function. Records the implementation has not created (or freed without the harness retaining
+ * them) are the spec's UNBORN records and FREE op slots. States share unchanged records: never mutate one.
+ * `memo` maps each record's cells once across the log's snapshots (none for a log of one snapshot).
+ */
 export function abstractState(
+  log: SnapshotLog,
+  i: number,
+  memo: WeakMap<readonly Cell[], Json> | undefined = mapped,
+): Record<string, Json> {
+  const oops = log.crashed.get(i);
+  if (oops !== undefined) return oopsState(oops) as Record<string, Json>;
+  const shape = log.shape;
+  const records = log.records;
+  // No closures: tsx names each function it creates (esbuild's keepNames), a cost paid per conformance step.
+  let slot = i * log.slots;
+  let cells: readonly Cell[];
+  const cookie: Record<string, Json> = {};
+  for (const c of shape.cookies) {
+    cells = records[slot++] as readonly Cell[];
+    cookie[c] = memo?.get(cells) ?? remember(memo, cells, cookieRecord(new Cells(cells), shape));
+  }
+  const object: Record<string, Json> = {};
+  for (const o of shape.cookies) {
+    cells = records[slot++] as readonly Cell[];
+    object[o] = memo?.get(cells) ?? remember(memo, cells, objectRecord(new Cells(cells)));
+  }
+  const op: Json[] = [];
+  for (let k = 1; k <= shape.k.MaxOps; k++) {
+    cells = records[slot++] as readonly Cell[];
+    op.push(memo?.get(cells) ?? remember(memo, cells, opRecord(new Cells(cells))));
+  }
+  const thread: Record<string, Json> = {};
+  for (const t of shape.threads) {
+    cells = records[slot++] as readonly Cell[];
+    thread[t] = memo?.get(cells) ?? remember(memo, cells, threadRecord(new Cells(cells), shape.k));
+  }
+  return { cookie, object, op, thread, oops: "NONE" };
+}
+
+/** The abstract state of the implementation now: one snapshot, mapped at once (the conformance replay's step). */
+export function abstractNow(
   core: CacheCore,
   retained: Retained,
   shape: Shape,
   driver: (t: string) => DriverThreadView,
-  fields: RecordFields,
 ): Record<string, Json> {
-  const crashed = oopsState(core.oops);
-  if (crashed) return crashed;
-  const k = shape.k;
-  const cookie: Record<string, Json> = {};
-  for (const c of shape.cookies) {
-    const v = core.cookies.get(c) ?? retained.cookies.get(c);
-    cookie[c] = v ? cookieJson(v, shape) : unbornCookie(shape.pages.map((p) => p.name));
-  }
-  const object: Record<string, Json> = {};
-  for (const o of shape.cookies) {
-    const v = core.objects.get(o) ?? retained.objects.get(o);
-    object[o] = v ? objectJson(v, fields) : UNBORN_OBJECT;
-  }
-  const op: Json[] = [];
-  for (let i = 1; i <= k.MaxOps; i++) {
-    const v = core.ops.get(i);
-    op.push(v ? (fields.opFields(v) as unknown as Json) : FREE_OP);
-  }
-  const thread: Record<string, Json> = {};
-  for (const t of shape.threads) thread[t] = threadJson(core, k, t, driver(t));
-  return { cookie, object, op, thread, oops: core.oops };
-}
-
-/** The spec's `thread[t]` record (compared fields). */
-export function threadJson(core: CacheCore, k: ModelConstants, t: string, d: DriverThreadView): Json {
-  const v = core.threads.get(t);
-  const calls = k.MaxCalls - d.callsUsed;
-  if (d.noParent) return { pc: "Done", calls, op: 0, page: "NONE", retire: false, result: "ENOBUFS" };
-  if (d.notStarted || !v)
-    return { pc: "AcquireCookie", calls, op: 0, page: "NONE", retire: false, result: "NONE" };
-  return {
-    pc: threadPcOf(core, t, d),
-    calls,
-    op: v.op,
-    page: v.page,
-    retire: v.retire,
-    result: v.result,
-  };
+  const log = new SnapshotLog(shape);
+  takeSnapshot(log, core, retained, driver);
+  return abstractState(log, 0, undefined);
 }
 
 /** The abstract pc of thread t (as the `thread` variable above shows it). */

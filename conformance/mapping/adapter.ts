@@ -21,7 +21,7 @@ import type { Json } from "../json.ts";
 import type { EnabledStep, ReplayAdapter, ReplayScript, ReplayTarget } from "../replay/target.ts";
 import type { SpecAction, TraceHeader } from "../trace/format.ts";
 import {
-  abstractState,
+  abstractNow,
   type DriverThreadView,
   projectSpec,
   quiescent,
@@ -267,7 +267,7 @@ class FsCacheTarget implements ReplayTarget {
   }
 
   abstract(): Record<string, Json> {
-    return abstractState(this.cache.core, this.retained, this.shape, this.driverView, this.impl.fscache);
+    return abstractNow(this.cache.core, this.retained, this.shape, this.driverView);
   }
 
   enabled(): EnabledStep[] {

@@ -6,7 +6,7 @@
 import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { ExecutedStep } from "../../src/runtime/event-loop.ts";
-import type { Task } from "../../src/runtime/runtime.ts";
+import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
 import type { Json } from "../json.ts";
 import {
   abstractState,
@@ -17,6 +17,7 @@ import {
 } from "../mapping/abstraction.ts";
 import type { ModelConstants } from "../mapping/model.ts";
 import { netfsCall } from "../mapping/netfsCall.ts";
+import { SnapshotLog, takeSnapshot } from "../mapping/snapshot.ts";
 import type { SpecAction } from "../trace/format.ts";
 import { type BackendKind, makeBackend } from "./backends.ts";
 import type { Production } from "./production.ts";
@@ -26,6 +27,29 @@ import type { ThreadPlan, Workload } from "./workload.ts";
 export interface RecordedStep {
   readonly action: SpecAction | null;
   readonly state: Record<string, Json>;
+}
+
+/**
+ * A run's recording: the action of each step and a raw snapshot of the state after it (the log's snapshot i
+ * follows labels[i]). Taking snapshots is all a run pays for recording; `steps()` applies the abstraction.
+ */
+export class Recording {
+  constructor(
+    readonly log: SnapshotLog,
+    /** The runtime's step labels (immutable copies), null for the initial state. */
+    readonly labels: readonly (StepLabel | null)[],
+  ) {}
+
+  private mapped: readonly RecordedStep[] | undefined;
+
+  /** The recorded steps as the spec sees them: each action with the abstract state after it (mapped once). */
+  steps(): readonly RecordedStep[] {
+    this.mapped ??= this.labels.map((l, i) => ({
+      action: l && { name: l.action, params: l.params },
+      state: abstractState(this.log, i),
+    }));
+    return this.mapped;
+  }
 }
 
 /** How a run ended: every task finished (`done`), some asleep forever (`stuck`), or a netfs task threw (`error`). */
@@ -39,7 +63,7 @@ export interface RunOutcome {
   readonly blocked: readonly string[];
   readonly error?: string;
   /** With recording on: the initial state, then one entry per step, then `Terminated` (see below). */
-  readonly recorded?: readonly RecordedStep[];
+  readonly recording?: Recording;
 }
 
 export interface RunOptions {
@@ -57,39 +81,42 @@ export interface RunOptions {
 /** The states in which the spec's DataGone holds for thread `u`'s cookie: gone, nothing left to run. */
 const GONE_STATES = new Set(["OBJECT_DEAD", "WAIT_FOR_INIT"]);
 
-interface ThreadDriver {
+/** What the driver knows of one thread: its plan, and the view the abstraction reads (kept up to date in place). */
+interface ThreadDriver extends DriverThreadView {
   readonly plan: ThreadPlan;
-  started: boolean;
+  notStarted: boolean;
   noParent: boolean;
   atRelinquish: boolean;
   callsUsed: number;
 }
+
+const NOT_STARTED: DriverThreadView = {
+  notStarted: true,
+  noParent: false,
+  atRelinquish: false,
+  callsUsed: 0,
+};
 
 /** Runs `w` once; resolves when no task can run any more. */
 export async function runWorkload(p: Production, w: Workload, o: RunOptions): Promise<RunOutcome> {
   const L = p.runtime.label;
   const drivers = new Map<string, ThreadDriver>();
   for (const plan of w.threads)
-    drivers.set(plan.t, { plan, started: false, noParent: false, atRelinquish: false, callsUsed: 0 });
-  const view = (t: string): DriverThreadView => {
-    const d = drivers.get(t);
-    return {
-      notStarted: !d?.started,
-      noParent: d?.noParent ?? false,
-      atRelinquish: d?.atRelinquish ?? false,
-      callsUsed: d?.callsUsed ?? 0,
-    };
-  };
+    drivers.set(plan.t, { plan, notStarted: true, noParent: false, atRelinquish: false, callsUsed: 0 });
+  const view = (t: string): DriverThreadView => drivers.get(t) ?? NOT_STARTED;
   const retained = { cookies: new Map<string, Cookie>(), objects: new Map<string, FscacheObject>() };
   const shape: Shape | undefined = o.record ? shapeOf(o.record) : undefined;
-  const recorded: RecordedStep[] = [];
+  // Recording takes a raw snapshot per step (snapshot.ts); the abstraction maps them when they are read.
+  const log = shape ? new SnapshotLog(shape) : undefined;
+  const labels: (StepLabel | null)[] = [];
   let failure: string | undefined;
   let steps = 0;
   // The runtime's listener needs the cache, which needs the runtime: the listener reads it through `ref`.
   const ref: { cache?: FsCache } = {};
-  const record = (action: SpecAction | null): void => {
-    if (!shape || !ref.cache) return;
-    recorded.push({ action, state: abstractState(ref.cache.core, retained, shape, view, p.fscache) });
+  const record = (label: StepLabel | null): void => {
+    if (!log || !ref.cache) return;
+    takeSnapshot(log, ref.cache.core, retained, view);
+    labels.push(label);
   };
 
   const childrenGoneQ = { name: "validate:children-gone" };
@@ -102,7 +129,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       else failure ??= `${s.taskName}: ${s.error instanceof Error ? s.error.message : String(s.error)}`;
     }
     // Labels are immutable copies (runtime.label), so the recording can keep their parameters as they are.
-    if (shape) record({ name: s.label.action, params: s.label.params });
+    if (shape) record(s.label);
     // The index threads wait for their children to be gone (the models' netfs schedule): re-check after each step.
     rt.wake(childrenGoneQ);
   };
@@ -190,7 +217,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
     const t = plan.t;
     const api = fs.netfs;
     const caller = { task, t, entered: true };
-    d.started = true;
+    d.notStarted = false;
     if (!parentUsable(plan.parent)) {
       d.noParent = true;
       startChild(plan.parent, plan.t);
@@ -261,13 +288,13 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   // The run has ended: record it as the spec's Terminated step, which the spec allows only in a quiescent
   // state. A run that stops where the spec still has steps enabled (they stay enabled: nothing runs any more)
   // is not a fair behaviour of the spec, so its Terminated step is rejected.
-  if (shape && failure === undefined) record({ name: "Terminated", params: {} });
+  if (shape && failure === undefined) record(L("Terminated"));
   const end: RunEnd = failure !== undefined ? "error" : blocked.length > 0 ? "stuck" : "done";
   return {
     end,
     steps,
     blocked,
     ...(failure !== undefined ? { error: failure } : {}),
-    ...(shape ? { recorded } : {}),
+    ...(log ? { recording: new Recording(log, labels) } : {}),
   };
 }

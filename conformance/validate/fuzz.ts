@@ -73,13 +73,13 @@ async function once(
     return {
       ok: accepted(r),
       outcome: r.outcome,
-      recorded: r.outcome.recorded ?? [],
+      recorded: r.outcome.recording?.steps() ?? [],
       ...(r.verdict.ok ? {} : { rejection: r.verdict.rejection }),
     };
   }
   const k = runConstants(w);
   const outcome = await runWorkload(p, w, { ...run, record: k });
-  const recorded = outcome.recorded ?? [];
+  const recorded = outcome.recording?.steps() ?? [];
   if (outcome.end === "error") return { ok: false, outcome, recorded };
   const v = await checkByTlc(recorded, k, o.design, { repoRoot: target.repoRoot });
   return v.matched

@@ -32,7 +32,7 @@ export async function validateWorkload(
   const outcome = await runWorkload(p, w, { ...o, record: m.constants });
   const t1 = performance.now();
   const verdict: Verdict =
-    outcome.end === "error" ? { ok: true, steps: 0 } : validateRun(index, outcome.recorded ?? []);
+    outcome.end === "error" ? { ok: true, steps: 0 } : validateRun(index, outcome.recording?.steps() ?? []);
   return { outcome, verdict, recordMs: t1 - t0, checkMs: performance.now() - t1 };
 }
 

@@ -43,7 +43,7 @@ async function recordedRun(): Promise<RecordedStep[]> {
   };
   const out = await runWorkload(p, withRead, { backend: "memory", design: DESIGN, record: m.constants });
   expect(out.end).toBe("done");
-  return [...(out.recorded ?? [])];
+  return [...(out.recording?.steps() ?? [])];
 }
 
 function tamper(run: RecordedStep[], i: number, f: (s: RecordedStep) => RecordedStep): RecordedStep[] {

@@ -37,7 +37,7 @@ describe("validation by TLC", () => {
     const k = runConstants(w);
     const out = await runWorkload(p, w, { backend: "memory", design: DESIGN, record: k });
     expect(out.end).toBe("done");
-    const run = out.recorded ?? [];
+    const run = out.recording?.steps() ?? [];
     expect(run.map((s) => s.action?.name)).toContain("WriteOp");
 
     expect(await checkByTlc(run, k, DESIGN, { repoRoot: REPO })).toMatchObject({

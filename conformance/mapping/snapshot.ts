@@ -1,0 +1,192 @@
+// Raw snapshots: the implementation fields the abstraction (abstraction.ts) reads, copied as flat cells, one
+// array per record: numbers and strings as they are, pointers as ids, sets and lists as a length and then their
+// members. A record whose cells did not change since the snapshot before is that same array. Taking a snapshot
+// costs array writes and compares and builds no JSON, so a production run can record the state after every
+// step cheaply; `abstractState` maps a snapshot to the spec's variables when it is read (once per distinct
+// record). Conformance takes and maps one snapshot per step: both directions go through the same abstraction.
+
+import type { CacheCore, ThreadRecord } from "../../src/fscache/context.ts";
+import type { Cookie } from "../../src/fscache/cookie.ts";
+import type { FscacheObject } from "../../src/fscache/object.ts";
+import type { Operation } from "../../src/fscache/operation.ts";
+import type { DriverThreadView, Retained, Shape } from "./abstraction.ts";
+
+/** A snapshot cell: an interned string, a counter or a flag. */
+export type Cell = string | number | boolean;
+
+/** Marks in the cells: a record that exists, and one that does not (UNBORN or a FREE op slot). */
+export const PRESENT = 1;
+export const ABSENT = 0;
+const NO_CELLS: readonly Cell[] = [];
+
+/**
+ * Snapshots of one run. Record slots, in order: the cookies and then their objects (in the shape's cookie
+ * order), the op slots, the threads.
+ */
+export class SnapshotLog {
+  /** Snapshot i's record in slot j is `records[i * slots + j]`: one flat array, nothing allocated per step. */
+  readonly records: (readonly Cell[])[] = [];
+  /** The snapshots taken after an oops (the state is the oops alone; their record slots are empty arrays). */
+  readonly crashed = new Map<number, string>();
+  readonly slots: number;
+  private taken = 0;
+  /** The cells of each record slot in the last snapshot. */
+  private readonly last: (readonly Cell[])[] = [];
+  /** Where a record's cells are written before they are compared with the last ones: reused, never kept. */
+  readonly scratch: Cell[] = [];
+
+  constructor(readonly shape: Shape) {
+    this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length;
+  }
+
+  get length(): number {
+    return this.taken;
+  }
+
+  /** Counts the snapshot whose records were just pushed. */
+  taking(): number {
+    return this.taken++;
+  }
+
+  /** The first `n` scratch cells as record `slot`'s: the last snapshot's array when they are the same. */
+  keep(slot: number, n: number): readonly Cell[] {
+    const s = this.scratch;
+    const prev = this.last[slot];
+    if (prev !== undefined && prev.length === n) {
+      let i = 0;
+      while (i < n && prev[i] === s[i]) i++;
+      if (i === n) return prev;
+    }
+    const cells = s.slice(0, n);
+    this.last[slot] = cells;
+    return cells;
+  }
+}
+
+/** Writes a set's or a list's length and members from cell `i`; returns the next cell. */
+function members(s: Cell[], i: number, xs: Iterable<Cell>, size: number): number {
+  s[i++] = size;
+  // Most event sets are empty most of the time: skip making an iterator for them.
+  if (size > 0) for (const x of xs) s[i++] = x;
+  return i;
+}
+
+function ids(s: Cell[], i: number, xs: readonly { readonly id: string | number }[]): number {
+  s[i++] = xs.length;
+  for (const x of xs) s[i++] = x.id;
+  return i;
+}
+
+function cookieCells(s: Cell[], c: Cookie | undefined, shape: Shape): number {
+  if (!c) {
+    s[0] = ABSENT;
+    return 1;
+  }
+  s[0] = PRESENT;
+  s[1] = c.mem;
+  s[2] = c.usage;
+  s[3] = c.n_children;
+  s[4] = c.n_active;
+  s[5] = c.def !== null;
+  let i = members(s, 6, c.flags, c.flags.size);
+  for (const p of shape.pages) s[i++] = c.stores.get(p.index)?.tag ?? "NONE";
+  return ids(s, i, c.backing_objects);
+}
+
+function objectCells(s: Cell[], o: FscacheObject | undefined): number {
+  if (!o) {
+    s[0] = ABSENT;
+    return 1;
+  }
+  s[0] = PRESENT;
+  s[1] = o.mem;
+  s[2] = o.state;
+  s[3] = o.oob;
+  s[4] = o.cookie ? o.cookie.id : "NULL";
+  s[5] = o.parent === null ? "NULL" : o.parent === "FSDEF" ? "FSDEF" : o.parent.id;
+  s[6] = o.n_children;
+  s[7] = o.n_ops;
+  s[8] = o.n_obj_ops;
+  s[9] = o.n_in_progress;
+  s[10] = o.n_exclusive;
+  s[11] = o.n_reads;
+  s[12] = o.usage;
+  s[13] = o.wq;
+  s[14] = o.disp;
+  s[15] = o.exec;
+  let i = members(s, 16, o.oob_event_mask, o.oob_event_mask.size);
+  i = members(s, i, o.event_mask, o.event_mask.size);
+  i = members(s, i, o.events, o.events.size);
+  i = members(s, i, o.flags, o.flags.size);
+  i = members(s, i, o.dmask, o.dmask.size);
+  i = ids(s, i, o.dependents);
+  return ids(s, i, o.pending_ops);
+}
+
+function opCells(s: Cell[], op: Operation | undefined): number {
+  if (!op) {
+    s[0] = ABSENT;
+    return 1;
+  }
+  s[0] = PRESENT;
+  s[1] = op.state;
+  s[2] = op.kind;
+  s[3] = op.object ? op.object.id : "NULL";
+  s[4] = op.usage;
+  s[5] = op.pc;
+  return members(s, 6, op.flags, op.flags.size);
+}
+
+function threadCells(s: Cell[], v: ThreadRecord | undefined, d: DriverThreadView): number {
+  // A thread the implementation has no record of yet (or whose netfs found no parent): its pc and result.
+  if (d.noParent || d.notStarted || !v) {
+    s[0] = ABSENT;
+    s[1] = d.noParent ? "Done" : "AcquireCookie";
+    s[2] = d.callsUsed;
+    s[3] = d.noParent ? "ENOBUFS" : "NONE";
+    return 4;
+  }
+  s[0] = PRESENT;
+  s[1] = d.atRelinquish ? "RelinquishCookie" : v.pc;
+  s[2] = d.callsUsed;
+  s[3] = v.op;
+  s[4] = v.page;
+  s[5] = v.retire;
+  s[6] = v.result;
+  return 7;
+}
+
+/**
+ * Appends the implementation's state to `log`: the cache core, the records the harness retains after the
+ * implementation freed them, and what the netfs driver knows of each thread (`driver`).
+ */
+export function takeSnapshot(
+  log: SnapshotLog,
+  core: CacheCore,
+  retained: Retained,
+  driver: (t: string) => DriverThreadView,
+): void {
+  const records = log.records;
+  if (core.oops !== "NONE") {
+    log.crashed.set(log.taking(), core.oops);
+    for (let j = 0; j < log.slots; j++) records.push(NO_CELLS);
+    return;
+  }
+  const shape = log.shape;
+  const s = log.scratch;
+  // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
+  let slot = 0;
+  for (const c of shape.cookies) {
+    records.push(log.keep(slot++, cookieCells(s, core.cookies.get(c) ?? retained.cookies.get(c), shape)));
+  }
+  for (const o of shape.cookies) {
+    records.push(log.keep(slot++, objectCells(s, core.objects.get(o) ?? retained.objects.get(o))));
+  }
+  for (let k = 1; k <= shape.k.MaxOps; k++) {
+    records.push(log.keep(slot++, opCells(s, core.ops.get(k))));
+  }
+  for (const t of shape.threads) {
+    records.push(log.keep(slot++, threadCells(s, core.threads.get(t), driver(t))));
+  }
+  log.taking();
+}
