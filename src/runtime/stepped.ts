@@ -12,7 +12,7 @@ import {
   type WaitQueue,
 } from "./runtime.ts";
 import { decodeReplayToken, encodeReplayToken } from "./replay-token.ts";
-import { checkCondition, TaskRecord } from "./task-core.ts";
+import { checkCondition, conditionHolds, TaskRecord } from "./task-core.ts";
 
 /** A runnable task's next atomic step. */
 export interface EnabledStep {
@@ -199,10 +199,19 @@ export class SteppedRuntime implements Runtime {
     if (this.running) throw new SchedulerError("BUSY", `task ${this.running.name} is running a step`);
     const task = this.byId.get(taskId);
     if (!task) throw new SchedulerError("UNKNOWN_TASK", `no task ${taskId}`);
-    const enabled = this.enabled();
-    const choice = enabled.findIndex((s) => s.taskId === taskId);
-    const step = enabled[choice];
-    if (!step) throw new SchedulerError("NOT_ENABLED", `task ${task.name} (${taskId}) is ${task.state.kind}`);
+    // The task's position among the enabled steps (as enabled() lists them), without building that list:
+    // this runs once per step of every conformance replay.
+    this.recheckWoken();
+    let choice = 0;
+    for (const t of this.live) {
+      if (t === task) break;
+      if (this.isEnabled(t)) choice++;
+    }
+
+    const pending = task.state;
+    if (!this.enabledNow(task) || (pending.kind !== "parked" && pending.kind !== "waiting"))
+      throw new SchedulerError("NOT_ENABLED", `task ${task.name} (${taskId}) is ${pending.kind}`);
+    const label = pending.label;
     const conditionError =
       task.state.kind === "waiting" ? checkCondition(task.state.condition).error : undefined;
     this.running = task;
@@ -212,7 +221,7 @@ export class SteppedRuntime implements Runtime {
       this.running = undefined;
     }
     this.recheckWoken();
-    const logged: LoggedStep = { taskId, taskName: task.name, label: step.label };
+    const logged: LoggedStep = { taskId, taskName: task.name, label };
     this.steps.push(logged);
     this.choices.push(choice);
     const state = task.state;
@@ -252,18 +261,22 @@ export class SteppedRuntime implements Runtime {
     }
   }
 
+  /** isEnabled without narrowing `task` (whose state the step then changes). */
+  private enabledNow(task: TaskRecord): boolean {
+    return this.isEnabled(task);
+  }
+
   private isEnabled(task: TaskRecord): task is TaskRecord & { state: { kind: "parked" | "waiting" } } {
     const state = task.state;
     if (state.kind === "parked") return true;
-    return state.kind === "waiting" && state.woken && checkCondition(state.condition).holds;
+    return state.kind === "waiting" && state.woken && conditionHolds(state.condition);
   }
 
   /** A woken sleeper whose condition is false goes back to sleep until the next wake-up. */
   private recheckWoken(): void {
     for (const task of this.live) {
       const state = task.state;
-      if (state.kind === "waiting" && state.woken && !checkCondition(state.condition).holds)
-        state.woken = false;
+      if (state.kind === "waiting" && state.woken && !conditionHolds(state.condition)) state.woken = false;
     }
   }
 }

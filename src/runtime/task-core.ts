@@ -164,3 +164,12 @@ export function checkCondition(condition: () => boolean): { holds: boolean; erro
     return { holds: true, error: { error } };
   }
 }
+
+/** checkCondition's `holds` alone, allocating nothing: the scheduler asks it of every sleeper at every step. */
+export function conditionHolds(condition: () => boolean): boolean {
+  try {
+    return condition();
+  } catch {
+    return true;
+  }
+}
