@@ -1202,6 +1202,24 @@ Fairness ==
 
 Spec == Init /\ [][Next]_vars /\ Fairness
 
+\* Weak fairness on every process step at once: a sound reduction for checking
+\* temporal properties. Fairness implies WF_vars(ProcStep): if a behaviour of
+\* Spec had ProcStep enabled forever from some point on without taking it, only
+\* Terminated steps (which change lastAction alone) and stuttering would follow,
+\* so the state but for lastAction would stay fixed; no guard reads lastAction,
+\* so one process's step would stay enabled, and Fairness would take it. Hence
+\* every behaviour of Spec is one of SpecWeakFair, and a temporal property that
+\* holds for SpecWeakFair holds for Spec. TLC evaluates one ENABLED per state
+\* for it instead of one per thread, object and op slot. The converse fails (a
+\* behaviour that starves one process while others run is fair here), so the
+\* tooling re-checks any liveness violation found under it with Spec.
+ProcStep ==
+    \/ \E t \in Threads : ThreadStep(t)
+    \/ \E o \in Objects : ObjStep(o)
+    \/ \E k \in OpIds : OpStep(k)
+
+SpecWeakFair == Init /\ [][Next]_vars /\ WF_vars(ProcStep)
+
 -----------------------------------------------------------------------------
 (* Properties (fscache-domain.md §5). Properties that state 1362729b's own   *)
 (* mechanism (object->cookie pinned, cookie refs held by objects, n_active) *)

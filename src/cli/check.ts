@@ -18,8 +18,19 @@ import {
   SPEC_DIR,
 } from "./models.ts";
 
+/**
+ * Which fairness a check assumes for temporal properties: `weak` is the spec's SpecWeakFair (one weak-fairness
+ * condition on all process steps, implied by Spec's Fairness, so a pass under it is a pass for Spec), `full` the
+ * model's own Spec, `auto` weak first and, on a liveness violation, full again: the counterexample reported is
+ * then fair under Spec's Fairness.
+ */
+export type FairnessMode = "auto" | "weak" | "full";
+export const FAIRNESS_MODES: readonly FairnessMode[] = ["auto", "weak", "full"];
+
 export interface CheckOptions {
   readonly workers?: number | "auto";
+  /** Default `auto`. */
+  readonly fairness?: FairnessMode;
   readonly timeoutMs?: number;
   readonly seed?: number;
   /** Extra TLC arguments, e.g. `["-dump", ...]`. */
@@ -45,10 +56,34 @@ export interface CheckReport {
   readonly wallMs: number;
   /** What TLC or SANY reported, each `file:line:column: message` when they said where. */
   readonly errors: readonly string[];
+  /** The specification the reported run checked: SpecWeakFair (`weak`) or the model's Spec (`full`). */
+  readonly fairness: "weak" | "full";
+  /** With `auto`, when the weak-fairness run found a liveness violation: that run, re-checked under Spec. */
+  readonly recheckedFrom?: { readonly wallMs: number; readonly distinct?: number };
   readonly counterexample?: readonly InterleavingStep[];
   /** For liveness counterexamples: the state the lasso loops back to, or stuttering. */
   readonly loop?: string;
   readonly command: string;
+}
+
+/** The SPECIFICATION line of a model's cfg, which weak fairness replaces. */
+const SPECIFICATION_SPEC = /^SPECIFICATION\s+Spec\s*$/m;
+
+/**
+ * Runs `once` under the fairness `mode` asks for (see FairnessMode); `weakOk` is false when the model's cfg
+ * does not check Spec, and then only `full` applies.
+ */
+export async function withFairness(
+  mode: FairnessMode,
+  weakOk: boolean,
+  once: (weak: boolean) => Promise<TlcRun>,
+): Promise<{ run: TlcRun; fairness: "weak" | "full"; weakRun?: TlcRun }> {
+  if (mode === "full" || !weakOk) return { run: await once(false), fairness: "full" };
+  const weak = await once(true);
+  // A safety verdict or a pass carries over to Spec; a liveness counterexample may starve a process that
+  // Spec's Fairness would have run, so it is looked for again under that fairness.
+  if (mode === "weak" || verdictOf(weak) !== "liveness") return { run: weak, fairness: "weak" };
+  return { run: await once(false), fairness: "full", weakRun: weak };
 }
 
 /**
@@ -62,27 +97,31 @@ export async function checkModel(entry: ModelEntry, options: CheckOptions = {}):
     const cfg = join(dir, basename(entry.cfg));
     const without = entry.without === undefined ? "" : `CONSTANT Repairs <- Without_${entry.without}\n`;
     const added = entry.with === undefined ? "" : `CONSTANT OtherRepairs <- With_${entry.with}\n`;
-    await writeFile(
-      cfg,
-      `${cfgText.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n${without}${added}`,
-    );
-    const run = await runTlc({
-      // Relative to cwd: TLC 2.18 given an absolute module path resolves `-config` against the module's
-      // directory and then cannot find an absolute cfg path.
-      spec: entry.module,
-      config: cfg,
-      cwd: SPEC_DIR,
-      workers: options.workers ?? 1,
-      seed: options.seed ?? 0,
-      liveness: "final",
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
-    });
-    return report(entry, run);
+    const once = async (weak: boolean): Promise<TlcRun> => {
+      const text = weak ? cfgText.replace(SPECIFICATION_SPEC, "SPECIFICATION SpecWeakFair") : cfgText;
+      await writeFile(
+        cfg,
+        `${text.replace(/\s*$/, "\n")}CONSTANT DESIGN = "${entry.variant}"\n${without}${added}`,
+      );
+      return runTlc({
+        // Relative to cwd: TLC 2.18 given an absolute module path resolves `-config` against the module's
+        // directory and then cannot find an absolute cfg path.
+        spec: entry.module,
+        config: cfg,
+        cwd: SPEC_DIR,
+        workers: options.workers ?? 1,
+        seed: options.seed ?? 0,
+        liveness: "final",
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
+      });
+    };
+    const r = await withFairness(options.fairness ?? "auto", SPECIFICATION_SPEC.test(cfgText), once);
+    return report(entry, r.run, r.fairness, r.weakRun);
   });
 }
 
-function report(entry: ModelEntry, run: TlcRun): CheckReport {
+function report(entry: ModelEntry, run: TlcRun, fairness: "weak" | "full", weakRun?: TlcRun): CheckReport {
   const property = run.violation?.name;
   const states = run.trace?.states.map((s) => toJsonState(s.state)) ?? [];
   const names =
@@ -102,8 +141,17 @@ function report(entry: ModelEntry, run: TlcRun): CheckReport {
     asExpected,
     ...(property === undefined ? {} : { property }),
     stats: run.stats,
-    wallMs: Math.round(run.wallMs),
+    wallMs: Math.round(run.wallMs + (weakRun?.wallMs ?? 0)),
     errors: run.errors.map(describeTlcError),
+    fairness,
+    ...(weakRun === undefined
+      ? {}
+      : {
+          recheckedFrom: {
+            wallMs: Math.round(weakRun.wallMs),
+            ...(weakRun.stats.distinct === undefined ? {} : { distinct: weakRun.stats.distinct }),
+          },
+        }),
     ...(states.length === 0 ? {} : { counterexample: interleaving(states, names) }),
     ...(loop === undefined
       ? {}
@@ -160,6 +208,9 @@ export function formatReport(r: CheckReport): string {
       ? [
           `  distinct states ${fmt(s.distinct)}, generated ${fmt(s.generated)}, depth ${fmt(s.depth)}, ` +
             `TLC ${fmt(s.durationMs)} ms, wall ${r.wallMs} ms`,
+          r.recheckedFrom === undefined
+            ? `  fairness: ${r.fairness === "weak" ? "SpecWeakFair (a pass holds for Spec)" : "Spec"}`
+            : `  fairness: a liveness violation under SpecWeakFair (${r.recheckedFrom.wallMs} ms), re-checked under Spec`,
         ]
       : []),
     ...(checked

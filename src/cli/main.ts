@@ -8,7 +8,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { conformCommand, mergeCommand, runPipeline, tracesCommand } from "../../conformance/cli.ts";
 import { exitOnFatalSignals, stopNow } from "../tla/cleanup.ts";
 import { MAX_TIMEOUT_MS } from "../tla/java-process.ts";
-import { checkModel, exitCodeOf, formatReport, type CheckReport } from "./check.ts";
+import {
+  type CheckReport,
+  checkModel,
+  exitCodeOf,
+  FAIRNESS_MODES,
+  type FairnessMode,
+  formatReport,
+} from "./check.ts";
 import { CliError, describeError } from "./errors.ts";
 import { watchJob } from "./job.ts";
 import {
@@ -60,6 +67,7 @@ interface CheckFlags {
   json?: boolean;
   workers: number | "auto";
   timeout: number;
+  fairness: FairnessMode;
 }
 
 const unwritable = (e: Error): CliError => new CliError("output", `cannot write to stdout: ${e.message}`);
@@ -87,7 +95,7 @@ function exitCodeOfAll(reports: readonly CheckReport[]): number {
 
 async function check(flags: CheckFlags): Promise<number> {
   const entries = await readManifest();
-  const options = { workers: flags.workers, timeoutMs: flags.timeout * 1000 };
+  const options = { workers: flags.workers, timeoutMs: flags.timeout * 1000, fairness: flags.fairness };
   if (flags.all) {
     const reports: CheckReport[] = [];
     for (const entry of entries) {
@@ -158,6 +166,15 @@ export function program(): Command {
     .option("--json", "print the result as JSON")
     .option("--workers <n>", 'TLC worker threads, at most the cores, or "auto" (one per core)', workers, 1)
     .option("--timeout <seconds>", "wall-clock limit per TLC run", seconds, 1800)
+    .addOption(
+      new Option(
+        "--fairness <mode>",
+        "temporal properties under SpecWeakFair (weak: a pass holds for Spec), the model's Spec (full), " +
+          "or weak then full on a liveness violation (auto)",
+      )
+        .choices(FAIRNESS_MODES)
+        .default("auto"),
+    )
     .action(async (flags: CheckFlags) => {
       process.exitCode = await check(flags);
     });
