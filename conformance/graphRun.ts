@@ -24,6 +24,7 @@ import { asConstants } from "./mapping/model.ts";
 import { shapeOf, type Shape } from "./mapping/abstraction.ts";
 import { divergence, pathTrace } from "./replay/divergence.ts";
 import {
+  rawMatches,
   replayPath,
   type PathFailure,
   type PathOutcome,
@@ -205,6 +206,7 @@ export async function replayGraphHere(
     compareAll: options.compareAll ?? false,
     checkEnabled: options.checkEnabled ?? true,
     threads: prepared.shape.threads,
+    raw: rawMatches(graph.nodes),
   };
   const selected = selectedPaths(prepared, options.shard);
   options.progress?.start(selected.length, "replay");

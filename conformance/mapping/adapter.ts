@@ -33,6 +33,7 @@ import {
 import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
 import { asConstants, type ModelConstants } from "./model.ts";
 import { netfsCall } from "./netfsCall.ts";
+import { SnapshotLog, snapshotText, takeSnapshot } from "./snapshot.ts";
 import { ScriptedBackend } from "./scriptedBackend.ts";
 
 /** The implementation modules the harness drives, loaded from one src/ root. */
@@ -268,6 +269,12 @@ class FsCacheTarget implements ReplayTarget {
 
   abstract(): Record<string, Json> {
     return abstractNow(this.cache.core, this.retained, this.shape, this.driverView);
+  }
+
+  rawState(): string {
+    const log = new SnapshotLog(this.shape);
+    takeSnapshot(log, this.cache.core, this.retained, this.driverView);
+    return snapshotText(log, 0);
   }
 
   enabled(): EnabledStep[] {

@@ -190,3 +190,13 @@ export function takeSnapshot(
   }
   log.taking();
 }
+
+/** Snapshot `i` as one text (records in slot order): equal texts, equal snapshots, equal abstract states. */
+export function snapshotText(log: SnapshotLog, i: number): string {
+  const oops = log.crashed.get(i);
+  if (oops !== undefined) return `oops\u0001${oops}`;
+  const parts: string[] = [];
+  for (let j = i * log.slots; j < (i + 1) * log.slots; j++)
+    parts.push((log.records[j] as Cell[]).join("\u0001"));
+  return parts.join("\u0002");
+}

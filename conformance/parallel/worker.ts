@@ -3,7 +3,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { fsCacheAdapter, loadImplementation } from "../mapping/adapter.ts";
-import { replayPath, type PathOutcome, type PathReplayContext } from "../replay/pathReplay.ts";
+import { rawMatches, replayPath, type PathOutcome, type PathReplayContext } from "../replay/pathReplay.ts";
 import type { WorkerInput, WorkerMessage } from "./protocol.ts";
 
 const input = workerData as WorkerInput;
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     compareAll: input.compareAll,
     checkEnabled: input.checkEnabled,
     threads: input.threads,
+    raw: rawMatches(input.graph.nodes),
   };
   for (;;) {
     const from = Atomics.add(input.next, 0, input.chunk);

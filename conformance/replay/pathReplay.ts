@@ -54,6 +54,19 @@ export interface PathReplayContext {
   readonly checkEnabled: boolean;
   /** Thread names in the order of the graph's `ready` bits. */
   readonly threads: readonly string[];
+  /** Per node: the fingerprint of a raw state (ReplayTarget.rawState) that matched there, if one did. */
+  readonly raw?: RawMatches;
+}
+
+/** Raw-state fingerprints that matched, per node; each replay thread keeps its own. */
+export interface RawMatches {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly known: Uint8Array;
+}
+
+export function rawMatches(nodes: number): RawMatches {
+  return { hi: new Uint32Array(nodes), lo: new Uint32Array(nodes), known: new Uint8Array(nodes) };
 }
 
 /** The actions along path `p`: index 0 is the initial state. */
@@ -93,9 +106,20 @@ export function implEnabledKeys(ctx: PathReplayContext, target: ReplayTarget, no
 }
 
 function stateMatches(ctx: PathReplayContext, target: ReplayTarget, node: number): boolean {
+  // The abstraction is a function of the raw state: a raw state that matched at this node before matches
+  // again, without building the abstract state, its text and its fingerprint.
+  const raw = ctx.raw && target.rawState ? fingerprintText(target.rawState()) : undefined;
+  if (raw && ctx.raw?.known[node] === 1 && ctx.raw.hi[node] === raw.hi && ctx.raw.lo[node] === raw.lo)
+    return true;
   const text = (ctx.adapter.text ?? canonical)(target.abstract());
   const f = fingerprintText(text);
-  return f.hi === ctx.graph.fpHi[node] && f.lo === ctx.graph.fpLo[node];
+  const ok = f.hi === ctx.graph.fpHi[node] && f.lo === ctx.graph.fpLo[node];
+  if (ok && raw && ctx.raw) {
+    ctx.raw.hi[node] = raw.hi;
+    ctx.raw.lo[node] = raw.lo;
+    ctx.raw.known[node] = 1;
+  }
+  return ok;
 }
 
 function enabledMatches(ctx: PathReplayContext, target: ReplayTarget, node: number): boolean {

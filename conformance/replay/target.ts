@@ -29,6 +29,12 @@ export interface EnabledStep {
 export interface ReplayTarget {
   /** The implementation's state seen through the abstraction function, keyed by spec variable. */
   abstract(): Record<string, Json>;
+  /**
+   * Optional: a text of the implementation state the abstraction reads, before it is applied (equal texts,
+   * equal abstract states). A node whose state matched once with a given raw text matches again with it, so
+   * the replay compares raw texts first and applies the abstraction only to a raw state it has not seen there.
+   */
+  rawState?(): string;
   /** The steps the runtime could run now. */
   enabled(): EnabledStep[];
   /**
