@@ -58,13 +58,13 @@ CONSTANTS
     MaxCalls,       \* netfs calls per thread between acquire and relinquish
     NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","AttrChanged","ReadPage","WritePage"}
     LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR"}
-    WriteResults,   \* subset of {"OK","ERROR"}
+    WriteResults,   \* subset of {"OK","ERROR","EIO"} ("EIO": the backend also reports a cache I/O error)
     RetireChoices   \* subset of BOOLEAN
 
-VARIABLES cookie, object, op, thread, oops, lastAction
+VARIABLES cookie, object, op, thread, oops, cache, lastAction
 
-vars == <<cookie, object, op, thread, oops, lastAction>>
-varsButLastAction == <<cookie, object, op, thread, oops>>
+vars == <<cookie, object, op, thread, oops, cache, lastAction>>
+varsButLastAction == <<cookie, object, op, thread, oops, cache>>
 vars_but_lastAction == varsButLastAction   \* the spelling used in docs/model.md
 
 Objects == Cookies
@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -87,6 +87,7 @@ Without_F7 == AllRepairs \ {"F7"}
 Without_F8 == AllRepairs \ {"F8"}
 Without_F9 == AllRepairs \ {"F9"}
 Without_F10 == AllRepairs \ {"F10"}
+Without_F11 == AllRepairs \ {"F11"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -101,6 +102,7 @@ With_F7 == {"F7"}
 With_F8 == {"F8"}
 With_F9 == {"F9"}
 With_F10 == {"F10"}
+With_F11 == {"F11"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -289,7 +291,14 @@ CancelAll(w, o) ==
                              !.obj[o].n_exclusive = IF "EXCLUSIVE" \in w.op[k].flags THEN @ - 1 ELSE @]
          IN CancelAll(OpPutRef(w1, k), o)
 
-Active(r) == {"IS_AVAILABLE", "IS_LIVE"} \subseteq r.flags   \* fscache_object_is_active
+\* fscache_cache_is_broken: the cache has had an I/O error (FSCACHE_IOERROR).
+\* Only the backend's write of a page sets it here (cachefiles_write_page on
+\* -EIO calls cachefiles_io_error_obj -> fscache_io_error); it is never cleared.
+Broken == "IOERROR" \in cache.flags
+\* fscache_object_is_active: available, live, and the cache not broken.
+Active(r) == {"IS_AVAILABLE", "IS_LIVE"} \subseteq r.flags /\ ~Broken
+\* fscache_object_is_dead (3.12): dying and the cache broken.
+Dead(r) == "IS_LIVE" \notin r.flags /\ Broken
 \* fscache_submit_op's "queue it" branch for a not-active object: 3.12 accepts
 \* any looked-up object, even a dying one (before checking is_dying).
 \* REPAIRED (finding F2): a dying object rejects the op.
@@ -365,6 +374,7 @@ Init ==
                                     page |-> "NONE", retire |-> FALSE, result |-> "NONE", alloc |-> {},
                                     cached |-> {}]]
     /\ oops = "NONE"
+    /\ cache = [flags |-> {}]
     /\ lastAction = [name |-> "Init"]
 
 -----------------------------------------------------------------------------
@@ -417,6 +427,12 @@ AllocObject(t) ==
        /\ lastAction' = [name |-> "AllocObject", t |-> t]
        /\ IF ~pAttached /\ object[p].mem = "LIVE"
           THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE IF pAttached /\ Dead(object[p])
+          THEN \* object_already_extant with a dead parent object: -ENOBUFS; error_put
+               \* puts the new object, whose destroy puts object->cookie (F4's overput)
+               /\ Commit(ObjPutX([W0 EXCEPT !.obj[c] = NewObject(c)], c, ~Fixed("F4")))
+               /\ SetPc(t, "AcquireFail")
+               /\ UNCHANGED oops
           ELSE LET new == IF pAttached THEN {c} ELSE {c, p}
                IN /\ object' = [o \in Objects |-> IF o \in new THEN NewObject(o) ELSE object[o]]
                   /\ thread' = [thread EXCEPT ![t].alloc = new, ![t].pc = "AttachObject"]
@@ -533,7 +549,7 @@ AttrChanged(t) ==
                   THEN /\ Commit(OpPutRef(SubmitExclusive(w1, o, k), k))   \* put the submitter's ref
                        /\ Call(t, "Ready", "OK")
                        /\ UNCHANGED oops
-                  ELSE IF Fixed("F7")
+                  ELSE IF Fixed("F7") \/ Broken   \* with IOERROR set, 3.12 returns -EIO
                   THEN Call(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
                   ELSE Oops("AttrChanged: ASSERT cache I/O error (exclusive op refused)")
 
@@ -575,14 +591,27 @@ ReadWaitLookup(t) ==
                             /\ UNCHANGED <<cookie, object, op, oops>>
                             /\ Ret(t, "Ready", "ENOBUFS")
 
-\* fscache_wait_for_retrieval_activation
+\* fscache_wait_for_operation_activation, then check_if_dead: a cancelled op,
+\* or a dead object (dying with the cache broken), gives ENOBUFS. For a dead
+\* object 3.12 calls fscache_cancel_op, which cancels only a PENDING op: an op
+\* already started stays IN_PROGRESS, and the reader's put of it is the last
+\* (finding F11: ReadPutOp's ASSERT). REPAIRED cancels the started op as
+\* v4.3's fscache_cancel_op(op, true) does (n_in_progress--, CANCELLED).
 ReadWaitActive(t) ==
-    LET k == thread[t].op IN
-    /\ thread[t].pc = "ReadWaitActive"
-    /\ op[k].state # "PENDING"
-    /\ lastAction' = [name |-> "ReadWaitActive", t |-> t]
-    /\ IF op[k].state = "CANCELLED" THEN Ret(t, "ReadPutOp", "ENOBUFS") ELSE SetPc(t, "ReadIO")
-    /\ UNCHANGED <<cookie, object, op, oops>>
+    LET k == thread[t].op
+        o == op[k].object
+    IN /\ thread[t].pc = "ReadWaitActive"
+       /\ op[k].state # "PENDING"
+       /\ lastAction' = [name |-> "ReadWaitActive", t |-> t]
+       /\ IF op[k].state = "CANCELLED"
+          THEN Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE IF Dead(object[o]) /\ op[k].state = "IN_PROGRESS" /\ Fixed("F11")
+          THEN LET w1 == OpComplete(W0, k, TRUE)
+               IN IF w1.bug # "NONE" THEN Oops(w1.bug)
+                  ELSE Commit(w1) /\ Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED oops
+          ELSE IF Dead(object[o])
+          THEN Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE SetPc(t, "ReadIO") /\ UNCHANGED <<cookie, object, op, oops>>
 
 \* The backend's read_or_alloc_page / allocate_page in the netfs thread; both
 \* call the netfs's mark_page_cached (the page becomes PG_fscache: thread[t].cached);
@@ -602,13 +631,17 @@ ReadIO(t) ==
                                         ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
                        /\ UNCHANGED oops
 
-\* fscache_put_retrieval
+\* fscache_put_retrieval; the last put ASSERTs that the op completed or was
+\* cancelled (fscache_put_operation's ASSERTIFCMP).
 ReadPutOp(t) ==
+    LET k == thread[t].op IN
     /\ thread[t].pc = "ReadPutOp"
     /\ lastAction' = [name |-> "ReadPutOp", t |-> t]
-    /\ Commit(OpPutRef(W0, thread[t].op))
-    /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
-    /\ UNCHANGED oops
+    /\ IF op[k].usage = 1 /\ op[k].state \notin {"COMPLETE", "CANCELLED"}
+       THEN Oops("ReadPutOp: ASSERTIFCMP(op->state == CANCELLED) in fscache_put_operation: the last put of an op still in progress")
+       ELSE /\ Commit(OpPutRef(W0, k))
+            /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
+            /\ UNCHANGED oops
 
 \* __fscache_write_page: under cookie->lock, object->lock, stores_lock insert the
 \* page PENDING; test-and-set PENDING_WRITE; 3.12: plain atomic_inc(n_active)
@@ -623,12 +656,13 @@ WritePage(t, p) ==
        /\ lastAction' = [name |-> "WritePage", t |-> t, p |-> p]
        /\ thread' = [thread EXCEPT ![t].calls = @ - 1, ![t].page = p, ![t].pc = "Ready",
                        ![t].result =
-                         IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} THEN "ENOBUFS"
+                         IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken THEN "ENOBUFS"
                          ELSE IF cookie[c].stores[p] # "NONE" THEN "OK"                      \* already_queued
                          ELSE IF "PENDING_WRITE" \in object[BackingObj(c)].flags THEN "OK"   \* already_pending
                          ELSE IF SubmitOk(W0, BackingObj(c)) THEN "OK" ELSE "ENOBUFS"]
        /\ UNCHANGED oops
-       /\ IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ cookie[c].stores[p] # "NONE"
+       /\ IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken
+             \/ cookie[c].stores[p] # "NONE"
           THEN UNCHANGED <<cookie, object, op>>
           ELSE LET o == BackingObj(c)
                    w1 == [W0 EXCEPT !.ck[c].stores[p] = "PENDING"]
@@ -753,6 +787,7 @@ ThreadStep(t) ==
        \/ RelinquishKill(t) \/ RelinquishDropActive(t) \/ RelinquishWait(t)
        \/ RelinquishClear(t) \/ RelinquishPut(t)
        \/ RelinquishWaitCreating(t) \/ RelinquishDetach(t)
+    /\ UNCHANGED cache
 
 -----------------------------------------------------------------------------
 (* Object o: the dispatcher (fscache_object_sm_dispatcher, §2.1)           *)
@@ -842,7 +877,8 @@ PARENT_READY(o) ==
        /\ ObjCommit(Transit(IF Fixed("F5") THEN [w1 EXCEPT !.obj[o].oob = "lookup"] ELSE w1, o, "LOOK_UP_OBJECT"))
 
 \* fscache_look_up_object, up to the backend call: install the lookup OOB
-\* table; fail if the parent is dying or fscache_use_cookie fails (PRE_FIX: no use).
+\* table; fail if the parent is dying, the cache is broken (IOERROR) or
+\* fscache_use_cookie fails (PRE_FIX: no use).
 LOOK_UP_OBJECT(o) ==
     LET p == object[o].parent
         c == object[o].cookie
@@ -850,7 +886,7 @@ LOOK_UP_OBJECT(o) ==
     IN /\ Step(o, "LOOK_UP_OBJECT")
        /\ IF p \in Objects /\ "IS_AVAILABLE" \notin object[p].flags
           THEN Oops("LOOK_UP_OBJECT: ASSERT parent available")
-          ELSE IF p \in Objects /\ "IS_LIVE" \notin object[p].flags
+          ELSE IF (p \in Objects /\ "IS_LIVE" \notin object[p].flags) \/ Broken
           THEN ObjCommit(Transit(w1, o, "LOOKUP_FAILURE"))
           ELSE IF ~NewDesign
           THEN ObjCommit([w1 EXCEPT !.obj[o].disp = "LookupObject"])
@@ -1104,6 +1140,7 @@ ObjStep(o) ==
        \/ UPDATE_OBJECT(o) \/ UpdateObject(o) \/ ABORT_INIT(o) \/ LOOKUP_FAILURE(o)
        \/ KILL_OBJECT(o) \/ KillTest(o) \/ KillStartOps(o) \/ KILL_DEPENDENTS(o)
        \/ DROP_OBJECT(o) \/ DETACH_FROM_COOKIE(o)
+    /\ UNCHANGED cache
 
 -----------------------------------------------------------------------------
 (* Operation k on the op workqueue (fscache_op_work_func)                  *)
@@ -1139,7 +1176,8 @@ WriteOp(k) ==
                IN OpCommit([W0 EXCEPT !.ck[c].stores[p] = "STORING", !.op[k].pc = "WriteOpWritePage"])
 
 \* The backend's write_page on the STORING page, then fscache_end_page_write;
-\* an error aborts the object (raise ERROR) and completes the op; success
+\* an error aborts the object (raise ERROR) and completes the op; an EIO has
+\* first set the cache's IOERROR (cachefiles_io_error_obj); success
 \* re-enqueues the op (its get and the worker's put cancel out).
 WriteOpWritePage(k, result) ==
     LET o == op[k].object
@@ -1148,11 +1186,12 @@ WriteOpWritePage(k, result) ==
     IN /\ OpAt(k, "WriteOpWritePage")
        /\ result \in WriteResults
        /\ lastAction' = [name |-> "WriteOpWritePage", k |-> k, result |-> result]
+       /\ cache' = IF result = "EIO" THEN [cache EXCEPT !.flags = @ \cup {"IOERROR"}] ELSE cache
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs \/ sto = {}
           THEN Oops("WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish")
           ELSE LET p == CHOOSE p \in sto : TRUE
                    w1 == [W0 EXCEPT !.ck[c].stores[p] = "NONE"]
-               IN IF result = "ERROR"
+               IN IF result \in {"ERROR", "EIO"}
                   THEN OpCommit([OpComplete(Raise(w1, o, "ERROR"), k, TRUE) EXCEPT !.op[k].pc = "OpPut"])
                   ELSE OpCommit([w1 EXCEPT !.op[k].pc = "WriteOp"])
 
@@ -1175,8 +1214,8 @@ OpPut(k) ==
 
 OpStep(k) ==
     /\ oops = "NONE"
-    /\ \/ OpInvalidateObject(k) \/ WriteOp(k) \/ \E res \in WriteResults : WriteOpWritePage(k, res)
-       \/ OpAttrChanged(k) \/ OpPut(k)
+    /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
+       \/ \E res \in WriteResults : WriteOpWritePage(k, res)
 
 -----------------------------------------------------------------------------
 (* Specification                                                           *)
@@ -1227,6 +1266,7 @@ SpecWeakFair == Init /\ [][Next]_vars /\ WF_vars(ProcStep)
 (* construction and is checked for NoOops and the design-independent ones.  *)
 
 TypeOK ==
+    /\ cache.flags \subseteq {"IOERROR"}
     /\ \A c \in Cookies :
          /\ cookie[c].mem \in {"UNBORN", "LIVE", "FREED"}
          /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int
