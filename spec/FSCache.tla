@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -88,6 +88,7 @@ Without_F8 == AllRepairs \ {"F8"}
 Without_F9 == AllRepairs \ {"F9"}
 Without_F10 == AllRepairs \ {"F10"}
 Without_F11 == AllRepairs \ {"F11"}
+Without_F12 == AllRepairs \ {"F12"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -103,6 +104,7 @@ With_F8 == {"F8"}
 With_F9 == {"F9"}
 With_F10 == {"F10"}
 With_F11 == {"F11"}
+With_F12 == {"F12"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -303,7 +305,11 @@ Dead(r) == "IS_LIVE" \notin r.flags /\ Broken
 \* any looked-up object, even a dying one (before checking is_dying).
 \* REPAIRED (finding F2): a dying object rejects the op.
 QueuesWhenInactive(r) == "IS_LOOKED_UP" \in r.flags /\ (Fixed("F2") => "IS_LIVE" \in r.flags)
-SubmitOk(w, o) == Active(w.obj[o]) \/ QueuesWhenInactive(w.obj[o])
+\* With the cache broken (IOERROR) no object is active, so 3.12 queues the op on
+\* any looked-up object, even an available, live one that nothing will kill or
+\* run ops on: the submitter waits forever (finding F12). REPAIRED refuses it,
+\* as later kernels' fscache_submit_op does (-EIO when the cache is broken).
+SubmitOk(w, o) == Active(w.obj[o]) \/ (QueuesWhenInactive(w.obj[o]) /\ ~(Fixed("F12") /\ Broken))
 \* fscache_submit_op (caller checked SubmitOk)
 SubmitOp(w, o, k) ==
     LET r == w.obj[o]
@@ -1309,6 +1315,13 @@ TypeOK ==
 \* No dereference of a NULL/freed cookie, no use of cleared netfs data, no
 \* kernel BUG/ASSERT: the fault 1362729b fixed and its relatives.
 NoOops == oops = "NONE"
+
+\* Some step can still be taken unless the behaviour has ended (or crashed):
+\* the models run with CHECK_DEADLOCK FALSE because Terminated stutters in a
+\* quiescent state; this is TLC's deadlock check without that stuttering, as
+\* an invariant, so that a hang is a safety violation BFS finds (its shortest
+\* trace) instead of a liveness violation needing the whole behaviour graph.
+ProgressPossible == oops # "NONE" \/ Quiescent \/ ENABLED ProcStep
 
 LiveObj(o) == object[o].mem = "LIVE"
 Unattached(o) == \E t \in Threads : o \in thread[t].alloc

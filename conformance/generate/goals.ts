@@ -21,7 +21,7 @@ export interface ProtocolGoal extends TrapGoal {
 export const GOALS_MODEL = "MCtrap";
 
 /** The trap models that have goals, in the order the suite runs them. */
-export const GOAL_MODELS = ["MCtrap", "MCtrapFault", "MCtrapAttach"] as const;
+export const GOAL_MODELS = ["MCtrap", "MCtrapFault", "MCtrapAttach", "MCtrapIoErr"] as const;
 
 /** The goals of one trap model in one design. */
 export function goalsOf(model: string, design: Design): ProtocolGoal[] {
@@ -95,5 +95,39 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     designs: ["PRE_FIX"],
     predicate: `lastAction.name = "RelinquishDetach" /\\ thread["tD"].pc = "RelinquishClear"`,
     mutant: "pre-fix-design",
+  },
+  {
+    // A read's op was running when a page write failed with EIO (the cache is broken) and aborted the object:
+    // the reader finds the object dead and cancels its started op before putting it (repair F11).
+    id: "DeadReadCancelled",
+    model: "MCtrapIoErr",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: [
+      `lastAction.name = "ReadWaitActive" /\\ thread["tD"].pc = "ReadPutOp"`,
+      `"IOERROR" \\in cache.flags /\\ "IS_LIVE" \\notin object["D"].flags`,
+      `op[thread["tD"].op].state = "CANCELLED"`,
+    ].join(" /\\ "),
+    mutant: "dead-read-keeps-op",
+  },
+  {
+    // After the EIO write broke the cache, and before KILL_OBJECT has cleared IS_LIVE, a read is submitted to
+    // the live, looked-up object: the repaired submit refuses it (F12), 3.12 would queue it.
+    id: "BrokenCacheRefusesRead",
+    model: "MCtrapIoErr",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: [
+      `lastAction.name = "ReadWaitLookup" /\\ thread["tD"].result = "ENOBUFS"`,
+      `"IOERROR" \\in cache.flags /\\ "IS_LIVE" \\in object["D"].flags /\\ "IS_LOOKED_UP" \\in object["D"].flags`,
+    ].join(" /\\ "),
+    mutant: "broken-cache-queues-ops",
+  },
+  {
+    // The same read in 3.12: the op is still in progress when the reader puts it, and fscache_put_operation's
+    // ASSERTIFCMP fires (finding F11).
+    id: "DeadReadPutInProgress",
+    model: "MCtrapIoErr",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "ReadPutOp" /\\ oops # "NONE"`,
+    mutant: "put-ignores-op-state",
   },
 ];

@@ -42,10 +42,11 @@ export const FIELDS = {
   ],
   op: ["state", "kind", "object", "flags", "usage", "pc"],
   thread: ["pc", "calls", "op", "page", "retire", "result"],
+  cache: ["flags"],
 } as const;
 
 /** The spec variables the abstraction produces, in order (the rest of the spec's variables are SPEC_ONLY). */
-export const VARIABLES = ["cookie", "object", "op", "thread", "oops"] as const;
+export const VARIABLES = ["cookie", "object", "op", "thread", "oops", "cache"] as const;
 
 /**
  * What the spec has and the implementation does not, projected away on the spec side: the history variable
@@ -133,8 +134,16 @@ export function projectSpec(state: SpecState): Record<string, Json> {
   const ops = state["op"];
   out["op"] = Array.isArray(ops) ? ops.map((r) => pick(r, FIELDS.op)) : (ops ?? null);
   out["oops"] = state["oops"] ?? null;
+  out["cache"] = pick(state["cache"], FIELDS.cache);
   const at = (v: string): Json => out[v] ?? null;
-  return { cookie: at("cookie"), object: at("object"), op: at("op"), thread: at("thread"), oops: at("oops") };
+  return {
+    cookie: at("cookie"),
+    object: at("object"),
+    op: at("op"),
+    thread: at("thread"),
+    oops: at("oops"),
+    cache: at("cache"),
+  };
 }
 
 /** The canonical text of a state in normal form (both sides emit keys in the same order). */
@@ -302,6 +311,11 @@ function threadRecord(r: Cells, k: ModelConstants): Json {
   return { pc, calls, op: r.num(), page: r.str(), retire: r.next() as boolean, result: r.str() };
 }
 
+/** The spec's `cache` record: the cache's flags (IOERROR once the backend reported an I/O error). */
+function cacheRecord(r: Cells): Json {
+  return { flags: r.list(byName) };
+}
+
 /** Each record's cells mapped once: a record unchanged between snapshots is one array, so one JSON value. */
 const mapped = new WeakMap<readonly Cell[], Json>();
 
@@ -311,7 +325,7 @@ function remember(memo: WeakMap<readonly Cell[], Json> | undefined, cells: reado
 }
 
 /**
- * The spec's variables (cookie, object, op, thread, oops) of snapshot `i` of `log`, in normal form: the
+ * The spec's variables (cookie, object, op, thread, oops, cache) of snapshot `i` of `log`, in normal form: the
  * abstraction function. Records the implementation has not created (or freed without the harness retaining
  * them) are the spec's UNBORN records and FREE op slots. States share unchanged records: never mutate one.
  * `memo` maps each record's cells once across the log's snapshots (none for a log of one snapshot).
@@ -348,7 +362,9 @@ export function abstractState(
     cells = records[slot++] as readonly Cell[];
     thread[t] = memo?.get(cells) ?? remember(memo, cells, threadRecord(new Cells(cells), shape.k));
   }
-  return { cookie, object, op, thread, oops: "NONE" };
+  cells = records[slot] as readonly Cell[];
+  const cache = memo?.get(cells) ?? remember(memo, cells, cacheRecord(new Cells(cells)));
+  return { cookie, object, op, thread, oops: "NONE", cache };
 }
 
 /** The abstract state of the implementation now: one snapshot, mapped at once (the conformance replay's step). */

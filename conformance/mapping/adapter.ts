@@ -107,8 +107,8 @@ class FsCacheTarget implements ReplayTarget {
       lookup: (objId) => this.lookahead("LookupObject", "o", objId),
       create: (objId) => this.lookahead("LookupCreate", "o", objId),
       write: () => this.lookahead("WriteOpWritePage"),
-      error: (op, detail, afterNegative) =>
-        new impl.backend.BackendError("EIO", op, detail, { afterNegative: afterNegative ?? false }),
+      error: (op, detail, afterNegative, code) =>
+        new impl.backend.BackendError(code ?? "EIO", op, detail, { afterNegative: afterNegative ?? false }),
     });
     this.cache = new impl.fscache.FsCache({
       runtime: this.rt,

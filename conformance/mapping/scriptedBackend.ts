@@ -12,8 +12,16 @@ export interface BackendScript {
   /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`), if the trace decides it. */
   create(objectId: string): string | undefined;
   write(): string | undefined;
-  /** The implementation's BackendError (a mutant's copy has its own class). */
-  error(op: "lookupObject" | "writePage", detail: string, afterNegative?: boolean): Error;
+  /**
+   * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a page
+   * write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is not (ENOSPC).
+   */
+  error(
+    op: "lookupObject" | "writePage",
+    detail: string,
+    afterNegative?: boolean,
+    code?: "EIO" | "ENOSPC",
+  ): Error;
 }
 
 export class ScriptedBackend implements CacheBackend {
@@ -63,7 +71,9 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {
-    if (this.script.write() === "ERROR") throw this.script.error("writePage", "scripted by the trace");
+    const want = this.script.write();
+    if (want === "ERROR" || want === "EIO")
+      throw this.script.error("writePage", "scripted by the trace", false, want === "EIO" ? "EIO" : "ENOSPC");
     await this.inner.writePage(obj, page, data).catch(() => undefined);
   }
 

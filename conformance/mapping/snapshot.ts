@@ -21,7 +21,7 @@ const NO_CELLS: readonly Cell[] = [];
 
 /**
  * Snapshots of one run. Record slots, in order: the cookies and then their objects (in the shape's cookie
- * order), the op slots, the threads.
+ * order), the op slots, the threads, the cache.
  */
 export class SnapshotLog {
   /** Snapshot i's record in slot j is `records[i * slots + j]`: one flat array, nothing allocated per step. */
@@ -36,7 +36,7 @@ export class SnapshotLog {
   readonly scratch: Cell[] = [];
 
   constructor(readonly shape: Shape) {
-    this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length;
+    this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
   }
 
   get length(): number {
@@ -188,6 +188,7 @@ export function takeSnapshot(
   for (const t of shape.threads) {
     records.push(log.keep(slot++, threadCells(s, core.threads.get(t), driver(t))));
   }
+  records.push(log.keep(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size)));
   log.taking();
 }
 

@@ -148,4 +148,27 @@ export const MUTANTS: readonly Mutant[] = [
     replace: '    obj.oob = "run";\n    doneParentOp(core, obj);',
     why: "ops queued during lookup are never started when the object becomes available",
   },
+  {
+    name: "dead-read-keeps-op",
+    file: "fscache/netfs.ts",
+    find: '    if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);',
+    replace: "",
+    why: "repair F11 lost: a reader that finds its object dead puts its started op while still in progress",
+    repair: "F11",
+  },
+  {
+    name: "broken-cache-queues-ops",
+    file: "fscache/operation.ts",
+    find: '  const brokenRefused = core.broken && core.repaired("BROKEN_CACHE_REFUSES_OPS");',
+    replace: "  const brokenRefused = false;",
+    why: "repair F12 lost: with the cache broken, a read is queued on a looked-up object where nothing may start it",
+    repair: "F12",
+  },
+  {
+    name: "put-ignores-op-state",
+    file: "fscache/netfs.ts",
+    find: '  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',
+    replace: "",
+    why: "fscache_put_operation's ASSERTIFCMP is lost: 3.12's last put of an op in progress goes unnoticed",
+  },
 ];

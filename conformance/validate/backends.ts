@@ -91,7 +91,8 @@ export function keyPathOf(w: Workload, c: string): string[] {
 export function makeBackend(p: Production, kind: BackendKind, w: Workload): RunBackend {
   const rules = w.faults.map((f) => ({
     op: f.op,
-    code: "EIO" as const,
+    // A failed page write that is not an I/O error (the spec's ERROR, not EIO, which breaks the cache).
+    code: f.op === "writePage" ? ("ENOSPC" as const) : ("EIO" as const),
     path: keyPathOf(w, f.cookie),
     after: f.nth,
     times: 1,

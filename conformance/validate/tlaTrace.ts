@@ -82,7 +82,7 @@ export function stateLiteral(s: Record<string, Json>): string {
   return (
     `[crashed |-> FALSE, oops |-> ${str(oops)}, abs |-> [cookie |-> ${byId("cookie", s["cookie"])}, ` +
     `object |-> ${byId("object", s["object"])}, op |-> <<${ops.map((r) => record("op", r)).join(", ")}>>, ` +
-    `thread |-> ${byId("thread", s["thread"])}, oops |-> ${str(oops)}]]`
+    `thread |-> ${byId("thread", s["thread"])}, oops |-> ${str(oops)}, cache |-> ${record("cache", s["cache"])}]]`
   );
 }
 
@@ -120,7 +120,7 @@ export function traceModule(
     `VT_NetfsCalls == ${setOf(k.NetfsCalls)}`,
     "\\* Every outcome the spec can choose: the recording says which one happened.",
     'VT_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR"}',
-    'VT_WriteResults == {"OK", "ERROR"}',
+    'VT_WriteResults == {"OK", "ERROR", "EIO"}',
     "VT_RetireChoices == BOOLEAN",
     projection("VT_C", "cookie"),
     projection("VT_O", "object"),
@@ -128,7 +128,8 @@ export function traceModule(
     projection("VT_T", "thread"),
     "\\* The abstraction's view of the spec state: SPEC_ONLY fields (lop, alloc, cached, lastAction) left out.",
     "VT_Abs == [cookie |-> [c \\in Cookies |-> VT_C(cookie[c])], object |-> [o \\in Objects |-> VT_O(object[o])],",
-    "           op |-> [k \\in OpIds |-> VT_Op(op[k])], thread |-> [t \\in Threads |-> VT_T(thread[t])], oops |-> oops]",
+    "           op |-> [k \\in OpIds |-> VT_Op(op[k])], thread |-> [t \\in Threads |-> VT_T(thread[t])], oops |-> oops,",
+    "           cache |-> cache]",
     "VT_Trace == <<",
     entries.join(",\n"),
     "  >>",

@@ -7,7 +7,7 @@ import type { Runtime, WaitQueue } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
 import type { Cookie } from "./cookie.ts";
 import { OopsError } from "./errors.ts";
-import type { ApiResult, Design, Repair } from "./names.ts";
+import type { ApiResult, CacheFlag, Design, Repair } from "./names.ts";
 import type { FscacheObject } from "./object.ts";
 import type { Operation } from "./operation.ts";
 
@@ -52,6 +52,11 @@ export class CacheCore {
   readonly threads = new Map<string, ThreadRecord>();
   /** The spec's `oops`: the first kernel fault detected, or "NONE". */
   oops = "NONE";
+  /**
+   * The cache's flags (`cache->flags`, the spec's `cache.flags`): IOERROR once the backend has reported an I/O
+   * error (`fscache_io_error`); it is never cleared.
+   */
+  readonly cacheFlags = new Set<CacheFlag>();
   private readonly repairSet: ReadonlySet<Repair>;
   private nextCookie = 1;
 
@@ -115,6 +120,16 @@ export class CacheCore {
     let k = 1;
     while (this.ops.has(k)) k++;
     return k > this.maxOps ? 0 : k;
+  }
+
+  /** `fscache_io_error`: the backend met an I/O error; the cache is broken from now on. */
+  ioError(): void {
+    this.cacheFlags.add("IOERROR");
+  }
+
+  /** `fscache_cache_is_broken`. */
+  get broken(): boolean {
+    return this.cacheFlags.has("IOERROR");
   }
 
   /** Records a task's failure: an OopsError sets `oops` (first one wins). */

@@ -123,6 +123,13 @@ export type Design = (typeof DESIGNS)[number];
  * - ASYNC_OPS_NEED_AVAILABLE (F10): starting the pending ops cancels an ASYNC op whose object never became
  *   available: 3.12 queues ops on a looked-up object while its backing file is being created, and when the
  *   creation fails KILL_OBJECT starts them, and fscache_enqueue_operation ASSERTs the object is available.
+ * - DEAD_READ_CANCELS_OP (F11): a reader whose op has started but whose object is dead (dying, with the cache
+ *   broken by an I/O error) cancels the op before putting it, as v4.3's `fscache_cancel_op(op, true)` does:
+ *   3.12's `fscache_cancel_op` cancels only a pending op, so the reader's final put of an op still in progress
+ *   fails `fscache_put_operation`'s ASSERTIFCMP(state == CANCELLED).
+ * - BROKEN_CACHE_REFUSES_OPS (F12): `fscache_submit_op` refuses an op when the cache is broken (IOERROR), as
+ *   later kernels do (-EIO): 3.12 finds no object "active" then and queues the op on any looked-up object,
+ *   where on an available, live object of another cookie nothing ever starts it and the reader waits forever.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -142,6 +149,8 @@ export const SPEC_REPAIR_FINDINGS = {
   DROP_CLEARS_LOOKING_UP: "F8",
   DEAD_RUN_RETURNS: "F9",
   ASYNC_OPS_NEED_AVAILABLE: "F10",
+  DEAD_READ_CANCELS_OP: "F11",
+  BROKEN_CACHE_REFUSES_OPS: "F12",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];
@@ -166,4 +175,7 @@ export type ApiResult = "OK" | "ENOBUFS" | "ENODATA" | "NONE";
 
 /** The backend outcomes the spec chooses among. */
 export type LookupResult = "POSITIVE" | "NEGATIVE" | "ERROR";
-export type WriteResult = "OK" | "ERROR";
+/** ERROR: the write failed (ENOSPC, ENOBUFS); EIO: it failed with an I/O error, which breaks the cache. */
+export type WriteResult = "OK" | "ERROR" | "EIO";
+/** The cache's flags (`cache->flags`): only the I/O error is modelled. */
+export type CacheFlag = "IOERROR";

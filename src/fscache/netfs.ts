@@ -7,7 +7,15 @@ import type { CacheCore, ThreadRecord } from "./context.ts";
 import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
 import { bugOn, FsCacheError } from "./errors.ts";
 import type { ApiResult } from "./names.ts";
-import { derefCookie, FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
+import {
+  derefCookie,
+  FscacheObject,
+  netfsOf,
+  objectIsDead,
+  objectPut,
+  raiseEvent,
+  unhashObject,
+} from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { discardStrandedWrites, pageName } from "./opwork.ts";
 import { allocOp, freeOp, opComplete, putOp, submitExclusiveOp, submitOp } from "./operation.ts";
@@ -171,9 +179,17 @@ export async function acquireCookie(
   const chain: Cookie[] = [cookie];
   for (let p = cookie.parent; p && !p.backing_objects[0]; p = p.parent) chain.push(p);
   let ok = true;
+  const extant = cookie.parent?.backing_objects[0];
+  if (extant && objectIsDead(core, extant)) {
+    // object_already_extant with a dead parent object (dying, cache broken): -ENOBUFS, and error_put puts the
+    // new object, whose destroy puts its cookie unless repair UNATTACHED_PUT_KEEPS_COOKIE (F4's overput).
+    objectPut(core, newObject(core, cookie));
+    chain.length = 0;
+    ok = false;
+  }
   // Attach the parent chain first, so each object finds its parent's object attached.
   const order = chain.map((c) => newObject(core, c)).reverse();
-  while (order.length > 0) {
+  while (ok && order.length > 0) {
     const obj = order[0];
     if (!obj) break;
     await call.step("AttachObject", { o: obj.id });
@@ -293,9 +309,10 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
       result = "OK";
     } else {
       freeOp(core, op);
-      // 3.12 ASSERTs a cache I/O error here (not modelled); repair NO_OPS_ON_DEAD_OBJECT refuses the op.
+      // 3.12 ASSERTs a cache I/O error here and returns -EIO when there is one; repair NO_OPS_ON_DEAD_OBJECT
+      // refuses the op.
       bugOn(
-        !core.repaired("NO_OPS_ON_DEAD_OBJECT"),
+        !core.repaired("NO_OPS_ON_DEAD_OBJECT") && !core.broken,
         "AttrChanged: ASSERT cache I/O error (exclusive op refused)",
       );
     }
@@ -364,6 +381,11 @@ export async function readPage(
   let outcome: ReadOutcome = { result: "ENOBUFS", data: null };
   if (op.state === "CANCELLED") {
     call.th.result = "ENOBUFS";
+  } else if (objectIsDead(core, op.object ?? obj)) {
+    // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
+    // and the put below is its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
+    if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
+    call.th.result = "ENOBUFS";
   } else {
     await call.step("ReadIO");
     const target = op.object ?? obj;
@@ -386,6 +408,8 @@ export async function readPage(
     opComplete(core, op);
   }
   await call.step("ReadPutOp");
+  // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put.
+  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
   putOp(core, op);
   call.th.op = 0;
   call.finish(undefined);
@@ -440,6 +464,8 @@ export async function writePage(
   if (!op) return refuse(null);
   const obj = cookie.backing_objects[0];
   if (!obj || (core.repaired("STRANDED_WRITES_DISCARDED") && !obj.flags.has("IS_LIVE"))) return refuse(op);
+  // A broken cache (FSCACHE_IOERROR) takes no more pages.
+  if (core.broken) return refuse(op);
   const queued = cookie.stores.get(page);
   if (queued) {
     // already_queued (radix insert: EEXIST): the page is in `stores` already; a PENDING copy takes the new

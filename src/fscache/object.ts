@@ -61,9 +61,14 @@ export class FscacheObject {
   }
 }
 
-/** `fscache_object_is_active`: available and live (a cache I/O error is not modelled). */
-export function objectIsActive(obj: FscacheObject): boolean {
-  return obj.flags.has("IS_AVAILABLE") && obj.flags.has("IS_LIVE");
+/** `fscache_object_is_active`: available, live, and the cache not broken by an I/O error. */
+export function objectIsActive(core: CacheCore, obj: FscacheObject): boolean {
+  return obj.flags.has("IS_AVAILABLE") && obj.flags.has("IS_LIVE") && !core.broken;
+}
+
+/** `fscache_object_is_dead` (3.12): dying, with the cache broken (an AND that v4.3 turned into an OR). */
+export function objectIsDead(core: CacheCore, obj: FscacheObject): boolean {
+  return !obj.flags.has("IS_LIVE") && core.broken;
 }
 
 /**

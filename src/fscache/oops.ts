@@ -8,6 +8,8 @@ export const SPEC_OOPS = {
   ReadWaitLookup: "ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed",
   RunOp:
     "RunOp: ASSERT(fscache_object_is_available) in fscache_enqueue_operation: an ASYNC op started on an object that never became available",
+  ReadPutOp:
+    "ReadPutOp: ASSERTIFCMP(op->state == CANCELLED) in fscache_put_operation: the last put of an op still in progress",
   ReadIO: "ReadIO: mark_page_cached through a NULL/freed cookie or cleared netfs data",
   RelinquishCookie: "RelinquishCookie: BUG n_children != 0 or ASSERT n_active > 0",
   RelinquishClear: "RelinquishClear: BUG stores not empty",

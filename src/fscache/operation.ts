@@ -64,7 +64,7 @@ function deadRefused(core: CacheCore, obj: FscacheObject): boolean {
 /** `fscache_submit_op` (under object->lock): run, queue, or refuse (op CANCELLED, returns false). */
 export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
   op.state = "PENDING";
-  if (objectIsActive(obj)) {
+  if (objectIsActive(core, obj)) {
     op.object = obj;
     obj.n_ops++;
     if (obj.n_exclusive > 0) {
@@ -77,7 +77,10 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
     }
     return true;
   }
-  if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) {
+  // With the cache broken (IOERROR) no object is active, and 3.12 queues the op on a looked-up object that may
+  // stay available and live with nothing to start it (F12); repair BROKEN_CACHE_REFUSES_OPS refuses it.
+  const brokenRefused = core.broken && core.repaired("BROKEN_CACHE_REFUSES_OPS");
+  if (!deadRefused(core, obj) && !brokenRefused && obj.flags.has("IS_LOOKED_UP")) {
     // 3.12 queues on any looked-up object, even one KILL_OBJECT has already passed: the defect the repair
     // closes, since nothing will ever start or cancel it there.
     op.object = obj;
@@ -98,7 +101,7 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
  */
 export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
   op.state = "PENDING";
-  if (objectIsActive(obj)) {
+  if (objectIsActive(core, obj)) {
     op.object = obj;
     obj.n_ops++;
     obj.n_exclusive++;
@@ -126,7 +129,7 @@ export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Opera
 
 /** Whether submitExclusiveOp would accept an op for `obj` (checked before a caller changes anything). */
 export function exclusiveSubmittable(core: CacheCore, obj: FscacheObject): boolean {
-  return objectIsActive(obj) || (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP"));
+  return objectIsActive(core, obj) || (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP"));
 }
 
 /** The pending list holds its own op ref. */

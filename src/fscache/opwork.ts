@@ -84,7 +84,7 @@ async function invalidateObject(core: CacheCore, op: Operation, obj: FscacheObje
  * unit and reads the size through `object->cookie`, which relinquish may have NULLed meanwhile.
  */
 async function attrChanged(core: CacheCore, op: Operation, obj: FscacheObject): Promise<void> {
-  if (objectIsActive(obj)) {
+  if (objectIsActive(core, obj)) {
     const cookie = derefCookie(obj.cookie, "OpAttrChanged");
     if (core.preFix || useCookie(cookie)) {
       const size = netfsSize(cookie, "OpAttrChanged");
@@ -122,7 +122,7 @@ async function writeOp(
   for (;;) {
     // WriteOp, under object->lock.
     const cookie = obj.cookie;
-    if (!objectIsActive(obj) || cookie === null) {
+    if (!objectIsActive(core, obj) || cookie === null) {
       // The object died under the op: complete it (not cancelled, as 3.12's fscache_write_op).
       // 3.12 leaves PENDING_WRITE set and the PENDING pages in `stores`.
       discardStrandedWrites(core, obj);
@@ -146,7 +146,8 @@ async function writeOp(
       await core.backend.writePage(obj.backend, page, data);
     } catch (e) {
       if (!(e instanceof BackendError)) throw e;
-      result = "ERROR";
+      // cachefiles_write_page reports an I/O error to the cache (cachefiles_io_error_obj); others just fail.
+      result = e.code === "EIO" ? "EIO" : "ERROR";
     }
     await yieldTo("WriteOpWritePage", { result });
     // The netfs page was written through the op's n_active unit: the cookie and its netfs data must be there.
@@ -157,7 +158,8 @@ async function writeOp(
     // fscache_end_page_write: the page leaves `stores` (waking wait-on-page-write).
     c.stores.delete(page);
     core.wake(c.storesWq);
-    if (result === "ERROR") {
+    if (result === "EIO") core.ioError();
+    if (result !== "OK") {
       // fscache_abort_object, and the op ends cancelled.
       raiseEvent(core, obj, "ERROR");
       if (core.repaired("WRITE_ERROR_RETIRES")) {

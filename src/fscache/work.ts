@@ -102,7 +102,9 @@ export const WORK: WorkFns = {
     if (parent !== null && parent !== "FSDEF")
       bugOn(!parent.flags.has("IS_AVAILABLE"), SPEC_OOPS.LOOK_UP_OBJECT);
     obj.oob = "lookup";
+    // A dying parent or a broken cache (FSCACHE_IOERROR) fails the lookup before the backend is asked.
     if (parent !== null && parent !== "FSDEF" && !parent.flags.has("IS_LIVE")) return "LOOKUP_FAILURE";
+    if (core.broken) return "LOOKUP_FAILURE";
     if (!core.preFix && !useCookie(derefCookie(obj.cookie, "LOOK_UP_OBJECT"))) return "LOOKUP_FAILURE";
     // The lookup I/O ends this step, so that the next steps' labels can carry its outcome.
     const report = await backendLookup(core, obj);

@@ -45,6 +45,8 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapFault", design: "POST_FIX_REPAIRED" },
   { model: "MCtrapAttach", design: "POST_FIX" },
   { model: "MCtrapAttach", design: "POST_FIX_REPAIRED" },
+  { model: "MCtrapIoErr", design: "POST_FIX" },
+  { model: "MCtrapIoErr", design: "POST_FIX_REPAIRED" },
 ];
 
 /**
@@ -57,6 +59,9 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "drop-keeps-looking-up": "needs the index lookup to fail while a read waits (F8)",
   "kill-starts-async-on-unavailable": "needs a negative lookup whose creation fails (F10)",
   "unattached-destroy-puts-cookie": "needs a second data cookie under the index (F4)",
+  "dead-read-keeps-op": "needs a page write failing with EIO under a running read (F11)",
+  "put-ignores-op-state": "needs a page write failing with EIO under a running read (F11)",
+  "broken-cache-queues-ops": "needs a page write failing with EIO, then a read (F12)",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -226,6 +231,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     // (a read queued between LookupObject and LookupAvailable), which no goal aims at.
     expect(by.get("kill-starts-async-on-unavailable")?.killedIn).toBe("goals MCtrapFault/POST_FIX_REPAIRED");
     expect(by.get("unattached-destroy-puts-cookie")?.killedIn).toBe("goals MCtrapAttach/POST_FIX_REPAIRED");
+    expect(by.get("dead-read-keeps-op")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
+    expect(by.get("put-ignores-op-state")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX");
+    expect(by.get("broken-cache-queues-ops")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
   }, 900_000);
 

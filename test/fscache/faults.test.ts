@@ -103,4 +103,42 @@ describe("backend faults (POST_FIX_REPAIRED)", () => {
     // tD0 sleeps in the deferred-lookup wait; tI waits for its child cookie to be relinquished first.
     expect(r.blocked.map((b) => b.taskName)).toEqual(["netfs:tI", "netfs:tD0"]);
   });
+
+  // Finding F12: thread 0's page write fails with EIO, which breaks the cache; thread 1's object stays available
+  // and live but is no longer "active", so 3.12's submit queues its read there, and nothing starts it.
+  const readAfterIoError = async (repairs: readonly Repair[]) => {
+    const runtime = new SteppedRuntime();
+    const backend = new FaultyBackend(new MemoryBackend(), [failOnce("writePage", "EIO")]);
+    const s = newScenario(runtime, { backend, repairs });
+    spawnWorkload(s, runtime, {
+      threads: [
+        { ops: [{ kind: "write", page: 0 }], retire: false },
+        {
+          ops: [
+            { kind: "write", page: 0 },
+            { kind: "write", page: 1 },
+          ],
+          retire: false,
+        },
+      ],
+    });
+    const r = await runtime.runUntilQuiescent(roundRobin());
+    return { r, s, broken: s.cache.core.broken };
+  };
+
+  it("F12 repaired: after a cache I/O error a read on another cookie is refused, nothing hangs", async () => {
+    const { r, s, broken } = await readAfterIoError(SPEC_REPAIRS);
+    expect(broken).toBe(true);
+    expect(r.end).toBe("done");
+    expect(endStateProblems(s)).toEqual([]);
+  });
+
+  it("F12 unrepaired: that read is queued on an available, live object and waits forever", async () => {
+    const { r, s, broken } = await readAfterIoError(
+      SPEC_REPAIRS.filter((x) => x !== "BROKEN_CACHE_REFUSES_OPS"),
+    );
+    expect(broken).toBe(true);
+    expect(r.end).toBe("deadlock");
+    expect(endStateProblems(s)).toContain("op 1 (READ) not freed: PENDING");
+  });
 });
