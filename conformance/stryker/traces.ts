@@ -1,22 +1,55 @@
-// The trace files StrykerJS replays for each mutant, generated once (TLC runs take tens of seconds) into
-// out/conformance/stryker/ and then only read: seeded TLC simulations of MCconf (its full transition cover
-// is now over 500 MB of NDJSON, too much to regenerate in a test), the protocol-goal traces of MCtrap, and the
-// sample that the Stryker test replays (every goal trace, plus for each action label of the simulations the
-// first trace that takes it, plus every STRIDE-th trace), so that one mutant costs a few seconds.
+// The trace files StrykerJS replays for each mutant, generated once with TLC into out/conformance/stryker/
+// and then only read:
+//   - the protocol-goal traces of the trap models (MCtrap, MCtrapFault, MCtrapAttach; generate/goals.ts), in
+//     each sampled design where the model has goals;
+//   - seeded TLC simulations of the conformance models MCconf (no faults), MCfail (lookup and creation
+//     faults) and MCcalls (the netfs calls outside the op slot), in each sampled design, run without the
+//     models' schedule and invariants (unscheduledModels below); their full transition covers are hundreds of
+//     MB of NDJSON, too much to replay per mutant;
+//   - per simulation, the sample that the Stryker test replays: each behaviour cut after its first Terminated
+//     step, and of those, for each action label the first trace taking it, plus every STRIDE-th trace;
+//   - per simulated model and design, the shortest behaviours (TLC BFS) to the actions its sample never
+//     takes (actionTraps below),
+// so that one mutant costs a few seconds. Each file carries its design in its header, and the replay runs the
+// implementation in that design (mapping/adapter.ts): the sample exercises POST_FIX and POST_FIX_REPAIRED.
 //
 //   npx tsx conformance/stryker/traces.ts [--force]   (the Stryker test's global setup runs it when missing)
 
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { canonical } from "../json.ts";
 import { generateTraces } from "../cli.ts";
-import { GOALS_MODEL } from "../generate/goals.ts";
+import { dropSections } from "../generate/cfg.ts";
+import { trapTraces, withConstants } from "../generate/generate.ts";
+import { GOAL_MODELS, goalsOf } from "../generate/goals.ts";
+import { loadModel } from "../generate/model.ts";
+import { tlcPort } from "../generate/tlcPort.ts";
+import { KNOWN_ACTIONS } from "../mapping/actions.ts";
 import { readTraceFile } from "../trace/reader.ts";
 import { writeTraceSet } from "../trace/writer.ts";
-import type { Trace, TraceSet } from "../trace/format.ts";
+import type { Design, Trace, TraceSet } from "../trace/format.ts";
 
-/** Every STRIDE-th cover trace joins the sample (besides the first trace of each action label). */
+/** Every STRIDE-th simulated trace joins the sample (besides the first trace of each action label). */
 export const STRIDE = 8;
+
+/** The designs the sample is generated in (the two the implementation is meant to conform in). */
+export const STRYKER_DESIGNS: readonly Design[] = ["POST_FIX", "POST_FIX_REPAIRED"];
+
+/** The conformance models (conformance/models/) simulated for the sample, in replay order. */
+export const SIMULATED_MODELS = ["MCconf", "MCfail", "MCcalls"] as const;
+
+/** The simulations behind the sample: how many per model and design, and how deep (seeded: reproducible). */
+export const SIMULATIONS = { num: 400, depth: 200, seed: 1 } as const;
 
 /** The repository root, also from inside a Stryker sandbox (`<repo>/.stryker-tmp/sandbox-…/`). */
 export function repoRoot(): string {
@@ -29,18 +62,60 @@ export function tracesDir(): string {
   return process.env["FSCACHE_STRYKER_TRACES"] ?? join(repoRoot(), "out", "conformance", "stryker");
 }
 
-export const COVER_FILE = "MCconf-POST_FIX-simulate.ndjson";
-/** The simulations behind the sample: how many, and how deep (seeded, so the files are reproducible). */
-export const SIMULATIONS = { num: 400, depth: 200 } as const;
-export const GOALS_FILE = `${GOALS_MODEL}-POST_FIX-goals.ndjson`;
-export const SAMPLE_FILE = "MCconf-POST_FIX-sample.ndjson";
-
-/** The files the Stryker test replays, in order: goal traces first (they kill what the cover cannot). */
-export function strykerFiles(dir = tracesDir()): string[] {
-  return [join(dir, GOALS_FILE), join(dir, SAMPLE_FILE)];
+/** One trace file: a model, a design and a source (`goals`, `simulate`, its `sample`, or `trap`). */
+export interface CachedSet {
+  readonly model: string;
+  readonly design: Design;
+  readonly source: "goals" | "simulate" | "sample" | "trap";
 }
 
-/** The cover's sample: per action label (name and parameters) the first trace taking it, and every stride-th. */
+export function cachedFile(dir: string, s: CachedSet): string {
+  return join(dir, `${s.model}-${s.design}-${s.source}.ndjson`);
+}
+
+/** The goal trace sets: each trap model in each sampled design where it has goals. */
+export function goalSets(): CachedSet[] {
+  return STRYKER_DESIGNS.flatMap((design) =>
+    GOAL_MODELS.filter((model) => goalsOf(model, design).length > 0).map((model): CachedSet => ({
+      model,
+      design,
+      source: "goals",
+    })),
+  );
+}
+
+/** The simulated sets (source `simulate`; their samples have source `sample`). */
+export function simulatedSets(): CachedSet[] {
+  return STRYKER_DESIGNS.flatMap((design) =>
+    SIMULATED_MODELS.map((model): CachedSet => ({ model, design, source: "simulate" })),
+  );
+}
+
+/** The cfg sections the simulations run without (unscheduledModels). */
+export const DROPPED_SECTIONS = ["ACTION_CONSTRAINT", "INVARIANT"] as const;
+
+/** What the cached files were generated from; a different manifest makes ensureStrykerTraces regenerate. */
+function manifest(): string {
+  const sets = [...goalSets(), ...simulatedSets()].map((s) => `${s.model}-${s.design}-${s.source}`);
+  const traps = "shortest trace to each action the sample lacks";
+  const m = { version: 3, dropped: DROPPED_SECTIONS, stride: STRIDE, simulations: SIMULATIONS, traps, sets };
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
+const MANIFEST = "manifest.json";
+
+/**
+ * The files the Stryker test replays, in order: goal traces first (they kill what the samples cannot), then
+ * per simulated model and design the shortest traces to the actions its sample lacks, then the samples.
+ */
+export function strykerFiles(dir = tracesDir()): string[] {
+  return [
+    ...goalSets().map((s) => cachedFile(dir, s)),
+    ...simulatedSets().map((s) => cachedFile(dir, { ...s, source: "trap" })),
+    ...simulatedSets().map((s) => cachedFile(dir, { ...s, source: "sample" })),
+  ];
+}
+
+/** A simulation's sample: per action label (name and parameters) the first trace taking it, and every stride-th. */
 export function sampleCover(set: TraceSet, stride = STRIDE): TraceSet {
   const seen = new Set<string>();
   const traces: Trace[] = set.traces.filter((t, i) => {
@@ -58,32 +133,140 @@ export function sampleCover(set: TraceSet, stride = STRIDE): TraceSet {
   return { header: { ...set.header, tlc }, traces };
 }
 
-/** Generates the cover and goal traces with TLC and writes the sample; skipped when all three exist. */
+/**
+ * A copy of the simulated models without their ACTION_CONSTRAINT and INVARIANTs.
+ *
+ * ConfOrder, the models' netfs schedule, keeps their full state graphs small, but TLC's simulator ends a
+ * behaviour at the first successor a constraint prunes, and ConfOrder prunes tI's WaitOnPageWrite from its
+ * first "Ready" state on: with it, every simulated behaviour ended there, after 3 to 18 steps. Without it
+ * every step is still one of Spec's (tI's RelinquishCookie waits for n_children = 0, as in the CI model,
+ * which has no schedule). The invariants (NoOops) would end the POST_FIX simulation at its first oops, one of
+ * the design's findings, after a few behaviours; the full covers replayed in POST_FIX contain those states
+ * too, and the implementation oopses there the same way.
+ */
+function unscheduledModels(modelDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "fscache-stryker-models-"));
+  for (const m of SIMULATED_MODELS) {
+    copyFileSync(join(modelDir, `${m}.tla`), join(dir, `${m}.tla`));
+    const cfg = readFileSync(join(modelDir, `${m}.cfg`), "utf8");
+    writeFileSync(join(dir, `${m}.cfg`), dropSections(cfg, DROPPED_SECTIONS));
+  }
+  return dir;
+}
+
+/** A simulated behaviour up to its first Terminated step (TLC pads the rest to the depth bound with them). */
+export function untilTerminated(t: Trace): Trace {
+  const i = t.steps.findIndex((s) => s.action?.name === "Terminated");
+  return i < 0 ? t : { ...t, steps: t.steps.slice(0, i + 1) };
+}
+
+/**
+ * The shortest behaviours (TLC BFS on the model, its schedule kept) to the actions that `sample` never takes:
+ * random simulation rarely gets far into a run (the data thread's call usually comes before its object is
+ * available, so INVALIDATE_OBJECT, OpAttrChanged and the like never run). One trap run per round, whose goal
+ * is "the last action is one of the missing ones"; the trace found covers its actions, and the next round
+ * looks for the rest, until TLC finds none reachable (the only full exploration).
+ */
+async function actionTraps(
+  models: string,
+  s: CachedSet,
+  sample: TraceSet,
+  log: (s: string) => void,
+): Promise<TraceSet> {
+  const taken = new Set(
+    sample.traces.flatMap((t) => t.steps.flatMap((x) => (x.action ? [x.action.name] : []))),
+  );
+  let missing = [...KNOWN_ACTIONS].filter((a) => !taken.has(a)).sort();
+  const model = await withConstants(tlcPort, loadModel(join(repoRoot(), "spec"), s.model, s.design, models));
+  const traces: Trace[] = [];
+  const found: string[] = [];
+  let header: TraceSet["header"] | undefined;
+  for (let round = 0; missing.length > 0; round++) {
+    const predicate = `lastAction.name \\in {${missing.map((a) => `"${a}"`).join(", ")}}`;
+    const g = await trapTraces(tlcPort, model, [{ id: `Unsampled${round}`, predicate }]);
+    const [error] = g.errors;
+    if (error) throw error;
+    header ??= g.set.header;
+    const [t] = g.set.traces;
+    const hit = t?.steps.at(-1)?.action?.name;
+    if (!t || hit === undefined) break;
+    traces.push({ ...t, id: `trap_${hit}` });
+    found.push(hit);
+    const covered = new Set(t.steps.flatMap((x) => (x.action ? [x.action.name] : [])));
+    missing = missing.filter((a) => !covered.has(a));
+  }
+  if (!header) throw new Error(`${s.model} ${s.design}: no trap run`);
+  log(
+    `${s.model} ${s.design}: ${found.length} trap traces (${found.join(", ")}); unreachable: ${missing.join(", ")}`,
+  );
+  return { header: { ...header, tlc: { found, unreachable: missing } }, traces };
+}
+
+/**
+ * Generates, with TLC, the goal and simulation files that are missing and writes the missing samples; returns
+ * strykerFiles(dir). Everything is regenerated with `force`, or when the directory's manifest (the models,
+ * designs and simulation parameters above) differs from the current one.
+ */
 export async function ensureStrykerTraces(
   dir = tracesDir(),
   force = false,
   log: (s: string) => void = () => undefined,
 ): Promise<string[]> {
-  const files = [COVER_FILE, GOALS_FILE, SAMPLE_FILE].map((f) => join(dir, f));
-  if (!force && files.every((f) => existsSync(f))) return strykerFiles(dir);
-  if (force && existsSync(dir)) for (const f of readdirSync(dir)) rmSync(join(dir, f));
+  const files = strykerFiles(dir);
+  const manifestFile = join(dir, MANIFEST);
+  const current = existsSync(manifestFile) && readFileSync(manifestFile, "utf8") === manifest();
+  if (!force && current && files.every((f) => existsSync(f))) return files;
+  if ((force || !current) && existsSync(dir))
+    for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const models = join(repoRoot(), "conformance", "models");
-  const base = { design: "POST_FIX" as const, out: dir, seed: 1, modelDir: models };
-  await generateTraces({ ...base, ...SIMULATIONS, model: "MCconf", sources: ["simulate"] }, log);
-  await generateTraces({ ...base, num: 0, depth: 0, model: GOALS_MODEL, sources: ["goals"] }, log);
-  const cover = readTraceFile(join(dir, COVER_FILE));
-  if (!cover.header || cover.errors.length > 0)
-    throw new Error(`unreadable ${COVER_FILE}: ${cover.errors[0]?.message ?? "no header"}`);
-  const sample = sampleCover({ header: cover.header, traces: cover.traces });
-  writeTraceSet(join(dir, SAMPLE_FILE), sample);
-  log(`${join(dir, SAMPLE_FILE)}: ${sample.traces.length} of ${cover.traces.length} cover traces`);
-  return strykerFiles(dir);
+  for (const s of goalSets()) {
+    if (existsSync(cachedFile(dir, s))) continue;
+    const o = { out: dir, modelDir: models, seed: SIMULATIONS.seed, num: 0, depth: 0 };
+    await generateTraces({ ...o, model: s.model, design: s.design, sources: ["goals"] }, log);
+  }
+  const unscheduled = unscheduledModels(models);
+  try {
+    for (const s of simulatedSets()) {
+      const sampleFile = cachedFile(dir, { ...s, source: "sample" });
+      if (existsSync(sampleFile)) continue;
+      const simFile = cachedFile(dir, s);
+      if (!existsSync(simFile)) {
+        const o = { out: dir, modelDir: unscheduled, ...SIMULATIONS };
+        await generateTraces({ ...o, model: s.model, design: s.design, sources: ["simulate"] }, log);
+      }
+      const sim = readTraceFile(simFile);
+      if (!sim.header || sim.errors.length > 0)
+        throw new Error(`unreadable ${simFile}: ${sim.errors[0]?.message ?? "no header"}`);
+      const tlc = { ...(sim.header.tlc ?? {}), dropped: [...DROPPED_SECTIONS] };
+      const sample = sampleCover({ header: { ...sim.header, tlc }, traces: sim.traces.map(untilTerminated) });
+      writeTraceSet(sampleFile, sample);
+      const steps = sample.traces.reduce((n, t) => n + t.steps.length, 0);
+      log(`${sampleFile}: ${sample.traces.length} of ${sim.traces.length} traces, ${steps} states`);
+      // The simulation (~100 MB: TLC pads each behaviour to the depth bound) is not replayed; only its sample.
+      rmSync(simFile);
+    }
+    for (const s of simulatedSets()) {
+      const trapFile = cachedFile(dir, { ...s, source: "trap" });
+      if (existsSync(trapFile)) continue;
+      const sample = readTraceFile(cachedFile(dir, { ...s, source: "sample" }));
+      if (!sample.header || sample.errors.length > 0) throw new Error(`unreadable sample of ${s.model}`);
+      writeTraceSet(
+        trapFile,
+        await actionTraps(models, s, { header: sample.header, traces: sample.traces }, log),
+      );
+    }
+  } finally {
+    rmSync(unscheduled, { recursive: true, force: true });
+  }
+  writeFileSync(manifestFile, manifest());
+  return files;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const t0 = Date.now();
   const files = await ensureStrykerTraces(tracesDir(), process.argv.includes("--force"), (s) =>
-    console.error(s),
+    console.error(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`),
   );
   console.log(files.join("\n"));
 }

@@ -1,7 +1,8 @@
-// The StrykerJS test (conformance/vitest.config.ts): replays cached trace files (the MCtrap protocol-goal
-// traces and a sample of MCconf's full transition cover, see conformance/stryker/traces.ts) in lockstep
-// against the implementation under src/, stopping at the first divergence. TLC runs only when a file is
-// missing (once; under Stryker the global setup does it before the dry run), never per mutant.
+// The StrykerJS test (conformance/vitest.config.ts): replays cached trace files (the protocol-goal traces of
+// MCtrap, MCtrapFault and MCtrapAttach, and samples of seeded simulations of MCconf, MCfail and MCcalls, each in
+// POST_FIX and POST_FIX_REPAIRED; see conformance/stryker/traces.ts) in lockstep against the implementation
+// under src/, each file in the design its header names, stopping at the first divergence. TLC runs only when a
+// file is missing (once; under Stryker the global setup does it before the dry run), never per mutant.
 
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { ensureStrykerTraces } from "../../conformance/stryker/traces.ts";
 
 const SRC = join(resolve(import.meta.dirname, "../.."), "src");
 
-describe("cached conformance traces (goals + cover sample)", () => {
+describe("cached conformance traces (goals + simulation samples)", () => {
   let files: string[] = [];
   beforeAll(async () => {
     files = await ensureStrykerTraces();
