@@ -1,14 +1,16 @@
 // Raw snapshots: the implementation fields the abstraction (abstraction.ts) reads, copied as flat cells, one
 // array per record: numbers and strings as they are, pointers as ids, sets and lists as a length and then their
-// members. A record whose cells did not change since the snapshot before is that same array. Taking a snapshot
-// costs array writes and compares and builds no JSON, so a production run can record the state after every
-// step cheaply; `abstractState` maps a snapshot to the spec's variables when it is read (once per distinct
+// members. A record whose cells did not change since the snapshot before is that same array. A cookie or an
+// object whose identity and revision (src/fscache/revision.ts: every write to one is preceded by `touch`)
+// did not move is not read at all: most steps change one or two records. Taking a snapshot costs array writes
+// and compares and builds no JSON, so a production run can record the state after every step cheaply; `abstractState` maps a snapshot to the spec's variables when it is read (once per distinct
 // record). Conformance takes and maps one snapshot per step: both directions go through the same abstraction.
 
 import type { CacheCore, ThreadRecord } from "../../src/fscache/context.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { Operation } from "../../src/fscache/operation.ts";
+import type { Revisioned } from "../../src/fscache/revision.ts";
 import type { DriverThreadView, Retained, Shape } from "./abstraction.ts";
 
 /** A snapshot cell: an interned string, a counter or a flag. */
@@ -34,9 +36,46 @@ export class SnapshotLog {
   private readonly last: (readonly Cell[])[] = [];
   /** Where a record's cells are written before they are compared with the last ones: reused, never kept. */
   readonly scratch: Cell[] = [];
+  /** Per cookie and object slot: the record last read, and its revision then (-1: none read yet). */
+  readonly seen: (Revisioned | undefined)[] = [];
+  readonly seenRev: number[] = [];
 
-  constructor(readonly shape: Shape) {
+  /**
+   * With `verify`, a record skipped because its revision did not move is read anyway and must equal the last
+   * copy: a write with no `touch` throws here. `npm test` runs this way (FSCACHE_SNAPSHOT_VERIFY=1, set in
+   * vitest.config.ts); the touch check (review/touch/touch.ts) is the static side.
+   */
+  constructor(
+    readonly shape: Shape,
+    readonly verify = process.env["FSCACHE_SNAPSHOT_VERIFY"] === "1",
+  ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
+    for (let j = 0; j < 2 * shape.cookies.length; j++) this.seenRev.push(-1);
+  }
+
+  /** The last copy of `slot` if it holds `r` at the same revision (not re-read), else undefined. */
+  unchanged(slot: number, r: Revisioned | undefined): readonly Cell[] | undefined {
+    if (r === undefined || r !== this.seen[slot] || r.rev !== this.seenRev[slot]) return undefined;
+    return this.last[slot];
+  }
+
+  /** `cells` (from keep) as the copy of `r` at its current revision. */
+  read(slot: number, r: Revisioned | undefined, cells: readonly Cell[]): readonly Cell[] {
+    this.seen[slot] = r;
+    this.seenRev[slot] = r ? r.rev : -1;
+    return cells;
+  }
+
+  /** Verify mode: the cells just written to scratch must be the kept copy's. */
+  check(slot: number, n: number, what: string): void {
+    const prev = this.last[slot];
+    const s = this.scratch;
+    let same = prev !== undefined && prev.length === n;
+    for (let i = 0; same && i < n; i++) same = prev?.[i] === s[i];
+    if (!same)
+      throw new Error(
+        `snapshot: ${what} changed without a touch (revision unchanged): ${JSON.stringify(prev)} → ${JSON.stringify(s.slice(0, n))}`,
+      );
   }
 
   get length(): number {
@@ -177,10 +216,24 @@ export function takeSnapshot(
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
   let slot = 0;
   for (const c of shape.cookies) {
-    records.push(log.keep(slot++, cookieCells(s, core.cookies.get(c) ?? retained.cookies.get(c), shape)));
+    const ck = core.cookies.get(c) ?? retained.cookies.get(c);
+    const same = log.unchanged(slot, ck);
+    if (same === undefined) records.push(log.read(slot, ck, log.keep(slot, cookieCells(s, ck, shape))));
+    else {
+      if (log.verify) log.check(slot, cookieCells(s, ck, shape), `cookie ${c}`);
+      records.push(same);
+    }
+    slot++;
   }
   for (const o of shape.cookies) {
-    records.push(log.keep(slot++, objectCells(s, core.objects.get(o) ?? retained.objects.get(o))));
+    const ob = core.objects.get(o) ?? retained.objects.get(o);
+    const same = log.unchanged(slot, ob);
+    if (same === undefined) records.push(log.read(slot, ob, log.keep(slot, objectCells(s, ob))));
+    else {
+      if (log.verify) log.check(slot, objectCells(s, ob), `object ${o}`);
+      records.push(same);
+    }
+    slot++;
   }
   for (let k = 1; k <= shape.k.MaxOps; k++) {
     records.push(log.keep(slot++, opCells(s, core.ops.get(k))));

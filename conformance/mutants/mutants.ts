@@ -18,8 +18,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "use-from-zero",
     file: "fscache/cookie.ts",
-    find: "  if (cookie.n_active === 0) return false;\n  cookie.n_active++;",
-    replace: "  cookie.n_active++;",
+    find: "  if (cookie.n_active === 0) return false;\n  touch(cookie);\n  cookie.n_active++;",
+    replace: "  touch(cookie);\n  cookie.n_active++;",
     why: "fscache_use_cookie increments from zero: an object worker resurrects a relinquished cookie (S5)",
   },
   {
@@ -32,7 +32,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "unuse-no-decrement",
     file: "fscache/cookie.ts",
-    find: "export function unuseCookie(core: CacheCore, cookie: Cookie): void {\n  cookie.n_active--;",
+    find: "export function unuseCookie(core: CacheCore, cookie: Cookie): void {\n  touch(cookie);\n  cookie.n_active--;",
     replace: "export function unuseCookie(core: CacheCore, cookie: Cookie): void {",
     why: "a use is never given back: n_active leaks and relinquish waits forever",
   },
@@ -46,9 +46,9 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "invalidate-leaves-pending-stores",
     file: "fscache/work.ts",
-    find: '      if (entry.tag === "PENDING") {\n        cookie.stores.delete(page);\n        dropped = true;',
+    find: '      if (entry.tag === "PENDING") {\n        touch(cookie);\n        cookie.stores.delete(page);\n        dropped = true;',
     replace:
-      '      if (entry.tag === "PENDING" && (false as boolean)) {\n        cookie.stores.delete(page);\n        dropped = true;',
+      '      if (entry.tag === "PENDING" && (false as boolean)) {\n        touch(cookie);\n        cookie.stores.delete(page);\n        dropped = true;',
     why: "InvalidateWrites keeps PENDING pages: writes from before the invalidation reach the cache (S14)",
   },
   {
@@ -75,8 +75,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "kill-keeps-live",
     file: "fscache/work.ts",
-    find: '    const { core, obj } = w;\n    obj.flags.delete("IS_LIVE");',
-    replace: "    const { core, obj } = w;",
+    find: '    const { core, obj } = w;\n    touch(obj);\n    obj.flags.delete("IS_LIVE");',
+    replace: "    const { core, obj } = w;\n    touch(obj);",
     why: "KILL_OBJECT leaves IS_LIVE set: new ops are accepted on a dying object (S8)",
   },
   {

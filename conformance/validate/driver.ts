@@ -129,7 +129,15 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       else failure ??= `${s.taskName}: ${s.error instanceof Error ? s.error.message : String(s.error)}`;
     }
     // Labels are immutable copies (runtime.label), so the recording can keep their parameters as they are.
-    if (shape) record(s.label);
+    // A listener must not throw into the runtime (it would surface as an unhandled rejection): a recording
+    // that fails (a stale record in verify mode) ends the run with an error.
+    if (shape && failure === undefined) {
+      try {
+        record(s.label);
+      } catch (e) {
+        failure = `recording: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
     // The index threads wait for their children to be gone (the models' netfs schedule): re-check after each step.
     rt.wake(childrenGoneQ);
   };

@@ -14,6 +14,7 @@ import * as api from "./netfs.ts";
 import type { Caller, ReadOutcome } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { OP_FIRST_STEP } from "./operation.ts";
+import { touch } from "./revision.ts";
 
 export interface FsCacheOptions {
   readonly runtime: Runtime;
@@ -183,6 +184,7 @@ export class FsCache {
     if (cookie.n_children > 0) {
       throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
     }
+    touch(cookie);
     cookie.closing = true;
     if (cookie.type === "DATAFILE") await this.waitOnPageWrite(cookie);
     return this.call("RelinquishCookie", { retire }, (caller) =>

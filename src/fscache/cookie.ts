@@ -6,6 +6,7 @@ import { bugOn } from "./errors.ts";
 import type { CacheCore } from "./context.ts";
 import type { CookieFlag, MemState } from "./names.ts";
 import type { FscacheObject } from "./object.ts";
+import { touch } from "./revision.ts";
 
 /** The netfs's description of a cookie (`struct fscache_cookie_def`); callbacks get the netfs data. */
 export interface CookieDef<D = unknown> {
@@ -28,6 +29,8 @@ export interface StoreEntry {
 }
 
 export class Cookie {
+  /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */
+  rev = 0;
   mem: MemState = "LIVE";
   readonly type: "INDEX" | "DATAFILE";
   /** Relinquish has been called (misuse detection in every design; PRE_FIX has no RELINQUISHED flag). */
@@ -98,6 +101,7 @@ export function cookiePut(core: CacheCore, cookie: Cookie): void {
   let c: Cookie | null = cookie;
   while (c) {
     bugOn(c.mem !== "LIVE", `cookie put: ${c.mem} cookie ${c.id}`);
+    touch(c);
     c.usage--;
     bugOn(c.usage < 0, `cookie put: usage of ${c.id} below 0`);
     if (c.usage > 0) return;
@@ -113,6 +117,7 @@ export function cookiePut(core: CacheCore, cookie: Cookie): void {
  * The cookie leaves the registry, so a long-running cache does not keep what it freed.
  */
 export function freeCookie(core: CacheCore, c: Cookie): void {
+  touch(c);
   c.mem = "FREED";
   core.cookies.delete(c.id);
   core.listener.cookieFreed?.(c);
@@ -125,12 +130,14 @@ export function freeCookie(core: CacheCore, c: Cookie): void {
  */
 export function useCookie(cookie: Cookie): boolean {
   if (cookie.n_active === 0) return false;
+  touch(cookie);
   cookie.n_active++;
   return true;
 }
 
 /** `fscache_unuse_cookie`: decrement-and-test, waking the relinquisher at 0. */
 export function unuseCookie(core: CacheCore, cookie: Cookie): void {
+  touch(cookie);
   cookie.n_active--;
   bugOn(cookie.n_active < 0, `unuse: n_active of ${cookie.id} below 0`);
   if (cookie.n_active === 0) core.wake(cookie.activeWq);
@@ -138,6 +145,7 @@ export function unuseCookie(core: CacheCore, cookie: Cookie): void {
 
 /** Clears a cookie flag and wakes its bit waiters if it was set (`test_and_clear_bit` + `wake_up_bit`). */
 export function clearCookieFlag(core: CacheCore, cookie: Cookie, flag: CookieFlag): boolean {
+  touch(cookie);
   if (!cookie.flags.delete(flag)) return false;
   core.wake(cookie.flagsWq);
   return true;
@@ -148,6 +156,7 @@ export function discardPendingStores(core: CacheCore, cookie: Cookie): void {
   let dropped = false;
   for (const [page, entry] of cookie.stores) {
     if (entry.tag === "PENDING") {
+      touch(cookie);
       cookie.stores.delete(page);
       dropped = true;
     }

@@ -12,6 +12,7 @@ import { type FscacheObject, objectPut } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { firstStep, isWaitState, OOB_TABLES, STATES, waitEvents, type WorkStateName } from "./states.ts";
 import { type WorkCtx, WORK } from "./work.ts";
+import { touch } from "./revision.ts";
 
 /** What DispatchSelect decides: run a work state (clearing `event`, changing `state` for a wait transition). */
 export type Selection =
@@ -76,6 +77,7 @@ export function mustRestart(events: ReadonlySet<EventName>, dmask: ReadonlySet<E
 export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task: Task): Promise<void> {
   const o = obj.id;
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
+    touch(obj);
     obj.disp = action;
     return task.step(label(action, { o, ...params }));
   };
@@ -88,12 +90,14 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
       // A run queued while the previous one was ending in OBJECT_DEAD: 3.12 calls the DEAD state's sentinel
       // work function; repair DEAD_RUN_RETURNS returns at once, leaving every event masked.
       bugOn(!core.repaired("DEAD_RUN_RETURNS"), SPEC_OOPS.DispatchStart);
+      touch(obj);
       obj.wq = "RUNNING";
       obj.event_mask = new Set();
       if (!endRun(core, obj)) return;
       await yieldTo("DispatchStart");
       continue;
     }
+    touch(obj);
     obj.wq = "RUNNING";
     obj.dmask = new Set(obj.event_mask);
     obj.event_mask = new Set();
@@ -108,6 +112,7 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
         dmask: obj.dmask,
       });
       if (sel.kind !== "unmask") {
+        touch(obj);
         if (sel.kind === "oob") {
           obj.oob_event_mask.delete(sel.event);
           obj.events.delete(sel.event);
@@ -119,6 +124,7 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
         await yieldTo(firstStep(sel.exec));
         const next: StateName = await WORK[sel.exec](w);
         // The work state's last step: commit the transition.
+        touch(obj);
         obj.state = next;
         obj.exec = "NONE";
         const after = afterWork(next, obj.oob_event_mask);
@@ -131,13 +137,16 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
           await yieldTo("DispatchSelect");
           continue;
         }
+        touch(obj);
         obj.dmask = new Set(after.dmask);
       }
       await yieldTo("DispatchUnmask");
       // Store the mask; until the re-read, a raiser of an event in it queues this running item again.
+      touch(obj);
       obj.event_mask = new Set(obj.dmask);
       await yieldTo("DispatchRecheck");
       if (mustRestart(obj.events, obj.dmask)) {
+        touch(obj);
         obj.event_mask = new Set();
         await yieldTo("DispatchSelect");
         continue;
@@ -153,6 +162,7 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
 /** The end of one run: the work item goes idle (or stays queued) and drops its object ref. */
 function endRun(core: CacheCore, obj: FscacheObject): boolean {
   const again = obj.wq === "REQUEUED";
+  touch(obj);
   obj.wq = again ? "QUEUED" : "IDLE";
   obj.disp = again ? "DispatchStart" : "IDLE";
   objectPut(core, obj);

@@ -20,6 +20,7 @@ import { SPEC_OOPS } from "./oops.ts";
 import { discardStrandedWrites, pageName } from "./opwork.ts";
 import { allocOp, freeOp, opComplete, putOp, submitExclusiveOp, submitOp } from "./operation.ts";
 import { BackendError } from "./backend.ts";
+import { touch } from "./revision.ts";
 
 /** Who is calling: the netfs task and the spec's thread name. */
 export interface Caller {
@@ -159,6 +160,7 @@ export async function acquireCookie(
   core.cookies.set(cookie.id, cookie);
   call.th.cookie = cookie;
   if (parent) {
+    touch(parent);
     parent.usage++;
     parent.n_children++;
   }
@@ -167,6 +169,7 @@ export async function acquireCookie(
     call.finish(undefined);
     return cookie;
   }
+  touch(cookie);
   if (size !== undefined) cookie.storeLimit = Math.ceil(size / core.pageSize);
   cookie.flags.add("LOOKING_UP");
   cookie.flags.add("NO_DATA_YET");
@@ -206,6 +209,7 @@ export async function acquireCookie(
     await call.step("AcquireNewChild");
     const obj = cookie.backing_objects[0];
     if (obj) {
+      touch(obj);
       obj.store_limit = cookie.storeLimit;
       raiseEvent(core, obj, "NEW_CHILD");
       call.finish("OK");
@@ -217,9 +221,11 @@ export async function acquireCookie(
   await call.step("AcquireFail");
   bugOn(cookie.mem !== "LIVE", SPEC_OOPS.AcquireFail);
   if (parent) {
+    touch(parent);
     parent.n_children--;
     core.wake(parent.childrenWq);
   }
+  touch(cookie);
   cookie.usage--;
   freeCookie(core, cookie);
   if (parent) cookiePut(core, parent);
@@ -247,10 +253,15 @@ function attachObject(core: CacheCore, obj: FscacheObject): "attached" | "exists
   if (cookie.parent) {
     const p = cookie.parent.backing_objects[0] ?? null;
     if (p && !p.flags.has("IS_LIVE")) return "fail";
-    if (p) p.n_children++;
+    if (p) {
+      touch(p);
+      p.n_children++;
+    }
     parentObj = p;
   }
+  touch(obj);
   obj.parent = parentObj;
+  touch(cookie);
   cookie.usage++;
   obj.holdsCookieRef = true;
   cookie.backing_objects.push(obj);
@@ -264,6 +275,7 @@ export async function invalidate(core: CacheCore, caller: Caller, cookie: Cookie
   await call.step("Invalidate");
   const obj = cookie.backing_objects[0];
   if (obj && !cookie.flags.has("INVALIDATING")) {
+    touch(cookie);
     cookie.flags.add("INVALIDATING");
     if (obj.flags.has("IS_LIVE")) raiseEvent(core, obj, "INVALIDATE");
   }
@@ -297,12 +309,14 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
   const size = def?.getAttr?.(cookie.netfs_data);
   const call = new Call(core, caller);
   await call.step("AttrChanged");
+  touch(cookie);
   if (size !== undefined) cookie.storeLimit = Math.ceil(size / core.pageSize);
   const obj = cookie.backing_objects[0];
   let result: ApiResult = "ENOBUFS";
   // No object, or no memory for the op (all op slots taken): ENOBUFS.
   const op = obj ? allocOp(core, "ATTR_CHANGED", ["ASYNC", "EXCLUSIVE"]) : null;
   if (obj && op) {
+    touch(obj);
     obj.store_limit = cookie.storeLimit;
     if (submitExclusiveOp(core, obj, op)) {
       putOp(core, op);
@@ -367,7 +381,9 @@ export async function readPage(
     bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
     return nobufs();
   }
+  touch(cookie);
   if (counted) cookie.n_active++;
+  touch(obj);
   obj.n_reads++;
   if (!submitOp(core, obj, op)) {
     obj.n_reads--;
@@ -403,6 +419,7 @@ export async function readPage(
       }
     }
     def.markPageCached?.(data, page);
+    touch(live);
     live.cachedPages.add(page);
     call.th.result = outcome.result;
     opComplete(core, op);
@@ -470,11 +487,13 @@ export async function writePage(
   if (queued) {
     // already_queued (radix insert: EEXIST): the page is in `stores` already; a PENDING copy takes the new
     // bytes (the kernel's entry is the page itself), a STORING one is being written as it was.
+    touch(cookie);
     if (queued.tag === "PENDING") queued.data = data;
     freeOp(core, op);
     call.finish("OK");
     return "OK";
   }
+  touch(cookie);
   cookie.stores.set(page, { tag: "PENDING", data });
   if (obj.flags.has("PENDING_WRITE")) {
     // already_pending: the running write op will take the page.
@@ -482,6 +501,7 @@ export async function writePage(
     call.finish("OK");
     return "OK";
   }
+  touch(obj);
   obj.flags.add("PENDING_WRITE");
   if (counted) cookie.n_active++;
   if (!submitOp(core, obj, op)) {
@@ -529,6 +549,7 @@ export async function relinquishCookie(
     await call.step("RelinquishCookie", { retire });
   }
   bugOn(cookie.n_children !== 0 || (!core.preFix && cookie.n_active <= 0), SPEC_OOPS.RelinquishCookie);
+  touch(cookie);
   cookie.relinquishing = true;
   call.th.retire = retire;
   if (!core.preFix) {
@@ -539,6 +560,7 @@ export async function relinquishCookie(
     for (const obj of cookie.backing_objects) raiseEvent(core, obj, "KILL");
 
     await call.step("RelinquishDropActive");
+    touch(cookie);
     cookie.n_active--;
     if (cookie.n_active !== 0) {
       await call.waitFor("RelinquishWait", cookie.activeWq, () => cookie.n_active === 0);
@@ -556,22 +578,26 @@ export async function relinquishCookie(
       if (!obj) break;
       bugOn(cookie.usage <= 1, SPEC_OOPS.RelinquishDetach);
       unhashObject(cookie, obj);
+      touch(obj);
       obj.cookie = null;
       obj.holdsCookieRef = false;
       obj.retire = retire;
       raiseEvent(core, obj, "KILL");
+      touch(cookie);
       cookie.usage--;
     }
   }
 
   await call.step("RelinquishClear");
   bugOn(!core.preFix && cookie.stores.size > 0, SPEC_OOPS.RelinquishClear);
+  touch(cookie);
   cookie.def = null;
   cookie.netfs_data = null;
 
   await call.step("RelinquishPut");
   const parent = cookie.parent;
   if (parent) {
+    touch(parent);
     parent.n_children--;
     core.wake(parent.childrenWq);
   }

@@ -10,8 +10,11 @@ import { oopsAt } from "./oops.ts";
 import type { EventName, MemState, ObjectFlag, OobTableName, StateName, WorkQueueState } from "./names.ts";
 import type { Operation } from "./operation.ts";
 import { OOB_TABLES } from "./states.ts";
+import { touch } from "./revision.ts";
 
 export class FscacheObject {
+  /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */
+  rev = 0;
   mem: MemState = "LIVE";
   state: StateName = "WAIT_FOR_INIT";
   oob: OobTableName = "init";
@@ -78,6 +81,7 @@ export function objectIsDead(core: CacheCore, obj: FscacheObject): boolean {
 export function raiseEvent(core: CacheCore, obj: FscacheObject, ev: EventName): void {
   bugOn(obj.mem !== "LIVE", `raise ${ev}: ${obj.mem} object ${obj.id}`);
   if (obj.events.has(ev)) return;
+  touch(obj);
   obj.events.add(ev);
   if (obj.event_mask.has(ev)) enqueueObject(core, obj);
 }
@@ -88,11 +92,13 @@ export function raiseEvent(core: CacheCore, obj: FscacheObject, ev: EventName): 
  */
 export function enqueueObject(core: CacheCore, obj: FscacheObject): void {
   if (obj.wq === "IDLE") {
+    touch(obj);
     obj.usage++;
     obj.wq = "QUEUED";
     obj.disp = "DispatchStart";
     core.spawnObjectWorker(obj);
   } else if (obj.wq === "RUNNING") {
+    touch(obj);
     obj.usage++;
     obj.wq = "REQUEUED";
   }
@@ -101,6 +107,7 @@ export function enqueueObject(core: CacheCore, obj: FscacheObject): void {
 /** `put_object`: drop one ref; at 0 the backend frees the object after `fscache_object_destroy`. */
 export function objectPut(core: CacheCore, obj: FscacheObject): void {
   bugOn(obj.mem !== "LIVE", `put: ${obj.mem} object ${obj.id}`);
+  touch(obj);
   obj.usage--;
   bugOn(obj.usage < 0, `put: usage of object ${obj.id} below 0`);
   if (obj.usage === 0) objectDestroy(core, obj);
@@ -115,6 +122,7 @@ export function objectPut(core: CacheCore, obj: FscacheObject): void {
 function objectDestroy(core: CacheCore, obj: FscacheObject): void {
   core.backend.putObject(obj.backend);
   const cookie = obj.cookie;
+  touch(obj);
   obj.cookie = null;
   obj.mem = "FREED";
   core.objects.delete(obj.id);
@@ -144,6 +152,7 @@ export function netfsOf(cookie: Cookie, site: string): { def: NonNullable<Cookie
 export function unhashObject(cookie: Cookie, obj: FscacheObject): boolean {
   const i = cookie.backing_objects.indexOf(obj);
   if (i < 0) return false;
+  touch(cookie);
   cookie.backing_objects.splice(i, 1);
   return true;
 }

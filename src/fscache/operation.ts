@@ -9,6 +9,7 @@ import { bugOn } from "./errors.ts";
 import type { OpFlag, OpKind, OpState } from "./names.ts";
 import { type FscacheObject, objectIsActive, raiseEvent } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
+import { touch } from "./revision.ts";
 
 /** The first action of an ASYNC op's worker, by kind. */
 export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
@@ -66,6 +67,7 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
   op.state = "PENDING";
   if (objectIsActive(core, obj)) {
     op.object = obj;
+    touch(obj);
     obj.n_ops++;
     if (obj.n_exclusive > 0) {
       queuePending(obj, op);
@@ -84,6 +86,7 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
     // 3.12 queues on any looked-up object, even one KILL_OBJECT has already passed: the defect the repair
     // closes, since nothing will ever start or cancel it there.
     op.object = obj;
+    touch(obj);
     obj.n_ops++;
     queuePending(obj, op);
     return true;
@@ -103,6 +106,7 @@ export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Opera
   op.state = "PENDING";
   if (objectIsActive(core, obj)) {
     op.object = obj;
+    touch(obj);
     obj.n_ops++;
     obj.n_exclusive++;
     if (obj.n_in_progress > 0) {
@@ -118,6 +122,7 @@ export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Opera
   }
   if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) {
     op.object = obj;
+    touch(obj);
     obj.n_ops++;
     obj.n_exclusive++;
     queuePending(obj, op);
@@ -135,12 +140,14 @@ export function exclusiveSubmittable(core: CacheCore, obj: FscacheObject): boole
 /** The pending list holds its own op ref. */
 function queuePending(obj: FscacheObject, op: Operation): void {
   op.usage++;
+  touch(obj);
   obj.pending_ops.push(op);
 }
 
 /** `fscache_run_op`: IN_PROGRESS, wake a MYTHREAD waiter, put an ASYNC op on the op workqueue (+1 ref). */
 export function runOp(core: CacheCore, obj: FscacheObject, op: Operation): void {
   op.state = "IN_PROGRESS";
+  touch(obj);
   obj.n_in_progress++;
   if (op.flags.delete("WAITING")) core.wake(op.waitq);
   if (op.flags.has("ASYNC")) {
@@ -165,6 +172,7 @@ export function startOperations(core: CacheCore, obj: FscacheObject): void {
       if (obj.n_in_progress > 0) break;
       stop = true;
     }
+    touch(obj);
     obj.pending_ops.shift();
     if (
       core.repaired("ASYNC_OPS_NEED_AVAILABLE") &&
@@ -184,6 +192,7 @@ export function startOperations(core: CacheCore, obj: FscacheObject): void {
 function cancelPending(core: CacheCore, obj: FscacheObject, op: Operation): void {
   bugOn(op.state !== "PENDING", `cancel: op ${op.id} is ${op.state}`);
   op.state = "CANCELLED";
+  touch(obj);
   if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
   if (op.flags.delete("WAITING")) core.wake(op.waitq);
   putOp(core, op);
@@ -192,6 +201,7 @@ function cancelPending(core: CacheCore, obj: FscacheObject, op: Operation): void
 /** `fscache_cancel_all_ops`: every pending op → CANCELLED, waiters woken, the pending list's ref dropped. */
 export function cancelAllOps(core: CacheCore, obj: FscacheObject): void {
   let op: Operation | undefined;
+  touch(obj);
   while ((op = obj.pending_ops.shift())) cancelPending(core, obj, op);
 }
 
@@ -202,6 +212,7 @@ export function opComplete(core: CacheCore, op: Operation, cancelled = false): v
   if (!obj) return;
   bugOn(op.state !== "IN_PROGRESS", `op_complete: op ${op.id} is ${op.state}`);
   op.state = cancelled ? "CANCELLED" : "COMPLETE";
+  touch(obj);
   if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
   obj.n_in_progress--;
   if (obj.n_in_progress === 0) startOperations(core, obj);
@@ -220,6 +231,7 @@ export function putOp(core: CacheCore, op: Operation): void {
   bugOn(obj === null, `put_operation: op ${op.id} released without an object`);
   if (obj) {
     if (op.flags.has("DEC_READ_CNT")) {
+      touch(obj);
       obj.n_reads--;
       // PRE_FIX's relinquish waits for the object's reads (WAITING_ON_READS, woken on the cookie's flags).
       if (obj.n_reads === 0 && obj.cookie) core.wake(obj.cookie.flagsWq);
@@ -228,6 +240,7 @@ export function putOp(core: CacheCore, op: Operation): void {
       bugOn(obj.cookie === null, `put_operation: op ${op.id} unuse with NULL cookie`);
       if (obj.cookie) unuseCookie(core, obj.cookie);
     }
+    touch(obj);
     obj.n_ops--;
     bugOn(obj.n_ops < 0, `put_operation: n_ops of ${obj.id} below 0`);
     if (obj.n_ops === 0) raiseEvent(core, obj, "CLEARED");

@@ -2,6 +2,7 @@
 // the write op (`fscache_write_op`, one page per pass) and attr_changed, each ending with the worker's put.
 // A worker task starts inside its first step, named by the op's kind (OP_FIRST_STEP).
 
+import { touch } from "./revision.ts";
 import { label, type Task } from "../runtime/runtime.ts";
 import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
@@ -29,6 +30,7 @@ function netfsSize(cookie: Cookie, site: string): number {
  */
 export function discardStrandedWrites(core: CacheCore, obj: FscacheObject): void {
   if (!core.repaired("STRANDED_WRITES_DISCARDED")) return;
+  touch(obj);
   obj.flags.delete("PENDING_WRITE");
   const cookie = obj.cookie;
   if (cookie && cookie.mem === "LIVE") discardPendingStores(core, cookie);
@@ -72,6 +74,7 @@ async function invalidateObject(core: CacheCore, op: Operation, obj: FscacheObje
     raiseEvent(core, obj, "ERROR");
     // The truncation may not have happened: the old data must not be served or found again.
     if (core.repaired("WRITE_ERROR_RETIRES")) {
+      touch(cookie);
       cookie.flags.add("NO_DATA_YET");
       cookie.flags.add("RETIRED");
     }
@@ -134,10 +137,12 @@ async function writeOp(
     const entry = page === undefined ? undefined : cookie.stores.get(page);
     if (page === undefined || !entry) {
       // superseded: nothing left to write; the op ends cancelled.
+      touch(obj);
       obj.flags.delete("PENDING_WRITE");
       opComplete(core, op, true);
       return;
     }
+    touch(cookie);
     entry.tag = "STORING";
     const data = entry.data;
     op.pc = "WriteOpWritePage";
@@ -156,6 +161,7 @@ async function writeOp(
     const e = c.stores.get(page);
     bugOn(e?.tag !== "STORING", SPEC_OOPS.WriteOpWritePage);
     // fscache_end_page_write: the page leaves `stores` (waking wait-on-page-write).
+    touch(c);
     c.stores.delete(page);
     core.wake(c.storesWq);
     if (result === "EIO") core.ioError();

@@ -19,6 +19,7 @@ import {
   submitExclusiveOp,
 } from "./operation.ts";
 import type { NextOf, WorkStateName } from "./states.ts";
+import { touch } from "./revision.ts";
 
 /** What a work function gets: the cache, its object, and the way to end one atomic step and start the next. */
 export interface WorkCtx {
@@ -34,6 +35,7 @@ type WorkFns = { readonly [S in WorkStateName]: (w: WorkCtx) => NextOf<S> | Prom
 function doneParentOp(core: CacheCore, obj: FscacheObject): void {
   const parent = obj.parent;
   if (parent === null || parent === "FSDEF") return;
+  touch(parent);
   parent.n_obj_ops--;
   parent.n_ops--;
   if (parent.n_ops === 0) raiseEvent(core, parent, "CLEARED");
@@ -42,6 +44,7 @@ function doneParentOp(core: CacheCore, obj: FscacheObject): void {
 /** Pops every dependent, raising `ev` on it and putting the ref INIT_OBJECT took for the membership. */
 function kickDependents(core: CacheCore, obj: FscacheObject, ev: "PARENT_READY" | "KILL"): void {
   const deps = obj.dependents;
+  touch(obj);
   obj.dependents = [];
   for (const dep of deps) {
     raiseEvent(core, dep, ev);
@@ -77,7 +80,9 @@ export const WORK: WorkFns = {
     if (!parent.flags.has("IS_LIVE")) return drop;
     if (parent.flags.has("IS_AVAILABLE")) return "PARENT_READY";
     // Under parent->lock: the dependents membership holds a ref on the child.
+    touch(obj);
     obj.usage++;
+    touch(parent);
     parent.dependents.push(obj);
     raiseEvent(core, parent, "NEW_CHILD");
     return "WAIT_FOR_PARENT";
@@ -89,9 +94,11 @@ export const WORK: WorkFns = {
   PARENT_READY({ core, obj }) {
     const parent = obj.parent;
     if (parent !== null && parent !== "FSDEF") {
+      touch(parent);
       parent.n_ops++;
       parent.n_obj_ops++;
     }
+    touch(obj);
     if (core.repaired("LOOKUP_OOB_AT_PARENT_READY")) obj.oob = "lookup";
     return "LOOK_UP_OBJECT";
   },
@@ -101,6 +108,7 @@ export const WORK: WorkFns = {
     const parent = obj.parent;
     if (parent !== null && parent !== "FSDEF")
       bugOn(!parent.flags.has("IS_AVAILABLE"), SPEC_OOPS.LOOK_UP_OBJECT);
+    touch(obj);
     obj.oob = "lookup";
     // A dying parent or a broken cache (FSCACHE_IOERROR) fails the lookup before the backend is asked.
     if (parent !== null && parent !== "FSDEF" && !parent.flags.has("IS_LIVE")) return "LOOKUP_FAILURE";
@@ -114,12 +122,15 @@ export const WORK: WorkFns = {
     netfsOf(cookie, "LookupObject");
     if (report.result === "ERROR") {
       // fscache_object_lookup_error: the bit only, no queueing (the dispatcher is running).
+      touch(obj);
       obj.events.add("ERROR");
     } else {
       // fscache_obtained_object's first part (found) or fscache_object_lookup_negative (not found): readers
       // woken here may submit before the object is available; their ops queue until OBJECT_AVAILABLE.
       if (!obj.flags.has("IS_LOOKED_UP")) {
+        touch(obj);
         obj.flags.add("IS_LOOKED_UP");
+        touch(cookie);
         if (report.result === "POSITIVE") cookie.flags.delete("NO_DATA_YET");
         else cookie.flags.add("NO_DATA_YET");
         clearCookieFlag(core, cookie, "LOOKING_UP");
@@ -127,10 +138,12 @@ export const WORK: WorkFns = {
       if (report.result === "NEGATIVE") {
         // cachefiles creates the missing object; a failure leaves it looked up but never available.
         await w.step("LookupCreate", { result: report.createFailed ? "ERROR" : "OK" });
+        touch(obj);
         if (report.createFailed) obj.events.add("ERROR");
       }
       if (!report.createFailed) {
         await w.step("LookupAvailable");
+        touch(obj);
         obj.flags.add("IS_AVAILABLE");
         const c = obj.cookie;
         if (core.preFix && c && c.mem === "LIVE") clearCookieFlag(core, c, "CREATING");
@@ -142,6 +155,7 @@ export const WORK: WorkFns = {
   },
 
   OBJECT_AVAILABLE({ core, obj }) {
+    touch(obj);
     obj.oob = "run";
     doneParentOp(core, obj);
     if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
@@ -162,6 +176,7 @@ export const WORK: WorkFns = {
       if (!useCookie(c)) {
         // Relinquish got n_active to 0 first: the data is stale anyway, so delete it at drop time.
         bugOn(c.stores.size > 0, SPEC_OOPS["INVALIDATE_OBJECT:stores"]);
+        touch(c);
         c.flags.add("RETIRED");
         return "KILL_OBJECT";
       }
@@ -172,6 +187,7 @@ export const WORK: WorkFns = {
     let dropped = false;
     for (const [page, entry] of cookie.stores) {
       if (entry.tag === "PENDING") {
+        touch(cookie);
         cookie.stores.delete(page);
         dropped = true;
       }
@@ -182,6 +198,7 @@ export const WORK: WorkFns = {
     const c = derefCookie(obj.cookie, "InvalidateSubmitOp");
     // Refused only for an object neither active nor looked up: 3.12 ASSERTs a cache I/O error (not modelled).
     const submittable = exclusiveSubmittable(core, obj);
+    touch(obj);
     obj.flags.delete("PENDING_WRITE");
     cancelAllOps(core, obj);
     const op = allocOp(
@@ -202,6 +219,7 @@ export const WORK: WorkFns = {
     await w.step("InvalidateDone");
     const done = derefCookie(obj.cookie, "InvalidateDone");
     putOp(core, op);
+    touch(done);
     done.flags.add("NO_DATA_YET");
     clearCookieFlag(core, done, "INVALIDATING");
     return "UPDATE_OBJECT";
@@ -227,11 +245,13 @@ export const WORK: WorkFns = {
   },
 
   ABORT_INIT({ core, obj }) {
+    touch(obj);
     obj.oob_event_mask = new Set();
     const parent = obj.parent;
     if (parent !== null && parent !== "FSDEF") {
       const i = parent.dependents.indexOf(obj);
       if (i >= 0) {
+        touch(parent);
         parent.dependents.splice(i, 1);
         // 3.12 keeps the ref INIT_OBJECT took for the membership: the object is never destroyed.
         if (core.repaired("ABORT_INIT_PUTS_DEP_REF")) objectPut(core, obj);
@@ -247,9 +267,11 @@ export const WORK: WorkFns = {
   LOOKUP_FAILURE({ core, obj }) {
     // PRE_FIX reads the cookie under object->lock and copes with NULL; 3.12 relies on it being pinned.
     const cookie = core.preFix ? obj.cookie : derefCookie(obj.cookie, "LOOKUP_FAILURE");
+    touch(obj);
     obj.oob_event_mask = new Set();
     core.backend.lookupComplete(obj.backend);
     if (cookie && cookie.mem === "LIVE") {
+      touch(cookie);
       cookie.flags.add("UNAVAILABLE");
       clearCookieFlag(core, cookie, "LOOKING_UP");
       if (core.preFix) clearCookieFlag(core, cookie, "CREATING");
@@ -263,6 +285,7 @@ export const WORK: WorkFns = {
   // n_ops count, then read the dependents again to choose the next state.
   async KILL_OBJECT(w): Promise<NextOf<"KILL_OBJECT">> {
     const { core, obj } = w;
+    touch(obj);
     obj.flags.delete("IS_LIVE");
     obj.oob_event_mask = new Set();
     await w.step("KillTest");
@@ -283,6 +306,7 @@ export const WORK: WorkFns = {
     const cookie = obj.cookie;
     if (cookie !== null) {
       unhashObject(cookie, obj);
+      touch(obj);
       obj.cookie = null;
       clearCookieFlag(core, cookie, "INVALIDATING");
       obj.holdsCookieRef = false;
@@ -302,6 +326,7 @@ export const WORK: WorkFns = {
       clearCookieFlag(core, cookie, "INVALIDATING");
       if (core.repaired("DROP_DISCARDS_PENDING_WRITES")) discardPendingStores(core, cookie);
       if (core.repaired("DROP_CLEARS_LOOKING_UP") && clearCookieFlag(core, cookie, "LOOKING_UP")) {
+        touch(cookie);
         cookie.flags.add("UNAVAILABLE");
       }
       retire = cookie.flags.has("RETIRED");
@@ -314,9 +339,11 @@ export const WORK: WorkFns = {
     }
     const parent = obj.parent;
     if (parent !== null && parent !== "FSDEF") {
+      touch(parent);
       parent.n_children--;
       if (parent.n_children === 0) raiseEvent(core, parent, "CLEARED");
     }
+    touch(obj);
     obj.parent = null;
     objectPut(core, obj);
     return "OBJECT_DEAD";
