@@ -1,8 +1,9 @@
 // Raw snapshots: the implementation fields the abstraction (abstraction.ts) reads, copied as flat cells, one
 // array per record: numbers and strings as they are, pointers as ids, sets and lists as a length and then their
-// members. A record whose cells did not change since the snapshot before is that same array. A cookie or an
-// object whose identity and revision (src/fscache/revision.ts: every write to one is preceded by `touch`)
-// did not move is not read at all: most steps change one or two records. Taking a snapshot costs array writes
+// members. A record whose cells did not change since the snapshot before is that same array. A cookie, object,
+// op or thread whose identity and revision (src/fscache/revision.ts: every write to one is preceded by `touch`)
+// did not move (and, for a thread, the driver's view of it) is not read at all: most steps change one or two
+// records. Taking a snapshot costs array writes
 // and compares and builds no JSON, so a production run can record the state after every step cheaply; `abstractState` maps a snapshot to the spec's variables when it is read (once per distinct
 // record). Conformance takes and maps one snapshot per step: both directions go through the same abstraction.
 
@@ -39,6 +40,8 @@ export class SnapshotLog {
   /** Per cookie and object slot: the record last read, and its revision then (-1: none read yet). */
   readonly seen: (Revisioned | undefined)[] = [];
   readonly seenRev: number[] = [];
+  /** Per thread slot: what the driver's view was then (viewKey). */
+  readonly seenView: number[] = [];
 
   /**
    * With `verify`, a record skipped because its revision did not move is read anyway and must equal the last
@@ -50,7 +53,10 @@ export class SnapshotLog {
     readonly verify = process.env["FSCACHE_SNAPSHOT_VERIFY"] === "1",
   ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
-    for (let j = 0; j < 2 * shape.cookies.length; j++) this.seenRev.push(-1);
+    for (let j = 0; j < this.slots; j++) {
+      this.seenRev.push(-1);
+      this.seenView.push(-1);
+    }
   }
 
   /** The last copy of `slot` if it holds `r` at the same revision (not re-read), else undefined. */
@@ -176,6 +182,11 @@ function opCells(s: Cell[], op: Operation | undefined): number {
   return members(s, 6, op.flags, op.flags.size);
 }
 
+/** The driver's view of a thread as one number (its flags and call count), to see it unchanged cheaply. */
+function viewKey(d: DriverThreadView): number {
+  return (d.notStarted ? 1 : 0) + (d.noParent ? 2 : 0) + (d.atRelinquish ? 4 : 0) + 8 * d.callsUsed;
+}
+
 function threadCells(s: Cell[], v: ThreadRecord | undefined, d: DriverThreadView): number {
   // A thread the implementation has no record of yet (or whose netfs found no parent): its pc and result.
   if (d.noParent || d.notStarted || !v) {
@@ -236,10 +247,28 @@ export function takeSnapshot(
     slot++;
   }
   for (let k = 1; k <= shape.k.MaxOps; k++) {
-    records.push(log.keep(slot++, opCells(s, core.ops.get(k))));
+    const op = core.ops.get(k);
+    const same = log.unchanged(slot, op);
+    if (same === undefined) records.push(log.read(slot, op, log.keep(slot, opCells(s, op))));
+    else {
+      if (log.verify) log.check(slot, opCells(s, op), `op ${k}`);
+      records.push(same);
+    }
+    slot++;
   }
   for (const t of shape.threads) {
-    records.push(log.keep(slot++, threadCells(s, core.threads.get(t), driver(t))));
+    const th = core.threads.get(t);
+    const d = driver(t);
+    const view = viewKey(d);
+    const same = log.seenView[slot] === view ? log.unchanged(slot, th) : undefined;
+    if (same === undefined) {
+      log.seenView[slot] = view;
+      records.push(log.read(slot, th, log.keep(slot, threadCells(s, th, d))));
+    } else {
+      if (log.verify) log.check(slot, threadCells(s, th, d), `thread ${t}`);
+      records.push(same);
+    }
+    slot++;
   }
   records.push(log.keep(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size)));
   log.taking();

@@ -1,9 +1,9 @@
-// The touch check: every write to a cookie or an object in src/fscache bumps the record's revision
+// The touch check: every write to a cookie, object, op or thread record in src/fscache bumps its revision
 // (`touch`, src/fscache/revision.ts) in the same atomic step. Recording (conformance/mapping/snapshot.ts)
 // re-reads a record only when its revision moved, so a write without a touch would leave a stale record in a
 // recorded run: validation would then check a state the implementation was not in.
 //
-// A write is an assignment or ++/-- to a field of a Cookie or FscacheObject, a mutating call (add, delete,
+// A write is an assignment or ++/-- to a field of a Cookie, FscacheObject, Operation or ThreadRecord, a mutating call (add, delete,
 // set, push, shift, splice, …) on one of their fields, or a write to a field of a cookie's StoreEntry. It is
 // covered when a `touch(R)` call, R the written record (for a StoreEntry: any cookie), precedes it in the same
 // block or an enclosing one of the same function, with no `await` or `yield` in between: no step boundary
@@ -17,6 +17,8 @@ import { type Sources, where } from "../impl/project.ts";
 export const RECORDS: Readonly<Record<string, string>> = {
   Cookie: "src/fscache/cookie.ts",
   FscacheObject: "src/fscache/object.ts",
+  Operation: "src/fscache/operation.ts",
+  ThreadRecord: "src/fscache/context.ts",
 };
 const STORE_ENTRY = { name: "StoreEntry", file: "src/fscache/cookie.ts" };
 

@@ -14,6 +14,8 @@ import type { Operation } from "./operation.ts";
 /** A netfs thread as the spec sees it (`thread[t]`). */
 export interface ThreadRecord {
   readonly t: string;
+  /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */
+  rev: number;
   /** The next action of the thread, `Ready` between calls, `Done` once its cookie is gone. */
   pc: string;
   /** The op the thread holds (0: none). */
@@ -140,7 +142,7 @@ export class CacheCore {
   thread(t: string): ThreadRecord {
     let th = this.threads.get(t);
     if (!th) {
-      th = { t, pc: "Ready", op: 0, page: "NONE", retire: false, result: "NONE", cookie: null };
+      th = { t, rev: 0, pc: "Ready", op: 0, page: "NONE", retire: false, result: "NONE", cookie: null };
       this.threads.set(t, th);
     }
     return th;

@@ -54,6 +54,7 @@ class Call {
 
   /** Ends the current step and starts `action` (or, for a call's first step, runs it now if entered). */
   async step(action: string, params: Record<string, string | boolean> = {}): Promise<void> {
+    touch(this.th);
     this.th.pc = action;
     if (this.entered) {
       this.entered = false;
@@ -69,6 +70,7 @@ class Call {
     cond: () => boolean,
     params: Record<string, string | boolean> = {},
   ) {
+    touch(this.th);
     this.th.pc = action;
     // A spawned call's first step is already scheduled: it is the wait itself if the condition holds.
     if (this.entered) {
@@ -80,6 +82,7 @@ class Call {
 
   /** The call returns: the thread is Ready (or Done) with `result`. */
   finish(result: ApiResult | undefined, pc: "Ready" | "Done" = "Ready"): void {
+    touch(this.th);
     if (result !== undefined) this.th.result = result;
     this.th.pc = pc;
   }
@@ -158,6 +161,7 @@ export async function acquireCookie(
     core,
   );
   core.cookies.set(cookie.id, cookie);
+  touch(call.th);
   call.th.cookie = cookie;
   if (parent) {
     touch(parent);
@@ -354,6 +358,7 @@ export async function readPage(
   };
   const p = pageName(page);
   await call.step("ReadPage", { p });
+  touch(call.th);
   call.th.page = p;
   if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) return nobufs();
   call.th.result = "NONE";
@@ -391,16 +396,19 @@ export async function readPage(
     freeOp(core, op);
     return nobufs();
   }
+  touch(call.th);
   call.th.op = op.id;
 
   await call.waitFor("ReadWaitActive", op.waitq, () => op.state !== "PENDING");
   let outcome: ReadOutcome = { result: "ENOBUFS", data: null };
   if (op.state === "CANCELLED") {
+    touch(call.th);
     call.th.result = "ENOBUFS";
   } else if (objectIsDead(core, op.object ?? obj)) {
     // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
     // and the put below is its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
     if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
+    touch(call.th);
     call.th.result = "ENOBUFS";
   } else {
     await call.step("ReadIO");
@@ -421,6 +429,7 @@ export async function readPage(
     def.markPageCached?.(data, page);
     touch(live);
     live.cachedPages.add(page);
+    touch(call.th);
     call.th.result = outcome.result;
     opComplete(core, op);
   }
@@ -428,6 +437,7 @@ export async function readPage(
   // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put.
   bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
   putOp(core, op);
+  touch(call.th);
   call.th.op = 0;
   call.finish(undefined);
   return outcome;
@@ -468,6 +478,7 @@ export async function writePage(
   const p = pageName(page);
   const call = new Call(core, caller);
   await call.step("WritePage", { p });
+  touch(call.th);
   call.th.page = p;
   const refuse = (op: ReturnType<typeof allocOp>): ApiResult => {
     if (op) freeOp(core, op);
@@ -551,6 +562,7 @@ export async function relinquishCookie(
   bugOn(cookie.n_children !== 0 || (!core.preFix && cookie.n_active <= 0), SPEC_OOPS.RelinquishCookie);
   touch(cookie);
   cookie.relinquishing = true;
+  touch(call.th);
   call.th.retire = retire;
   if (!core.preFix) {
     cookie.flags.add("RELINQUISHED");

@@ -19,6 +19,8 @@ export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
 };
 
 export class Operation {
+  /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */
+  rev = 0;
   state: OpState = "INITIALISED";
   object: FscacheObject | null = null;
   readonly flags: Set<OpFlag>;
@@ -53,6 +55,7 @@ export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[])
 
 /** Frees an op that was never accepted by an object (the kernel's kfree on the submit-failure paths). */
 export function freeOp(core: CacheCore, op: Operation): void {
+  touch(op);
   op.state = "FREE";
   core.ops.delete(op.id);
 }
@@ -64,6 +67,7 @@ function deadRefused(core: CacheCore, obj: FscacheObject): boolean {
 
 /** `fscache_submit_op` (under object->lock): run, queue, or refuse (op CANCELLED, returns false). */
 export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
+  touch(op);
   op.state = "PENDING";
   if (objectIsActive(core, obj)) {
     op.object = obj;
@@ -103,6 +107,7 @@ export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): bo
  * attr_changed: INVALIDATE_OBJECT submits from the object's own worker, the only party that clears IS_LIVE.
  */
 export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
+  touch(op);
   op.state = "PENDING";
   if (objectIsActive(core, obj)) {
     op.object = obj;
@@ -139,6 +144,7 @@ export function exclusiveSubmittable(core: CacheCore, obj: FscacheObject): boole
 
 /** The pending list holds its own op ref. */
 function queuePending(obj: FscacheObject, op: Operation): void {
+  touch(op);
   op.usage++;
   touch(obj);
   obj.pending_ops.push(op);
@@ -146,6 +152,7 @@ function queuePending(obj: FscacheObject, op: Operation): void {
 
 /** `fscache_run_op`: IN_PROGRESS, wake a MYTHREAD waiter, put an ASYNC op on the op workqueue (+1 ref). */
 export function runOp(core: CacheCore, obj: FscacheObject, op: Operation): void {
+  touch(op);
   op.state = "IN_PROGRESS";
   touch(obj);
   obj.n_in_progress++;
@@ -191,6 +198,7 @@ export function startOperations(core: CacheCore, obj: FscacheObject): void {
 /** A pending op that will never run → CANCELLED, its waiter woken, the pending list's ref dropped. */
 function cancelPending(core: CacheCore, obj: FscacheObject, op: Operation): void {
   bugOn(op.state !== "PENDING", `cancel: op ${op.id} is ${op.state}`);
+  touch(op);
   op.state = "CANCELLED";
   touch(obj);
   if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
@@ -211,6 +219,7 @@ export function opComplete(core: CacheCore, op: Operation, cancelled = false): v
   bugOn(obj === null, `op_complete: op ${op.id} has no object`);
   if (!obj) return;
   bugOn(op.state !== "IN_PROGRESS", `op_complete: op ${op.id} is ${op.state}`);
+  touch(op);
   op.state = cancelled ? "CANCELLED" : "COMPLETE";
   touch(obj);
   if (op.flags.has("EXCLUSIVE")) obj.n_exclusive--;
@@ -224,6 +233,7 @@ export function opComplete(core: CacheCore, op: Operation, cancelled = false): v
  */
 export function putOp(core: CacheCore, op: Operation): void {
   bugOn(op.state === "FREE", `put_operation: op ${op.id} already freed`);
+  touch(op);
   op.usage--;
   bugOn(op.usage < 0, `put_operation: usage of op ${op.id} below 0`);
   if (op.usage > 0) return;

@@ -42,6 +42,7 @@ export async function runOpWorker(core: CacheCore, op: Operation, task: Task): P
   bugOn(obj === null, `op worker: op ${k} has no object`);
   if (!obj) return;
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
+    touch(op);
     op.pc = action;
     return task.step(label(action, { k, ...params }));
   };
@@ -59,6 +60,7 @@ export async function runOpWorker(core: CacheCore, op: Operation, task: Task): P
       bugOn(true, `op worker: op ${k} of kind ${op.kind} is not ASYNC`);
   }
   await yieldTo("OpPut");
+  touch(op);
   op.pc = "NONE";
   putOp(core, op);
 }
@@ -145,6 +147,7 @@ async function writeOp(
     touch(cookie);
     entry.tag = "STORING";
     const data = entry.data;
+    touch(op);
     op.pc = "WriteOpWritePage";
     let result: WriteResult = "OK";
     try {

@@ -1,5 +1,5 @@
-// The touch check (review/touch/touch.ts) over the real sources finds every write to a cookie or an object
-// covered by a `touch` in the same atomic step; on seeded faults it fails at the write: a touch removed, an
+// The touch check (review/touch/touch.ts) over the real sources finds every write to a cookie, object, op or
+// thread record covered by a `touch` in the same atomic step; on seeded faults it fails at the write: a touch removed, an
 // await between the touch and the write, a touch in a branch that may not run, a collection mutated through a
 // local alias.
 
@@ -27,12 +27,14 @@ const DROP_ACTIVE =
 const AVAILABLE = '  OBJECT_AVAILABLE({ core, obj }) {\n    touch(obj);\n    obj.oob = "run";';
 
 describe("touch check", () => {
-  it("covers every write to a cookie or an object in src/fscache", () => {
+  it("covers every write to a cookie, object, op or thread record in src/fscache", () => {
     const r = touchCheck(loadSources(ROOT));
     expect(formatTouchViolations(r.violations)).toBe("");
     // The check sees the writes (a check that found none would pass vacuously).
     expect(r.sites.length).toBeGreaterThan(100);
-    expect(new Set(r.sites.map((s) => s.record))).toEqual(new Set(["Cookie", "FscacheObject", "StoreEntry"]));
+    expect(new Set(r.sites.map((s) => s.record))).toEqual(
+      new Set(["Cookie", "FscacheObject", "Operation", "ThreadRecord", "StoreEntry"]),
+    );
     expect(r.sites.every((s) => s.touch !== null)).toBe(true);
   });
 
