@@ -161,7 +161,19 @@ export interface Shape {
   readonly pages: readonly { readonly name: string; readonly index: number }[];
 }
 
+const shapes = new WeakMap<ModelConstants, Shape>();
+
+/** The shape of a model's constants (memoised per constants object: recording asks once per run). */
 export function shapeOf(k: ModelConstants): Shape {
+  let shape = shapes.get(k);
+  if (!shape) {
+    shape = computeShape(k);
+    shapes.set(k, shape);
+  }
+  return shape;
+}
+
+function computeShape(k: ModelConstants): Shape {
   return {
     k,
     cookies: sorted(k.Cookies),

@@ -17,6 +17,16 @@ import type { DriverThreadView, Retained, Shape } from "./abstraction.ts";
 /** A snapshot cell: an interned string, a counter or a flag. */
 export type Cell = string | number | boolean;
 
+/** Whether new logs verify skipped records (read once: an environment look-up per log costs as much as a step). */
+let verifyByDefault = process.env["FSCACHE_SNAPSHOT_VERIFY"] === "1";
+
+/** Sets the default of SnapshotLog's `verify` (tests compare runs recorded both ways); returns the old one. */
+export function setSnapshotVerify(on: boolean): boolean {
+  const was = verifyByDefault;
+  verifyByDefault = on;
+  return was;
+}
+
 /** Marks in the cells: a record that exists, and one that does not (UNBORN or a FREE op slot). */
 export const PRESENT = 1;
 export const ABSENT = 0;
@@ -42,6 +52,9 @@ export class SnapshotLog {
   readonly seenRev: number[] = [];
   /** Per thread slot: what the driver's view was then (viewKey). */
   readonly seenView: number[] = [];
+  /** The record in each slot (cookies, objects, ops, threads), looked up at the core's registry revision `at`. */
+  readonly slotRecords: (Revisioned | undefined)[] = [];
+  at = -1;
 
   /**
    * With `verify`, a record skipped because its revision did not move is read anyway and must equal the last
@@ -50,13 +63,18 @@ export class SnapshotLog {
    */
   constructor(
     readonly shape: Shape,
-    readonly verify = process.env["FSCACHE_SNAPSHOT_VERIFY"] === "1",
+    readonly verify = verifyByDefault,
   ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
     for (let j = 0; j < this.slots; j++) {
       this.seenRev.push(-1);
       this.seenView.push(-1);
     }
+  }
+
+  /** The last copy of `slot`. */
+  lastOf(slot: number): readonly Cell[] | undefined {
+    return this.last[slot];
   }
 
   /** The last copy of `slot` if it holds `r` at the same revision (not re-read), else undefined. */
@@ -224,10 +242,14 @@ export function takeSnapshot(
   }
   const shape = log.shape;
   const s = log.scratch;
+  // The records are looked up only when the registry changed (a record born, freed, an op slot taken).
+  const moved = log.at !== core.rev;
+  if (moved || log.verify) lookUp(log, core, retained, moved);
+  const at = log.slotRecords as (Cookie | FscacheObject | Operation | ThreadRecord | undefined)[];
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
   let slot = 0;
   for (const c of shape.cookies) {
-    const ck = core.cookies.get(c) ?? retained.cookies.get(c);
+    const ck = at[slot] as Cookie | undefined;
     const same = log.unchanged(slot, ck);
     if (same === undefined) records.push(log.read(slot, ck, log.keep(slot, cookieCells(s, ck, shape))));
     else {
@@ -237,7 +259,7 @@ export function takeSnapshot(
     slot++;
   }
   for (const o of shape.cookies) {
-    const ob = core.objects.get(o) ?? retained.objects.get(o);
+    const ob = at[slot] as FscacheObject | undefined;
     const same = log.unchanged(slot, ob);
     if (same === undefined) records.push(log.read(slot, ob, log.keep(slot, objectCells(s, ob))));
     else {
@@ -247,7 +269,7 @@ export function takeSnapshot(
     slot++;
   }
   for (let k = 1; k <= shape.k.MaxOps; k++) {
-    const op = core.ops.get(k);
+    const op = at[slot] as Operation | undefined;
     const same = log.unchanged(slot, op);
     if (same === undefined) records.push(log.read(slot, op, log.keep(slot, opCells(s, op))));
     else {
@@ -257,7 +279,7 @@ export function takeSnapshot(
     slot++;
   }
   for (const t of shape.threads) {
-    const th = core.threads.get(t);
+    const th = at[slot] as ThreadRecord | undefined;
     const d = driver(t);
     const view = viewKey(d);
     const same = log.seenView[slot] === view ? log.unchanged(slot, th) : undefined;
@@ -270,8 +292,33 @@ export function takeSnapshot(
     }
     slot++;
   }
-  records.push(log.keep(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size)));
+  // The cache's flags are part of the registry: unchanged while its revision stands.
+  const last = log.lastOf(slot);
+  if (moved || last === undefined)
+    records.push(log.keep(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size)));
+  else {
+    if (log.verify) log.check(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size), "cache");
+    records.push(last);
+  }
   log.taking();
+}
+
+/**
+ * Looks up the record of every slot (a freed one is the harness's retained copy); with `moved` false (verify
+ * mode), checks that the registry's revision was right to stand: the same records as looked up last.
+ */
+function lookUp(log: SnapshotLog, core: CacheCore, retained: Retained, moved: boolean): void {
+  const shape = log.shape;
+  const found: (Revisioned | undefined)[] = [];
+  for (const c of shape.cookies) found.push(core.cookies.get(c) ?? retained.cookies.get(c));
+  for (const o of shape.cookies) found.push(core.objects.get(o) ?? retained.objects.get(o));
+  for (let k = 1; k <= shape.k.MaxOps; k++) found.push(core.ops.get(k));
+  for (const t of shape.threads) found.push(core.threads.get(t));
+  if (!moved && found.some((r, j) => r !== log.slotRecords[j]))
+    throw new Error("snapshot: the registry changed without a touch (revision unchanged)");
+  log.slotRecords.length = 0;
+  log.slotRecords.push(...found);
+  log.at = core.rev;
 }
 
 /** Snapshot `i` as one text (records in slot order): equal texts, equal snapshots, equal abstract states. */

@@ -3,7 +3,8 @@
 //   - the protocol-goal traces of the trap models (MCtrap, MCtrapFault, MCtrapAttach; generate/goals.ts), in
 //     each sampled design where the model has goals;
 //   - seeded TLC simulations of the conformance models MCconf (no faults), MCfail (lookup and creation
-//     faults) and MCcalls (the netfs calls outside the op slot), in each sampled design, run without the
+//     faults), MCcalls (the netfs calls outside the op slot), MCwrite (page writes and write errors) and
+//     MCfault (every call but WritePage, every lookup fault, retire), in each sampled design, run without the
 //     models' schedule and invariants (unscheduledModels below); their full transition covers are hundreds of
 //     MB of NDJSON, too much to replay per mutant;
 //   - per simulation, the sample that the Stryker test replays: each behaviour cut after its first Terminated
@@ -46,7 +47,7 @@ export const STRIDE = 8;
 export const STRYKER_DESIGNS: readonly Design[] = ["POST_FIX", "POST_FIX_REPAIRED"];
 
 /** The conformance models (conformance/models/) simulated for the sample, in replay order. */
-export const SIMULATED_MODELS = ["MCconf", "MCfail", "MCcalls"] as const;
+export const SIMULATED_MODELS = ["MCconf", "MCfail", "MCcalls", "MCwrite", "MCfault"] as const;
 
 /** The simulations behind the sample: how many per model and design, and how deep (seeded: reproducible). */
 export const SIMULATIONS = { num: 400, depth: 200, seed: 1 } as const;
@@ -95,13 +96,13 @@ export function simulatedSets(): CachedSet[] {
 export const DROPPED_SECTIONS = ["ACTION_CONSTRAINT", "INVARIANT"] as const;
 
 /** What the cached files were generated from; a different manifest makes ensureStrykerTraces regenerate. */
-function manifest(): string {
+export function manifest(): string {
   const sets = [...goalSets(), ...simulatedSets()].map((s) => `${s.model}-${s.design}-${s.source}`);
   const traps = "shortest trace to each action the sample lacks";
-  const m = { version: 3, dropped: DROPPED_SECTIONS, stride: STRIDE, simulations: SIMULATIONS, traps, sets };
+  const m = { version: 4, dropped: DROPPED_SECTIONS, stride: STRIDE, simulations: SIMULATIONS, traps, sets };
   return `${JSON.stringify(m, null, 2)}\n`;
 }
-const MANIFEST = "manifest.json";
+export const MANIFEST = "manifest.json";
 
 /**
  * The files the Stryker test replays, in order: goal traces first (they kill what the samples cannot), then

@@ -1,14 +1,17 @@
-// The touch check: every write to a cookie, object, op or thread record in src/fscache bumps its revision
-// (`touch`, src/fscache/revision.ts) in the same atomic step. Recording (conformance/mapping/snapshot.ts)
-// re-reads a record only when its revision moved, so a write without a touch would leave a stale record in a
-// recorded run: validation would then check a state the implementation was not in.
+// The touch check: every write to a cookie, object, op or thread record in src/fscache bumps that record's
+// revision (`touch`, src/fscache/revision.ts) in the same atomic step, and every change to the core's registry
+// of them (REGISTRY below) bumps the core's. Recording (conformance/mapping/snapshot.ts) re-reads a record only
+// when its revision moved, and looks records up only when the registry's did, so a write without a touch
+// would leave a stale record in a recorded run: validation would then check a state the implementation was
+// not in.
 //
-// A write is an assignment or ++/-- to a field of a Cookie, FscacheObject, Operation or ThreadRecord, a mutating call (add, delete,
-// set, push, shift, splice, …) on one of their fields, or a write to a field of a cookie's StoreEntry. It is
-// covered when a `touch(R)` call, R the written record (for a StoreEntry: any cookie), precedes it in the same
-// block or an enclosing one of the same function, with no `await` or `yield` in between: no step boundary
-// separates the bump from the write, whichever way control then goes. A collection field read into a local
-// and mutated through it is reported too (the check follows writes through the record only).
+// A write is an assignment or ++/-- to a field of a Cookie, FscacheObject, Operation or ThreadRecord, a
+// mutating call (add, delete, set, push, shift, splice, …) on one of their fields or on a registry field, or a
+// write to a field of a cookie's StoreEntry. It is covered when a `touch(R)` call, R the written record (for a
+// StoreEntry: any cookie), precedes it in the same block or an enclosing one of the same function, with no
+// `await` or `yield` in between: no step boundary separates the bump from the write, whichever way control
+// then goes. A collection field read into a local and mutated through it is reported too (the check follows
+// writes through the record only).
 
 import { type CallExpression, type Expression, Node, SyntaxKind, type Type } from "ts-morph";
 import { type Sources, where } from "../impl/project.ts";
@@ -21,6 +24,16 @@ export const RECORDS: Readonly<Record<string, string>> = {
   ThreadRecord: "src/fscache/context.ts",
 };
 const STORE_ENTRY = { name: "StoreEntry", file: "src/fscache/cookie.ts" };
+
+/**
+ * The registry: CacheCore's maps of the records and its flags. A mutating call on one of these fields is a
+ * write to the core (its `rev`: which record is where), so recording can skip the look-ups while it stands.
+ */
+export const REGISTRY = {
+  name: "CacheCore",
+  file: "src/fscache/context.ts",
+  fields: ["cookies", "objects", "ops", "threads", "cacheFlags"],
+} as const;
 
 export const TOUCH = { name: "touch", file: "src/fscache/revision.ts" };
 
@@ -180,7 +193,7 @@ function stripped(e: Node): string {
 }
 
 /** The field access a write goes through: `R.f` (assignment, ++/--) or `R.f.m(...)` (a mutating call). */
-function writtenField(n: Node): { field: Node; target: Expression; alias?: true } | null {
+function writtenField(n: Node): { field: Node; target: Expression; alias?: true; member?: string } | null {
   if (Node.isBinaryExpression(n) && ASSIGNMENTS.has(n.getOperatorToken().getKind())) {
     const l = n.getLeft();
     if (Node.isPropertyAccessExpression(l) || Node.isElementAccessExpression(l))
@@ -198,7 +211,8 @@ function writtenField(n: Node): { field: Node; target: Expression; alias?: true 
     const callee = n.getExpression();
     if (Node.isPropertyAccessExpression(callee) && MUTATORS.has(callee.getName())) {
       const coll = callee.getExpression();
-      if (Node.isPropertyAccessExpression(coll)) return { field: callee, target: coll.getExpression() };
+      if (Node.isPropertyAccessExpression(coll))
+        return { field: callee, target: coll.getExpression(), member: coll.getName() };
       if (Node.isIdentifier(coll)) return { field: callee, target: coll, alias: true };
     }
   }
@@ -241,7 +255,11 @@ export function touchCheck(src: Sources): { violations: TouchViolation[]; sites:
           });
         return;
       }
-      const record = recordOf(src, target.getType(), RECORDS);
+      const registry =
+        w.member !== undefined &&
+        (REGISTRY.fields as readonly string[]).includes(w.member) &&
+        recordOf(src, target.getType(), { [REGISTRY.name]: REGISTRY.file }) !== null;
+      const record = registry ? REGISTRY.name : recordOf(src, target.getType(), RECORDS);
       const entry =
         record === null ? recordOf(src, target.getType(), { [STORE_ENTRY.name]: STORE_ENTRY.file }) : null;
       if (record === null && entry === null) return;

@@ -206,11 +206,13 @@ export class FsCache {
     });
     return h.done.then(
       () => {
+        touch(this.core);
         this.core.threads.delete(t);
         if (!set) throw new Error(`netfs:${t} ended without a result`);
         return out as T;
       },
       (e: unknown) => {
+        touch(this.core);
         this.core.threads.delete(t);
         this.core.recordFault(e);
         throw e;

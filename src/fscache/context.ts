@@ -10,6 +10,7 @@ import { OopsError } from "./errors.ts";
 import type { ApiResult, CacheFlag, Design, Repair } from "./names.ts";
 import type { FscacheObject } from "./object.ts";
 import type { Operation } from "./operation.ts";
+import { touch } from "./revision.ts";
 
 /** A netfs thread as the spec sees it (`thread[t]`). */
 export interface ThreadRecord {
@@ -46,6 +47,8 @@ export interface CacheListener {
 
 export class CacheCore {
   /** Live cookies by id (a freed cookie is removed, see CacheListener). */
+  /** Counts changes to the registry (cookies, objects, ops, threads, cacheFlags), for recording (revision.ts). */
+  rev = 0;
   readonly cookies = new Map<string, Cookie>();
   /** Live objects by id. */
   readonly objects = new Map<string, FscacheObject>();
@@ -126,6 +129,7 @@ export class CacheCore {
 
   /** `fscache_io_error`: the backend met an I/O error; the cache is broken from now on. */
   ioError(): void {
+    touch(this);
     this.cacheFlags.add("IOERROR");
   }
 
@@ -143,6 +147,7 @@ export class CacheCore {
     let th = this.threads.get(t);
     if (!th) {
       th = { t, rev: 0, pc: "Ready", op: 0, page: "NONE", retire: false, result: "NONE", cookie: null };
+      touch(this);
       this.threads.set(t, th);
     }
     return th;

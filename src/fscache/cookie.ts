@@ -119,6 +119,7 @@ export function cookiePut(core: CacheCore, cookie: Cookie): void {
 export function freeCookie(core: CacheCore, c: Cookie): void {
   touch(c);
   c.mem = "FREED";
+  touch(core);
   core.cookies.delete(c.id);
   core.listener.cookieFreed?.(c);
   core.wake(c.activeWq, c.flagsWq, c.storesWq, c.childrenWq);

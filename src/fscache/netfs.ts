@@ -124,6 +124,7 @@ function newObject(core: CacheCore, cookie: Cookie): FscacheObject {
   const aux = def.getAux?.(data) ?? NO_AUX;
   const id = core.objectId(cookie.id);
   const obj = new FscacheObject(id, cookie, core.backend.allocObject({ path: cookie.keyPath }), aux);
+  touch(core);
   core.objects.set(id, obj);
   return obj;
 }
@@ -160,6 +161,7 @@ export async function acquireCookie(
     [...(parent?.keyPath ?? []), key],
     core,
   );
+  touch(core);
   core.cookies.set(cookie.id, cookie);
   touch(call.th);
   call.th.cookie = cookie;

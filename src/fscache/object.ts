@@ -125,6 +125,7 @@ function objectDestroy(core: CacheCore, obj: FscacheObject): void {
   touch(obj);
   obj.cookie = null;
   obj.mem = "FREED";
+  touch(core);
   core.objects.delete(obj.id);
   core.listener.objectFreed?.(obj);
   const put = !core.preFix && (obj.holdsCookieRef || !core.repaired("UNATTACHED_PUT_KEEPS_COOKIE"));

@@ -49,6 +49,7 @@ export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[])
   const id = core.opId();
   if (id === 0) return null;
   const op = new Operation(id, kind, flags, core);
+  touch(core);
   core.ops.set(op.id, op);
   return op;
 }
@@ -57,6 +58,7 @@ export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[])
 export function freeOp(core: CacheCore, op: Operation): void {
   touch(op);
   op.state = "FREE";
+  touch(core);
   core.ops.delete(op.id);
 }
 

@@ -1,8 +1,10 @@
 // The StrykerJS test (conformance/vitest.config.ts): replays cached trace files (the protocol-goal traces of
-// MCtrap, MCtrapFault and MCtrapAttach, and samples of seeded simulations of MCconf, MCfail and MCcalls, each in
-// POST_FIX and POST_FIX_REPAIRED; see conformance/stryker/traces.ts) in lockstep against the implementation
-// under src/, each file in the design its header names, stopping at the first divergence. TLC runs only when a
-// file is missing (once; under Stryker the global setup does it before the dry run), never per mutant.
+// MCtrap, MCtrapFault, MCtrapAttach and MCtrapIoErr, and samples of seeded simulations of MCconf, MCfail,
+// MCcalls, MCwrite and MCfault with the shortest traces to the actions each sample lacks, each in POST_FIX and
+// POST_FIX_REPAIRED; see conformance/stryker/traces.ts) in lockstep against the implementation under src/, each
+// file in the design its header names, stopping at the first divergence. TLC runs only when a file is missing
+// (once; under Stryker the global setup does it before the dry run), never per mutant. It is excluded from
+// `npm test` (vitest.config.ts): `npx vitest run --config conformance/vitest.config.ts` runs it.
 
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";

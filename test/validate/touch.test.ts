@@ -8,6 +8,7 @@
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { setSnapshotVerify } from "../../conformance/mapping/snapshot.ts";
 import { runWorkload } from "../../conformance/validate/driver.ts";
 import { validationModel, type ValidationModel } from "../../conformance/validate/models.ts";
 import { loadProduction, type Production } from "../../conformance/validate/production.ts";
@@ -46,11 +47,11 @@ describe("recording by revision", () => {
   it("the real sources record without a stale record, and as a full re-read does", async () => {
     const p = await loadProduction(join(REPO, "src"));
     const tracked = await recordAll(p);
-    process.env["FSCACHE_SNAPSHOT_VERIFY"] = "0";
+    const was = setSnapshotVerify(false);
     try {
       expect(await recordAll(p)).toEqual(tracked);
     } finally {
-      process.env["FSCACHE_SNAPSHOT_VERIFY"] = "1";
+      setSnapshotVerify(was);
     }
   });
 
