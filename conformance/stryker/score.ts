@@ -1,15 +1,27 @@
 // The per-file table of a StrykerJS JSON report (mutation-testing-report-schema), as Markdown: mutants,
-// killed, timed out, survived, no coverage, errors (compile or runtime), ignored, and the score
-// (killed + timeout) / (mutants - ignored). With --survivors, also the survivors by file and mutator, and
-// each survivor (file:line:column, mutator, replacement).
+// killed, timed out, survived, no coverage, errors (compile or runtime), ignored, argued equivalent
+// (equivalent.json), and the score (killed + timeout) / (mutants - ignored - equivalent). With --survivors,
+// also the survivors left (not argued equivalent) by file and mutator, and each of them (file:line:column,
+// mutator, replacement).
 //
 //   npx tsx conformance/stryker/score.ts [reports/mutation/conformance.json] [--survivors]
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { type Equivalent, equivalentKey, mutantKey, readEquivalents } from "./equivalent.ts";
+import { repoRoot } from "./traces.ts";
 
+/** Stryker's statuses, and `Equivalent`: a survivor argued equivalent in equivalent.json (applyEquivalents). */
 export type MutantStatus =
-  "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+  | "Killed"
+  | "Survived"
+  | "NoCoverage"
+  | "Timeout"
+  | "CompileError"
+  | "RuntimeError"
+  | "Ignored"
+  | "Pending"
+  | "Equivalent";
 
 export interface ReportMutant {
   readonly id: string;
@@ -20,7 +32,27 @@ export interface ReportMutant {
 }
 
 export interface MutationReport {
-  readonly files: Record<string, { readonly mutants: readonly ReportMutant[] }>;
+  readonly files: Record<string, { readonly source?: string; readonly mutants: readonly ReportMutant[] }>;
+}
+
+/** The report with every survivor that an entry of equivalent.json names marked `Equivalent`. */
+export function applyEquivalents(report: MutationReport, entries: readonly Equivalent[]): MutationReport {
+  const keys = new Set(entries.map((e) => equivalentKey(e.file, e.code, e.mutator, e.replacement)));
+  const files = Object.fromEntries(
+    Object.entries(report.files).map(([file, f]) => [
+      file,
+      {
+        ...f,
+        mutants: f.mutants.map((m) =>
+          (m.status === "Survived" || m.status === "NoCoverage") &&
+          keys.has(mutantKey(file, f.source ?? "", m))
+            ? { ...m, status: "Equivalent" as const }
+            : m,
+        ),
+      },
+    ]),
+  );
+  return { files };
 }
 
 export interface FileScore {
@@ -32,7 +64,8 @@ export interface FileScore {
   readonly noCoverage: number;
   readonly errors: number;
   readonly ignored: number;
-  /** (killed + timeout) / (mutants - ignored), in percent; null when every mutant is ignored. */
+  readonly equivalent: number;
+  /** (killed + timeout) / (mutants - ignored - equivalent), in percent; null when none is left. */
   readonly score: number | null;
 }
 
@@ -41,7 +74,8 @@ function count(file: string, ms: readonly ReportMutant[]): FileScore {
   const killed = n("Killed");
   const timeout = n("Timeout");
   const ignored = n("Ignored");
-  const valid = ms.length - ignored;
+  const equivalent = n("Equivalent");
+  const valid = ms.length - ignored - equivalent;
   return {
     file,
     mutants: ms.length,
@@ -51,6 +85,7 @@ function count(file: string, ms: readonly ReportMutant[]): FileScore {
     noCoverage: n("NoCoverage"),
     errors: n("CompileError", "RuntimeError"),
     ignored,
+    equivalent,
     score: valid === 0 ? null : (100 * (killed + timeout)) / valid,
   };
 }
@@ -85,6 +120,7 @@ export function scoreTable(report: MutationReport): string {
     "no coverage",
     "errors",
     "ignored",
+    "equivalent",
     "score",
   ];
   return table(
@@ -92,7 +128,16 @@ export function scoreTable(report: MutationReport): string {
     scores(report).map((r) => {
       const name = r.file === "all" ? "**all**" : `\`${r.file}\``;
       const score = r.score === null ? "–" : `${r.score.toFixed(2)}%`;
-      const cells = [r.mutants, r.killed, r.timeout, r.survived, r.noCoverage, r.errors, r.ignored];
+      const cells = [
+        r.mutants,
+        r.killed,
+        r.timeout,
+        r.survived,
+        r.noCoverage,
+        r.errors,
+        r.ignored,
+        r.equivalent,
+      ];
       return [name, ...cells.map(String), r.file === "all" ? `**${score}**` : score];
     }),
   );
@@ -141,7 +186,8 @@ export function survivorsReport(report: MutationReport): string {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith("--")) ?? "reports/mutation/conformance.json";
-  const report = JSON.parse(readFileSync(file, "utf8")) as MutationReport;
+  const raw = JSON.parse(readFileSync(file, "utf8")) as MutationReport;
+  const report = applyEquivalents(raw, readEquivalents(repoRoot()));
   console.log(scoreTable(report));
   if (args.includes("--survivors")) console.log(`\n${survivorsReport(report)}`);
 }
