@@ -48,12 +48,12 @@ const SCHEMA = {
 export function readEquivalents(root: string): Equivalent[] {
   const path = join(root, EQUIVALENT_FILE);
   const data: unknown = JSON.parse(readFileSync(path, "utf8"));
-  const validate = new Ajv({ allErrors: false }).compile(SCHEMA);
+  const validate = new Ajv({ allErrors: false }).compile<{ mutants: Equivalent[] }>(SCHEMA);
   if (!validate(data)) {
     const e = validate.errors?.[0];
     throw new Error(`${EQUIVALENT_FILE}${e?.instancePath ?? ""}: ${e?.message ?? "invalid"}`);
   }
-  return (data as { mutants: Equivalent[] }).mutants;
+  return data.mutants;
 }
 
 /** A report mutant, as much of it as matching needs. */
