@@ -79,7 +79,9 @@ export class SnapshotLog {
 
   /** The last copy of `slot` if it holds `r` at the same revision (not re-read), else undefined. */
   unchanged(slot: number, r: Revisioned | undefined): readonly Cell[] | undefined {
-    if (r === undefined || r !== this.seen[slot] || r.rev !== this.seenRev[slot]) return undefined;
+    // An absent record (unborn, a free op slot) stays absent until the registry says otherwise.
+    if (r === undefined) return this.seen[slot] === undefined ? this.last[slot] : undefined;
+    if (r !== this.seen[slot] || r.rev !== this.seenRev[slot]) return undefined;
     return this.last[slot];
   }
 
