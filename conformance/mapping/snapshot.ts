@@ -251,33 +251,15 @@ export function takeSnapshot(
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
   let slot = 0;
   for (const c of shape.cookies) {
-    const ck = at[slot] as Cookie | undefined;
-    const same = log.unchanged(slot, ck);
-    if (same === undefined) records.push(log.read(slot, ck, log.keep(slot, cookieCells(s, ck, shape))));
-    else {
-      if (log.verify) log.check(slot, cookieCells(s, ck, shape), `cookie ${c}`);
-      records.push(same);
-    }
+    records.push(copyRecord(log, slot, "cookie", at[slot], c));
     slot++;
   }
   for (const o of shape.cookies) {
-    const ob = at[slot] as FscacheObject | undefined;
-    const same = log.unchanged(slot, ob);
-    if (same === undefined) records.push(log.read(slot, ob, log.keep(slot, objectCells(s, ob))));
-    else {
-      if (log.verify) log.check(slot, objectCells(s, ob), `object ${o}`);
-      records.push(same);
-    }
+    records.push(copyRecord(log, slot, "object", at[slot], o));
     slot++;
   }
   for (let k = 1; k <= shape.k.MaxOps; k++) {
-    const op = at[slot] as Operation | undefined;
-    const same = log.unchanged(slot, op);
-    if (same === undefined) records.push(log.read(slot, op, log.keep(slot, opCells(s, op))));
-    else {
-      if (log.verify) log.check(slot, opCells(s, op), `op ${k}`);
-      records.push(same);
-    }
+    records.push(copyRecord(log, slot, "op", at[slot], k));
     slot++;
   }
   for (const t of shape.threads) {
@@ -303,6 +285,29 @@ export function takeSnapshot(
     records.push(last);
   }
   log.taking();
+}
+
+/** The kinds of record slot that carry nothing but the record (a thread's also shows the driver's view). */
+type RecordKind = "cookie" | "object" | "op";
+
+function cellsOf(s: Cell[], kind: RecordKind, r: Revisioned | undefined, shape: Shape): number {
+  if (kind === "cookie") return cookieCells(s, r as Cookie | undefined, shape);
+  if (kind === "object") return objectCells(s, r as FscacheObject | undefined);
+  return opCells(s, r as Operation | undefined);
+}
+
+/** Slot `slot`'s copy of record `r`: the last one while its identity and revision stand, else read now. */
+function copyRecord(
+  log: SnapshotLog,
+  slot: number,
+  kind: RecordKind,
+  r: Revisioned | undefined,
+  name: string | number,
+): readonly Cell[] {
+  const same = log.unchanged(slot, r);
+  if (same === undefined) return log.read(slot, r, log.keep(slot, cellsOf(log.scratch, kind, r, log.shape)));
+  if (log.verify) log.check(slot, cellsOf(log.scratch, kind, r, log.shape), `${kind} ${name}`);
+  return same;
 }
 
 /**

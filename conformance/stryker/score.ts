@@ -28,11 +28,17 @@ export interface ReportMutant {
   readonly mutatorName: string;
   readonly replacement?: string;
   readonly status: MutantStatus;
-  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+  readonly location: { readonly start: Position; readonly end: Position };
+}
+
+/** A position in a report: line and column, both 1-based. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface MutationReport {
-  readonly files: Record<string, { readonly source?: string; readonly mutants: readonly ReportMutant[] }>;
+  readonly files: Record<string, { readonly source: string; readonly mutants: readonly ReportMutant[] }>;
 }
 
 /** The report with every survivor that an entry of equivalent.json names marked `Equivalent`. */
@@ -44,8 +50,7 @@ export function applyEquivalents(report: MutationReport, entries: readonly Equiv
       {
         ...f,
         mutants: f.mutants.map((m) =>
-          (m.status === "Survived" || m.status === "NoCoverage") &&
-          keys.has(mutantKey(file, f.source ?? "", m))
+          (m.status === "Survived" || m.status === "NoCoverage") && keys.has(mutantKey(file, f.source, m))
             ? { ...m, status: "Equivalent" as const }
             : m,
         ),

@@ -7,30 +7,13 @@
 //
 // --sample N picks N survivors spread evenly over the report (default 20); --ids names mutants by id.
 
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readFileSync } from "node:fs";
 import { conform, firstFailure } from "../conform.ts";
 import { fsCacheAdapter, loadImplementation } from "../mapping/adapter.ts";
+import type { MutationReport, Position, ReportMutant } from "./score.ts";
 import { ensureStrykerTraces, repoRoot } from "./traces.ts";
-
-interface Position {
-  readonly line: number;
-  readonly column: number;
-}
-
-interface Mutant {
-  readonly id: string;
-  readonly mutatorName: string;
-  readonly replacement?: string;
-  readonly status: string;
-  readonly location: { readonly start: Position; readonly end: Position };
-}
-
-interface Report {
-  readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
-}
 
 /** The offset of a report position (line and column both 1-based) in `text`. */
 function offset(text: string, p: Position): number {
@@ -40,7 +23,7 @@ function offset(text: string, p: Position): number {
 }
 
 /** The file's source with the mutant applied. */
-export function applyMutant(source: string, m: Mutant): string {
+export function applyMutant(source: string, m: ReportMutant): string {
   const from = offset(source, m.location.start);
   const to = offset(source, m.location.end);
   return source.slice(0, from) + (m.replacement ?? "") + source.slice(to);
@@ -48,12 +31,12 @@ export function applyMutant(source: string, m: Mutant): string {
 
 export interface Verdict {
   readonly file: string;
-  readonly mutant: Mutant;
+  readonly mutant: ReportMutant;
   /** The first divergence (trace and step), or null when the replay conforms: the mutant survives. */
   readonly killedBy: string | null;
 }
 
-export async function verify(report: Report, ids: readonly string[]): Promise<Verdict[]> {
+export async function verify(report: MutationReport, ids: readonly string[]): Promise<Verdict[]> {
   const files = await ensureStrykerTraces();
   const verdicts: Verdict[] = [];
   for (const [file, entry] of Object.entries(report.files)) {
@@ -94,7 +77,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const values = new Set([opt("--sample"), opt("--ids")]);
   const reportFile =
     args.find((a) => !a.startsWith("--") && !values.has(a)) ?? "reports/mutation/conformance.json";
-  const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report;
+  const report = JSON.parse(readFileSync(reportFile, "utf8")) as MutationReport;
   const survivors = Object.values(report.files).flatMap((e) =>
     e.mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage"),
   );

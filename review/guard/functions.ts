@@ -16,6 +16,7 @@ export function isFunction(n: Node): boolean {
     Node.isArrowFunction(n) ||
     Node.isFunctionExpression(n) ||
     Node.isGetAccessorDeclaration(n) ||
+    Node.isSetAccessorDeclaration(n) ||
     Node.isConstructorDeclaration(n)
   );
 }

@@ -14,6 +14,7 @@
 // writes through the record only).
 
 import { type CallExpression, type Expression, Node, SyntaxKind, type Type } from "ts-morph";
+import { isFunction } from "../guard/functions.ts";
 import { type Sources, where } from "../impl/project.ts";
 
 /** The records with a revision, by class name and declaring file; StoreEntry writes touch their cookie. */
@@ -96,17 +97,8 @@ function recordOf(src: Sources, t: Type, names: Readonly<Record<string, string>>
   return null;
 }
 
-const isFunctionLike = (n: Node): boolean =>
-  Node.isFunctionDeclaration(n) ||
-  Node.isFunctionExpression(n) ||
-  Node.isArrowFunction(n) ||
-  Node.isMethodDeclaration(n) ||
-  Node.isConstructorDeclaration(n) ||
-  Node.isGetAccessorDeclaration(n) ||
-  Node.isSetAccessorDeclaration(n);
-
 function enclosingFunction(n: Node): Node | undefined {
-  return n.getFirstAncestor(isFunctionLike);
+  return n.getFirstAncestor(isFunction);
 }
 
 /** Whether `n` is a step boundary: an await, a yield, a `for await`. */
@@ -120,7 +112,7 @@ function isBoundary(n: Node): boolean {
 function boundaryIn(n: Node, from = n.getPos(), to = n.getEnd()): boolean {
   let found = false;
   n.forEachDescendant((d, t) => {
-    if (isFunctionLike(d)) t.skip();
+    if (isFunction(d)) t.skip();
     else if (isBoundary(d) && d.getStart() >= from && d.getStart() < to) {
       found = true;
       t.stop();
