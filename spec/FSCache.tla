@@ -108,6 +108,11 @@ With_F12 == {"F12"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
+
+\* Whether the cache is withdrawn during the behaviour (fscache_withdraw_cache,
+\* run by a process of its own: WithdrawStep). Off in every model but
+\* `withdraw`, whose cfg overrides it (Withdrawal <- MC_Withdrawal).
+Withdrawal == FALSE
 \* Scope of this model: index cookies hang off the cache's root index, data
 \* cookies off an index cookie (two levels, as the CI and large models).
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
@@ -297,6 +302,18 @@ CancelAll(w, o) ==
 \* Only the backend's write of a page sets it here (cachefiles_write_page on
 \* -EIO calls cachefiles_io_error_obj -> fscache_io_error); it is never cleared.
 Broken == "IOERROR" \in cache.flags
+\* The cache's withdrawal has taken it off fscache_cache_list (WithdrawCache):
+\* fscache_select_cache_for_object finds no cache.
+CacheGone == cache.wd \notin {"NONE", "WithdrawCache", "WithdrawUnlist"}
+\* cache->object_list as a sequence, object_list.next first: fscache_attach_object
+\* adds at the head (list_add), fscache_drop_object unlists (list_del_init, from
+\* object_list or from the withdrawal's dying list). Kept only in models with a
+\* withdrawal, the one reader of the order.
+ListObject(o) == IF Withdrawal THEN [cache EXCEPT !.list = <<o>> \o @] ELSE cache
+UnlistObject(o) ==
+    IF Withdrawal
+    THEN [cache EXCEPT !.list = SelectSeq(@, LAMBDA x : x # o), !.dying = @ \ {o}]
+    ELSE cache
 \* fscache_object_is_active: available, live, and the cache not broken.
 Active(r) == {"IS_AVAILABLE", "IS_LIVE"} \subseteq r.flags /\ ~Broken
 \* fscache_object_is_dead (3.12): dying and the cache broken.
@@ -380,7 +397,7 @@ Init ==
                                     page |-> "NONE", retire |-> FALSE, result |-> "NONE", alloc |-> {},
                                     cached |-> {}]]
     /\ oops = "NONE"
-    /\ cache = [flags |-> {}]
+    /\ cache = [flags |-> {}, wd |-> IF Withdrawal THEN "WithdrawCache" ELSE "NONE", list |-> << >>, dying |-> {}]
     /\ lastAction = [name |-> "Init"]
 
 -----------------------------------------------------------------------------
@@ -431,7 +448,9 @@ AllocObject(t) ==
     IN /\ thread[t].pc = "AllocObject"
        /\ ~pPendingElsewhere
        /\ lastAction' = [name |-> "AllocObject", t |-> t]
-       /\ IF ~pAttached /\ object[p].mem = "LIVE"
+       /\ IF CacheGone   \* fscache_select_cache_for_object: no cache (-ENOMEDIUM)
+          THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE IF ~pAttached /\ object[p].mem = "LIVE"
           THEN SetPc(t, "AcquireFail") /\ UNCHANGED <<cookie, object, op, oops>>
           ELSE IF pAttached /\ Dead(object[p])
           THEN \* object_already_extant with a dead parent object: -ENOBUFS; error_put
@@ -445,7 +464,8 @@ AllocObject(t) ==
                   /\ UNCHANGED <<cookie, op, oops>>
 
 \* fscache_attach_object for one new object, parent chain first, under
-\* cookie->lock and the parent cookie's lock. Failure (the parent's object is
+\* cookie->lock and the parent cookie's lock; it lists the object on
+\* cache->object_list (ListObject). Failure (the parent's object is
 \* dying): fscache_alloc_object's error path puts the new objects; their
 \* destroy puts object->cookie although 3.12 took no cookie ref for an
 \* unattached object (finding F4; REPAIRED: no put for an unattached object).
@@ -464,7 +484,7 @@ AttachObject(t, o) ==
        /\ IF pDying
           THEN /\ Commit(PutAll(W0, thread[t].alloc))
                /\ thread' = [thread EXCEPT ![t].alloc = {}, ![t].pc = "AcquireFail"]
-               /\ UNCHANGED oops
+               /\ UNCHANGED <<oops, cache>>
           ELSE LET w1 == [W0 EXCEPT !.obj[o].parent = IF p = "FSDEF" THEN "FSDEF" ELSE IF pAtt THEN p ELSE "NULL",
                                     !.obj[o].cookie = o,
                                     !.ck[o].usage = @ + 1, !.ck[o].backing = @ \cup {o}]
@@ -472,6 +492,7 @@ AttachObject(t, o) ==
                IN /\ Commit(w2)
                   /\ thread' = [thread EXCEPT ![t].alloc = rest,
                                               ![t].pc = IF rest = {} THEN "AcquireNewChild" ELSE "AttachObject"]
+                  /\ cache' = ListObject(o)
                   /\ UNCHANGED oops
 
 \* fscache_acquire_non_index_cookie, end: under cookie->lock raise NEW_CHILD on
@@ -781,9 +802,9 @@ RelinquishDetach(t) ==
                                             !.obj[o].cookie = "NULL"], o, "KILL"))
                  /\ UNCHANGED <<thread, oops>>
 
-ThreadStep(t) ==
-    /\ oops = "NONE"
-    /\ \/ AcquireCookie(t) \/ AllocObject(t) \/ \E o \in Objects : AttachObject(t, o)
+\* The thread steps that leave the cache alone (AttachObject lists its object).
+ThreadStepKeepingCache(t) ==
+    /\ \/ AcquireCookie(t) \/ AllocObject(t)
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
@@ -794,6 +815,11 @@ ThreadStep(t) ==
        \/ RelinquishClear(t) \/ RelinquishPut(t)
        \/ RelinquishWaitCreating(t) \/ RelinquishDetach(t)
     /\ UNCHANGED cache
+
+ThreadStep(t) ==
+    /\ oops = "NONE"
+    /\ \/ \E o \in Objects : AttachObject(t, o)
+       \/ ThreadStepKeepingCache(t)
 
 -----------------------------------------------------------------------------
 (* Object o: the dispatcher (fscache_object_sm_dispatcher, §2.1)           *)
@@ -1124,6 +1150,8 @@ DROP_OBJECT(o) ==
           ELSE IF ~NewDesign /\ c # "NULL"
           THEN Oops("DROP_OBJECT: ASSERT object->cookie == NULL")
           ELSE ObjCommit(Transit(w5, o, "OBJECT_DEAD"))
+       \* list_del_init(&object->cache_link): off object_list, or off the withdrawal's dying list
+       /\ cache' = IF oops' = "NONE" THEN UnlistObject(o) ELSE cache
 
 \* PRE_FIX fscache_detach_from_cookie: unhash, object->cookie = NULL, clear
 \* INVALIDATING, put the object's cookie ref.
@@ -1135,8 +1163,8 @@ DETACH_FROM_COOKIE(o) ==
        ELSE ObjCommit(Transit(CookiePut([W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].flags = @ \ {"INVALIDATING"},
                                                    !.obj[o].cookie = "NULL"], c), o, "DROP_OBJECT"))
 
-ObjStep(o) ==
-    /\ oops = "NONE"
+\* The object steps that leave the cache alone (DROP_OBJECT unlists its object).
+ObjStepKeepingCache(o) ==
     /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o) \/ DispatchRecheck(o)
        \/ INIT_OBJECT(o) \/ PARENT_READY(o) \/ LOOK_UP_OBJECT(o)
        \/ \E res \in LookupResults : LookupObject(o, res)
@@ -1145,8 +1173,12 @@ ObjStep(o) ==
        \/ INVALIDATE_OBJECT(o) \/ InvalidateWrites(o) \/ InvalidateSubmitOp(o) \/ InvalidateDone(o)
        \/ UPDATE_OBJECT(o) \/ UpdateObject(o) \/ ABORT_INIT(o) \/ LOOKUP_FAILURE(o)
        \/ KILL_OBJECT(o) \/ KillTest(o) \/ KillStartOps(o) \/ KILL_DEPENDENTS(o)
-       \/ DROP_OBJECT(o) \/ DETACH_FROM_COOKIE(o)
+       \/ DETACH_FROM_COOKIE(o)
     /\ UNCHANGED cache
+
+ObjStep(o) ==
+    /\ oops = "NONE"
+    /\ ObjStepKeepingCache(o) \/ DROP_OBJECT(o)
 
 -----------------------------------------------------------------------------
 (* Operation k on the op workqueue (fscache_op_work_func)                  *)
@@ -1224,6 +1256,62 @@ OpStep(k) ==
        \/ \E res \in WriteResults : WriteOpWritePage(k, res)
 
 -----------------------------------------------------------------------------
+(* The cache's withdrawal (fscache_withdraw_cache, fs/fscache/cache.c)     *)
+
+\* fscache_withdraw_cache: test_and_set_bit(WITHDRAWN) (nothing in 3.12 reads the
+\* bit but this BUG_ON against a second withdrawal).
+WithdrawCache ==
+    /\ cache.wd = "WithdrawCache"
+    /\ lastAction' = [name |-> "WithdrawCache"]
+    /\ cache' = [cache EXCEPT !.wd = "WithdrawUnlist"]
+    /\ UNCHANGED <<cookie, object, op, thread, oops>>
+
+\* Then, under fscache_addremove_sem held for writing, take the cache off
+\* fscache_cache_list (CacheGone). A data cookie's acquisition holds that
+\* semaphore for reading from fscache_alloc_object to the end of
+\* fscache_acquire_non_index_cookie (a thread at AttachObject or AcquireNewChild),
+\* so this waits for it. sync_cache and dissociate_pages, next, act on the
+\* backing files and netfs pages only (not modelled).
+WithdrawUnlist ==
+    /\ cache.wd = "WithdrawUnlist"
+    /\ \A t \in Threads : thread[t].pc \notin {"AttachObject", "AcquireNewChild"}
+    /\ lastAction' = [name |-> "WithdrawUnlist"]
+    /\ cache' = [cache EXCEPT !.wd = "WithdrawAllObjects"]
+    /\ UNCHANGED <<cookie, object, op, thread, oops>>
+
+\* fscache_withdraw_all_objects, one round of its loop: under object_list_lock,
+\* move object_list.next (the object attached last) to the dying list and
+\* raise KILL on it (under that lock, so that fscache_drop_object cannot unlist
+\* and free it meanwhile). The loop's unlocked list_empty test and its locked
+\* re-test are one step: a round that finds the list empty ends the loop.
+WithdrawAllObjects ==
+    /\ cache.wd = "WithdrawAllObjects"
+    /\ lastAction' = [name |-> "WithdrawAllObjects"]
+    /\ IF cache.list = << >>
+       THEN /\ cache' = [cache EXCEPT !.wd = "WithdrawWait"]
+            /\ UNCHANGED <<cookie, object, op, thread, oops>>
+       ELSE LET o == Head(cache.list) IN
+            /\ cache' = [cache EXCEPT !.list = Tail(@), !.dying = @ \cup {o}]
+            /\ Commit(Raise(W0, o, "KILL"))
+            /\ UNCHANGED <<thread, oops>>
+
+\* wait_event(fscache_cache_cleared_wq, object_count == 0): every object of the
+\* cache destroyed (fscache_object_destroy counts it down); then
+\* ASSERT(list_empty(&dying_objects)).
+WithdrawWait ==
+    /\ cache.wd = "WithdrawWait"
+    /\ \A o \in Objects : object[o].mem # "LIVE"
+    /\ lastAction' = [name |-> "WithdrawWait"]
+    /\ IF cache.dying # {}
+       THEN Oops("WithdrawWait: ASSERT the dying list is empty") /\ UNCHANGED cache
+       ELSE /\ cache' = [cache EXCEPT !.wd = "Withdrawn"]
+            /\ UNCHANGED <<cookie, object, op, thread, oops>>
+
+WithdrawStep ==
+    /\ oops = "NONE"
+    /\ WithdrawCache \/ WithdrawUnlist \/ WithdrawAllObjects \/ WithdrawWait
+
+-----------------------------------------------------------------------------
 (* Specification                                                           *)
 
 \* Every netfs thread finished and no worker has anything queued: the
@@ -1232,18 +1320,21 @@ Quiescent == /\ oops = "NONE"
              /\ \A t \in Threads : thread[t].pc = "Done"
              /\ \A o \in Objects : object[o].wq = "IDLE" /\ object[o].disp = "IDLE"
              /\ \A k \in OpIds : op[k].pc = "NONE"
+             /\ cache.wd \in {"NONE", "Withdrawn"}
 Terminated == Quiescent /\ lastAction' = [name |-> "Terminated"] /\ UNCHANGED varsButLastAction
 
 Next ==
     \/ \E t \in Threads : ThreadStep(t)
     \/ \E o \in Objects : ObjStep(o)
     \/ \E k \in OpIds : OpStep(k)
+    \/ WithdrawStep
     \/ Terminated
 
 Fairness ==
     /\ \A t \in Threads : WF_vars(ThreadStep(t))
     /\ \A o \in Objects : WF_vars(ObjStep(o))
     /\ \A k \in OpIds : WF_vars(OpStep(k))
+    /\ IF Withdrawal THEN WF_vars(WithdrawStep) ELSE TRUE
 
 Spec == Init /\ [][Next]_vars /\ Fairness
 
@@ -1262,6 +1353,7 @@ ProcStep ==
     \/ \E t \in Threads : ThreadStep(t)
     \/ \E o \in Objects : ObjStep(o)
     \/ \E k \in OpIds : OpStep(k)
+    \/ WithdrawStep
 
 SpecWeakFair == Init /\ [][Next]_vars /\ WF_vars(ProcStep)
 
@@ -1273,6 +1365,9 @@ SpecWeakFair == Init /\ [][Next]_vars /\ WF_vars(ProcStep)
 
 TypeOK ==
     /\ cache.flags \subseteq {"IOERROR"}
+    /\ cache.wd \in {"NONE", "WithdrawCache", "WithdrawUnlist", "WithdrawAllObjects", "WithdrawWait", "Withdrawn"}
+    /\ cache.list \in Seq(Objects)
+    /\ cache.dying \subseteq Objects
     /\ \A c \in Cookies :
          /\ cookie[c].mem \in {"UNBORN", "LIVE", "FREED"}
          /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int
@@ -1492,5 +1587,6 @@ AllClean ==
     /\ \A c \in Cookies : cookie[c].mem # "LIVE"
     /\ \A o \in Objects : object[o].mem # "LIVE"
     /\ \A k \in OpIds : op[k].state = "FREE"
+    /\ cache.wd \in {"NONE", "Withdrawn"}
 EventuallyClean == <>(AllClean \/ oops # "NONE")
 =============================================================================

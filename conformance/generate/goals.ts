@@ -21,7 +21,13 @@ export interface ProtocolGoal extends TrapGoal {
 export const GOALS_MODEL = "MCtrap";
 
 /** The trap models that have goals, in the order the suite runs them. */
-export const GOAL_MODELS = ["MCtrap", "MCtrapFault", "MCtrapAttach", "MCtrapIoErr"] as const;
+export const GOAL_MODELS = [
+  "MCtrap",
+  "MCtrapFault",
+  "MCtrapAttach",
+  "MCtrapIoErr",
+  "MCtrapWithdraw",
+] as const;
 
 /** The goals of one trap model in one design. */
 export function goalsOf(model: string, design: Design): ProtocolGoal[] {
@@ -129,5 +135,28 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     designs: ["POST_FIX"],
     predicate: `lastAction.name = "ReadPutOp" /\\ oops # "NONE"`,
     mutant: "put-ignores-op-state",
+  },
+  {
+    // The withdrawal's first round: both objects are listed, D attached last, so D (object_list.next) is the
+    // one moved to the dying list and killed.
+    id: "WithdrawHeadFirst",
+    model: "MCtrapWithdraw",
+    predicate: `lastAction.name = "WithdrawAllObjects" /\\ cache.dying = {"D"} /\\ cache.list = <<"I">>`,
+    mutant: "withdraw-takes-tail",
+  },
+  {
+    // The cache is off the cache list: the data cookie's acquisition finds no cache and fails.
+    id: "AcquireAfterWithdrawal",
+    model: "MCtrapWithdraw",
+    predicate: `lastAction.name = "AcquireFail" /\\ cache.wd = "WithdrawAllObjects" /\\ object["D"].mem = "UNBORN"`,
+    mutant: "acquire-ignores-withdrawal",
+  },
+  {
+    // The withdrawal has ended after killing D's object under a read: every object dropped (off the dying list)
+    // and destroyed.
+    id: "WithdrawnUnderRead",
+    model: "MCtrapWithdraw",
+    predicate: `lastAction.name = "WithdrawWait" /\\ thread["tD"].calls = 0 /\\ thread["tD"].pc # "Done"`,
+    mutant: "withdraw-forgets-kill",
   },
 ];

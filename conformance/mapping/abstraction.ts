@@ -42,7 +42,7 @@ export const FIELDS = {
   ],
   op: ["state", "kind", "object", "flags", "usage", "pc"],
   thread: ["pc", "calls", "op", "page", "retire", "result"],
-  cache: ["flags"],
+  cache: ["flags", "wd", "dying"],
 } as const;
 
 /** The spec variables the abstraction produces, in order (the rest of the spec's variables are SPEC_ONLY). */
@@ -54,7 +54,7 @@ export const VARIABLES = ["cookie", "object", "op", "thread", "oops", "cache"] a
  */
 export const SPEC_ONLY = {
   variables: ["lastAction"],
-  fields: { object: ["lop"], thread: ["alloc", "cached"] },
+  fields: { object: ["lop"], thread: ["alloc", "cached"], cache: ["list"] },
 } as const;
 
 /** Set-valued fields: sorted by name, except event sets, sorted by bit (as the implementation lists them). */
@@ -323,9 +323,13 @@ function threadRecord(r: Cells, k: ModelConstants): Json {
   return { pc, calls, op: r.num(), page: r.str(), retire: r.next() as boolean, result: r.str() };
 }
 
-/** The spec's `cache` record: the cache's flags (IOERROR once the backend reported an I/O error). */
+/**
+ * The spec's `cache` record: the cache's flags (IOERROR once the backend reported an I/O error), the withdrawal's
+ * program counter and its dying list (`list`, the object list, is SPEC_ONLY: the spec keeps it only in models
+ * with a withdrawal; its order shows in which object each WithdrawAllObjects step kills).
+ */
 function cacheRecord(r: Cells): Json {
-  return { flags: r.list(byName) };
+  return { flags: r.list(byName), wd: r.str(), dying: r.list(byName) };
 }
 
 /** Each record's cells mapped once: a record unchanged between snapshots is one array, so one JSON value. */
@@ -406,5 +410,5 @@ export function quiescent(core: CacheCore, shape: Shape, driver: (t: string) => 
   // A freed object has left the registry idle; a queued one is not idle (its disp names DispatchStart).
   for (const o of core.objects.values()) if (o.wq !== "IDLE") return false;
   for (const op of core.ops.values()) if (op.pc !== "NONE") return false;
-  return true;
+  return core.withdrawal === "NONE" || core.withdrawal === "Withdrawn";
 }

@@ -9,8 +9,8 @@ import type { SpecAction, SpecState } from "../trace/format.ts";
 import { isObject } from "../json.ts";
 
 interface ActionDef {
-  /** The parameter naming the actor: thread t, object o, op k; none for Terminated. */
-  readonly actor: "t" | "o" | "k" | "none";
+  /** The parameter naming the actor: thread t, object o, op k; w for the withdrawal; none for Terminated. */
+  readonly actor: "t" | "o" | "k" | "w" | "none";
   /** Parameters the trace chooses and the harness scripts: not compared in enabled sets. */
   readonly chosen?: readonly string[];
   /** Starts a netfs call from pc "Ready". */
@@ -81,6 +81,10 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   WriteOpWritePage: { actor: "k", chosen: ["result"] },
   OpAttrChanged: op,
   OpPut: op,
+  WithdrawCache: { actor: "w" },
+  WithdrawUnlist: { actor: "w" },
+  WithdrawAllObjects: { actor: "w" },
+  WithdrawWait: { actor: "w" },
   Terminated: { actor: "none" },
 };
 
@@ -89,6 +93,7 @@ export const ACTION_GROUPS: Readonly<Record<string, ActionDef["actor"]>> = {
   ThreadStep: "t",
   ObjStep: "o",
   OpStep: "k",
+  WithdrawStep: "w",
 };
 
 export const KNOWN_ACTIONS: ReadonlySet<string> = new Set(Object.keys(ACTIONS));

@@ -120,6 +120,8 @@ class FsCacheTarget implements ReplayTarget {
         objectFreed: (o) => this.retained.objects.set(o.id, o),
       },
     });
+    // The model's withdrawal starts in the initial state (the spec's Init sets cache.wd = "WithdrawCache").
+    if (k.Withdrawal === true) this.cache.withdraw().catch(() => undefined); // its fault, if any, is recorded as the oops
     for (const t of k.Threads) {
       this.threads.set(t, {
         spawned: false,

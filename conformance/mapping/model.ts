@@ -14,6 +14,8 @@ export interface ModelConstants {
   readonly MaxOps: number;
   readonly MaxCalls: number;
   readonly NetfsCalls: string[];
+  /** Whether the cache is withdrawn during the run (FSCache.tla's `Withdrawal`; absent in older headers). */
+  readonly Withdrawal?: boolean;
 }
 
 /** The constants a model must print: names and TLA+ expressions. */
@@ -29,9 +31,12 @@ export const CONSTANT_NAMES: readonly (keyof ModelConstants)[] = [
   "NetfsCalls",
 ];
 
+/** The constants printed besides CONSTANT_NAMES (optional when read back). */
+const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal"];
+
 /** A module extending `model` that prints the constants and stops after the initial states. */
 export function constantsModule(name: string, model: string): string {
-  const rec = CONSTANT_NAMES.map((c) => `${c} |-> ${c}`).join(", ");
+  const rec = [...CONSTANT_NAMES, ...OPTIONAL_NAMES].map((c) => `${c} |-> ${c}`).join(", ");
   return [
     `---- MODULE ${name} ----`,
     `EXTENDS ${model}, TLC`,
@@ -57,6 +62,7 @@ const validate = new Ajv({ strict: false }).compile({
     MaxOps: { type: "integer", minimum: 0, maximum: 64 },
     MaxCalls: { type: "integer", minimum: 0, maximum: 64 },
     NetfsCalls: names,
+    Withdrawal: { type: "boolean" },
   },
 });
 

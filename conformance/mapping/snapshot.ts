@@ -202,6 +202,16 @@ function opCells(s: Cell[], op: Operation | undefined): number {
   return members(s, 6, op.flags, op.flags.size);
 }
 
+/** The cache record: its flags, the withdrawal's pc, the ids on the withdrawal's dying list. */
+function cacheCells(s: Cell[], core: CacheCore): number {
+  const i = members(s, 0, core.cacheFlags, core.cacheFlags.size);
+  s[i] = core.withdrawal;
+  s[i + 1] = core.dying.size;
+  let j = i + 2;
+  for (const o of core.dying) s[j++] = o.id;
+  return j;
+}
+
 /** The driver's view of a thread as one number (its flags and call count), to see it unchanged cheaply. */
 function viewKey(d: DriverThreadView): number {
   return (d.notStarted ? 1 : 0) + (d.noParent ? 2 : 0) + (d.atRelinquish ? 4 : 0) + 8 * d.callsUsed;
@@ -276,12 +286,11 @@ export function takeSnapshot(
     }
     slot++;
   }
-  // The cache's flags are part of the registry: unchanged while its revision stands.
+  // The cache's flags and withdrawal are part of the registry: unchanged while its revision stands.
   const last = log.lastOf(slot);
-  if (moved || last === undefined)
-    records.push(log.keep(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size)));
+  if (moved || last === undefined) records.push(log.keep(slot, cacheCells(s, core)));
   else {
-    if (log.verify) log.check(slot, members(s, 0, core.cacheFlags, core.cacheFlags.size), "cache");
+    if (log.verify) log.check(slot, cacheCells(s, core), "cache");
     records.push(last);
   }
   log.taking();

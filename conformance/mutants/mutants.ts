@@ -171,4 +171,32 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     why: "fscache_put_operation's ASSERTIFCMP is lost: 3.12's last put of an op in progress goes unnoticed",
   },
+  {
+    name: "withdraw-takes-tail",
+    file: "fscache/withdraw.ts",
+    find: "    const obj = core.objectList[0];",
+    replace: "    const obj = core.objectList.at(-1);",
+    why: "the withdrawal kills the object attached first instead of object_list.next",
+  },
+  {
+    name: "acquire-ignores-withdrawal",
+    file: "fscache/netfs.ts",
+    find: "  let ok = !core.cacheGone;",
+    replace: "  let ok = true;",
+    why: "an acquisition after the withdrawal took the cache off the cache list still allocates objects in it",
+  },
+  {
+    name: "withdraw-forgets-kill",
+    file: "fscache/withdraw.ts",
+    find: '    raiseEvent(core, obj, "KILL");',
+    replace: "",
+    why: "the withdrawal moves objects to its dying list without killing them: they live on, and it waits forever",
+  },
+  {
+    name: "drop-stays-on-dying-list",
+    file: "fscache/context.ts",
+    find: "    this.dying.delete(obj);",
+    replace: "",
+    why: "fscache_drop_object leaves a withdrawn object on the dying list: the withdrawal's ASSERT fires",
+  },
 ];

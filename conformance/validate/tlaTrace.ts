@@ -24,6 +24,7 @@ const SET_FIELDS: ReadonlySet<string> = new Set([
   "event_mask",
   "events",
   "dmask",
+  "dying",
 ]);
 
 function str(s: string): string {
@@ -126,10 +127,10 @@ export function traceModule(
     projection("VT_O", "object"),
     projection("VT_Op", "op"),
     projection("VT_T", "thread"),
-    "\\* The abstraction's view of the spec state: SPEC_ONLY fields (lop, alloc, cached, lastAction) left out.",
+    "\\* The abstraction's view of the spec state: SPEC_ONLY fields (lop, alloc, cached, the cache's object list, lastAction) left out.",
     "VT_Abs == [cookie |-> [c \\in Cookies |-> VT_C(cookie[c])], object |-> [o \\in Objects |-> VT_O(object[o])],",
     "           op |-> [k \\in OpIds |-> VT_Op(op[k])], thread |-> [t \\in Threads |-> VT_T(thread[t])], oops |-> oops,",
-    "           cache |-> cache]",
+    "           cache |-> [flags |-> cache.flags, wd |-> cache.wd, dying |-> cache.dying]]",
     "VT_Trace == <<",
     entries.join(",\n"),
     "  >>",

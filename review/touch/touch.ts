@@ -33,7 +33,17 @@ const STORE_ENTRY = { name: "StoreEntry", file: "src/fscache/cookie.ts" };
 export const REGISTRY = {
   name: "CacheCore",
   file: "src/fscache/context.ts",
-  fields: ["cookies", "objects", "ops", "threads", "cacheFlags"],
+  fields: [
+    "cookies",
+    "objects",
+    "ops",
+    "threads",
+    "cacheFlags",
+    "withdrawal",
+    "objectList",
+    "dying",
+    "acquiring",
+  ],
 } as const;
 
 export const TOUCH = { name: "touch", file: "src/fscache/revision.ts" };

@@ -15,6 +15,7 @@ import type { Caller, ReadOutcome } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { OP_FIRST_STEP } from "./operation.ts";
 import { touch } from "./revision.ts";
+import { runWithdrawal, startWithdrawal, WITHDRAW_FIRST_STEP } from "./withdraw.ts";
 
 export interface FsCacheOptions {
   readonly runtime: Runtime;
@@ -121,6 +122,20 @@ export class FsCache {
   /** A snapshot of every cookie, object, op and netfs thread. */
   inspect(): CacheView {
     return inspectCore(this.core);
+  }
+
+  /**
+   * Withdraws the cache (`fscache_withdraw_cache`): new acquisitions fail, every object is killed, and the
+   * promise settles once all of them are destroyed. Cookies stay valid without objects (calls on them give
+   * ENOBUFS) and must still be relinquished. A second withdrawal throws WITHDRAWN.
+   */
+  async withdraw(): Promise<void> {
+    startWithdrawal(this.core);
+    const h = this.core.runtime.spawn("withdraw", WITHDRAW_FIRST_STEP, (task) =>
+      runWithdrawal(this.core, task),
+    );
+    h.done.catch((e: unknown) => this.core.recordFault(e));
+    await h.done;
   }
 
   // ---- Facade: each call runs as its own netfs task (named netfs:apiN); a null cookie means "not cached".

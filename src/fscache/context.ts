@@ -7,7 +7,7 @@ import type { Runtime, WaitQueue } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
 import type { Cookie } from "./cookie.ts";
 import { OopsError } from "./errors.ts";
-import type { ApiResult, CacheFlag, Design, Repair } from "./names.ts";
+import type { ApiResult, CacheFlag, Design, Repair, WithdrawPc } from "./names.ts";
 import type { FscacheObject } from "./object.ts";
 import type { Operation } from "./operation.ts";
 import { touch } from "./revision.ts";
@@ -62,6 +62,23 @@ export class CacheCore {
    * error (`fscache_io_error`); it is never cleared.
    */
   readonly cacheFlags = new Set<CacheFlag>();
+  /** The withdrawal's program counter (the spec's `cache.wd`; withdraw.ts). */
+  withdrawal: WithdrawPc = "NONE";
+  /**
+   * `cache->object_list`, `object_list.next` first: `fscache_attach_object` lists an object at the head,
+   * `fscache_drop_object` unlists it; the withdrawal takes objects from the head.
+   */
+  readonly objectList: FscacheObject[] = [];
+  /** The withdrawal's dying list (the spec's `cache.dying`): objects it has killed, until each is dropped. */
+  readonly dying = new Set<FscacheObject>();
+  /**
+   * Acquisitions holding `fscache_addremove_sem` for reading: from the AllocObject step that goes on to attach
+   * until AcquireNewChild, or the AttachObject that fails. The withdrawal's WithdrawUnlist waits for none.
+   */
+  acquiring = 0;
+  readonly addremoveWq: WaitQueue;
+  /** `fscache_cache_cleared_wq`: woken when the last object is destroyed. */
+  readonly clearedWq: WaitQueue;
   private readonly repairSet: ReadonlySet<Repair>;
   private nextCookie = 1;
 
@@ -77,6 +94,8 @@ export class CacheCore {
     readonly listener: CacheListener = {},
   ) {
     this.repairSet = new Set(repairs);
+    this.addremoveWq = runtime.waitQueue("fscache_addremove_sem");
+    this.clearedWq = runtime.waitQueue("fscache_cache_cleared_wq");
   }
 
   get preFix(): boolean {
@@ -131,6 +150,36 @@ export class CacheCore {
   ioError(): void {
     touch(this);
     this.cacheFlags.add("IOERROR");
+  }
+
+  /** The withdrawal has taken the cache off the cache list: `fscache_select_cache_for_object` finds none. */
+  get cacheGone(): boolean {
+    return (
+      this.withdrawal !== "NONE" &&
+      this.withdrawal !== "WithdrawCache" &&
+      this.withdrawal !== "WithdrawUnlist"
+    );
+  }
+
+  /** `list_add(&object->cache_link, &cache->object_list)` in `fscache_attach_object`. */
+  listObject(obj: FscacheObject): void {
+    touch(this);
+    this.objectList.unshift(obj);
+  }
+
+  /** `list_del_init(&object->cache_link)` in `fscache_drop_object`: off the object list or the dying list. */
+  unlistObject(obj: FscacheObject): void {
+    const i = this.objectList.indexOf(obj);
+    touch(this);
+    if (i >= 0) this.objectList.splice(i, 1);
+    this.dying.delete(obj);
+  }
+
+  /** Releases an acquisition's hold on `fscache_addremove_sem` (`up_read`). */
+  acquireDone(): void {
+    touch(this);
+    this.acquiring--;
+    if (this.acquiring === 0) this.wake(this.addremoveWq);
   }
 
   /** `fscache_cache_is_broken`. */

@@ -179,3 +179,10 @@ export type LookupResult = "POSITIVE" | "NEGATIVE" | "ERROR";
 export type WriteResult = "OK" | "ERROR" | "EIO";
 /** The cache's flags (`cache->flags`): only the I/O error is modelled. */
 export type CacheFlag = "IOERROR";
+
+/**
+ * The cache's withdrawal (`fscache_withdraw_cache`), as the spec's `cache.wd`: NONE until `FsCache.withdraw()`,
+ * then each step's name until Withdrawn.
+ */
+export type WithdrawPc =
+  "NONE" | "WithdrawCache" | "WithdrawUnlist" | "WithdrawAllObjects" | "WithdrawWait" | "Withdrawn";

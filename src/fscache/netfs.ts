@@ -185,11 +185,14 @@ export async function acquireCookie(
   // that is attached but dying is "already extant" (only a dead one, with a cache I/O error, is refused):
   // the new objects are allocated anyway, and attaching them fails (3.12's F4 path follows).
   await call.step("AllocObject");
-  const chain: Cookie[] = [cookie];
-  for (let p = cookie.parent; p && !p.backing_objects[0]; p = p.parent) chain.push(p);
-  let ok = true;
+  // fscache_select_cache_for_object: a withdrawn cache is off the cache list, so there is no cache
+  // (-ENOMEDIUM) and the acquisition fails.
+  let ok = !core.cacheGone;
+  const chain: Cookie[] = [];
+  if (ok) chain.push(cookie);
+  for (let p = cookie.parent; ok && p && !p.backing_objects[0]; p = p.parent) chain.push(p);
   const extant = cookie.parent?.backing_objects[0];
-  if (extant && objectIsDead(core, extant)) {
+  if (ok && extant && objectIsDead(core, extant)) {
     // object_already_extant with a dead parent object (dying, cache broken): -ENOBUFS, and error_put puts the
     // new object, whose destroy puts its cookie unless repair UNATTACHED_PUT_KEEPS_COOKIE (F4's overput).
     objectPut(core, newObject(core, cookie));
@@ -198,6 +201,11 @@ export async function acquireCookie(
   }
   // Attach the parent chain first, so each object finds its parent's object attached.
   const order = chain.map((c) => newObject(core, c)).reverse();
+  if (ok) {
+    // down_read(&fscache_addremove_sem) is held from here to the end of the acquisition's cache part.
+    touch(core);
+    core.acquiring++;
+  }
   while (ok && order.length > 0) {
     const obj = order[0];
     if (!obj) break;
@@ -207,12 +215,14 @@ export async function acquireCookie(
       // fscache_alloc_object's error path puts every object not attached yet, this one included.
       for (const rest of order) objectPut(core, rest);
       ok = false;
+      core.acquireDone();
       break;
     }
     order.shift();
   }
   if (ok) {
     await call.step("AcquireNewChild");
+    core.acquireDone();
     const obj = cookie.backing_objects[0];
     if (obj) {
       touch(obj);
@@ -271,6 +281,7 @@ function attachObject(core: CacheCore, obj: FscacheObject): "attached" | "exists
   cookie.usage++;
   obj.holdsCookieRef = true;
   cookie.backing_objects.push(obj);
+  core.listObject(obj);
   return "attached";
 }
 

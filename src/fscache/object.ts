@@ -127,6 +127,8 @@ function objectDestroy(core: CacheCore, obj: FscacheObject): void {
   obj.mem = "FREED";
   touch(core);
   core.objects.delete(obj.id);
+  // fscache_object_destroy counts cache->object_count down and wakes a withdrawal waiting for 0.
+  if (core.objects.size === 0) core.wake(core.clearedWq);
   core.listener.objectFreed?.(obj);
   const put = !core.preFix && (obj.holdsCookieRef || !core.repaired("UNATTACHED_PUT_KEEPS_COOKIE"));
   obj.holdsCookieRef = false;

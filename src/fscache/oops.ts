@@ -35,6 +35,7 @@ export const SPEC_OOPS = {
   OpAttrChanged: "OpAttrChanged: cachefiles_attr_changed reads get_attr through a NULL/freed object->cookie",
   WriteOp: "WriteOp: stores_lock of a freed cookie",
   WriteOpWritePage: "WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish",
+  WithdrawWait: "WithdrawWait: ASSERT the dying list is empty",
 } as const;
 
 export type OopsSite = keyof typeof SPEC_OOPS;

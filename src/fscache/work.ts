@@ -317,6 +317,8 @@ export const WORK: WorkFns = {
 
   async DROP_OBJECT({ core, obj }): Promise<NextOf<"DROP_OBJECT">> {
     let retire: boolean;
+    // Off cache->object_list, or off the withdrawal's dying list.
+    core.unlistObject(obj);
     if (core.preFix) {
       bugOn(obj.cookie !== null, SPEC_OOPS["DROP_OBJECT:attached"]);
       retire = obj.retire;

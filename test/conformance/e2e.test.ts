@@ -47,6 +47,7 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapAttach", design: "POST_FIX_REPAIRED" },
   { model: "MCtrapIoErr", design: "POST_FIX" },
   { model: "MCtrapIoErr", design: "POST_FIX_REPAIRED" },
+  { model: "MCtrapWithdraw", design: "POST_FIX_REPAIRED" },
 ];
 
 /**
@@ -62,6 +63,10 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "dead-read-keeps-op": "needs a page write failing with EIO under a running read (F11)",
   "put-ignores-op-state": "needs a page write failing with EIO under a running read (F11)",
   "broken-cache-queues-ops": "needs a page write failing with EIO, then a read (F12)",
+  "withdraw-takes-tail": "needs the cache withdrawn, which MCci does not do",
+  "acquire-ignores-withdrawal": "needs the cache withdrawn, which MCci does not do",
+  "withdraw-forgets-kill": "needs the cache withdrawn, which MCci does not do",
+  "drop-stays-on-dying-list": "needs the cache withdrawn, which MCci does not do",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -235,6 +240,14 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("put-ignores-op-state")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX");
     expect(by.get("broken-cache-queues-ops")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
+    // The withdrawal is reached only by its trap model's goals.
+    for (const m of [
+      "withdraw-takes-tail",
+      "acquire-ignores-withdrawal",
+      "withdraw-forgets-kill",
+      "drop-stays-on-dying-list",
+    ])
+      expect(by.get(m)?.killedIn, m).toMatch(/^goals MCtrapWithdraw\//);
   }, 900_000);
 
   it("kills every mutant with the CI model's cover alone, but those whose fault lies outside its scope", async () => {

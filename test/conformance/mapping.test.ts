@@ -89,7 +89,7 @@ const init: SpecState = {
   op: [{ object: "NULL", state: "FREE", pc: "NONE", usage: 0, flags: [], kind: "NONE" }],
   thread: { tI: thread, tD: thread },
   oops: "NONE",
-  cache: { flags: [] },
+  cache: { flags: [], wd: "NONE", list: [], dying: [] },
   lastAction: { name: "Init" },
 };
 

@@ -61,6 +61,14 @@ describe.each(inCi)("TLC on $model / $variant", (entry) => {
         expect(actions.some((a) => a.startsWith("Relinquish"))).toBe(true);
         expect(actions.some((a) => a === "INVALIDATE_OBJECT" || a === "InvalidateWrites")).toBe(true);
       }
+      if (entry.model === "withdraw" && entry.variant === "POST_FIX" && entry.with === "F9") {
+        // F1 with no lookup fault: the withdrawal kills the index object while the data object waits to look
+        // up, so D's lookup fails and a deferred reader wakes on an attached, not-looked-up object.
+        const steps = r.counterexample ?? [];
+        expect(steps.map((s) => s.action)).toContain("WithdrawAllObjects");
+        expect(steps.filter((s) => s.action === "LookupObject" && s.params["o"] === "D")).toEqual([]);
+        expect(steps.at(-1)?.action).toBe("ReadWaitLookup");
+      }
     },
     900_000,
   );
