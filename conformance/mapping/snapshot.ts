@@ -136,8 +136,9 @@ function members(s: Cell[], i: number, xs: Iterable<Cell>, size: number): number
   return i;
 }
 
-function ids(s: Cell[], i: number, xs: readonly { readonly id: string | number }[]): number {
-  s[i++] = xs.length;
+/** Writes the count and then the ids of `xs` (`size` of them) from cell `i`; returns the next cell. */
+function ids(s: Cell[], i: number, xs: Iterable<{ readonly id: string | number }>, size: number): number {
+  s[i++] = size;
   for (const x of xs) s[i++] = x.id;
   return i;
 }
@@ -155,7 +156,7 @@ function cookieCells(s: Cell[], c: Cookie | undefined, shape: Shape): number {
   s[5] = c.def !== null;
   let i = members(s, 6, c.flags, c.flags.size);
   for (const p of shape.pages) s[i++] = c.stores.get(p.index)?.tag ?? "NONE";
-  return ids(s, i, c.backing_objects);
+  return ids(s, i, c.backing_objects, c.backing_objects.length);
 }
 
 function objectCells(s: Cell[], o: FscacheObject | undefined): number {
@@ -184,8 +185,8 @@ function objectCells(s: Cell[], o: FscacheObject | undefined): number {
   i = members(s, i, o.events, o.events.size);
   i = members(s, i, o.flags, o.flags.size);
   i = members(s, i, o.dmask, o.dmask.size);
-  i = ids(s, i, o.dependents);
-  return ids(s, i, o.pending_ops);
+  i = ids(s, i, o.dependents, o.dependents.length);
+  return ids(s, i, o.pending_ops, o.pending_ops.length);
 }
 
 function opCells(s: Cell[], op: Operation | undefined): number {
@@ -206,10 +207,7 @@ function opCells(s: Cell[], op: Operation | undefined): number {
 function cacheCells(s: Cell[], core: CacheCore): number {
   const i = members(s, 0, core.cacheFlags, core.cacheFlags.size);
   s[i] = core.withdrawal;
-  s[i + 1] = core.dying.size;
-  let j = i + 2;
-  for (const o of core.dying) s[j++] = o.id;
-  return j;
+  return ids(s, i + 1, core.dying, core.dying.size);
 }
 
 /** The driver's view of a thread as one number (its flags and call count), to see it unchanged cheaply. */

@@ -175,6 +175,12 @@ export class CacheCore {
     this.dying.delete(obj);
   }
 
+  /** An acquisition takes `fscache_addremove_sem` for reading (`down_read`). */
+  acquireBegin(): void {
+    touch(this);
+    this.acquiring++;
+  }
+
   /** Releases an acquisition's hold on `fscache_addremove_sem` (`up_read`). */
   acquireDone(): void {
     touch(this);

@@ -201,11 +201,8 @@ export async function acquireCookie(
   }
   // Attach the parent chain first, so each object finds its parent's object attached.
   const order = chain.map((c) => newObject(core, c)).reverse();
-  if (ok) {
-    // down_read(&fscache_addremove_sem) is held from here to the end of the acquisition's cache part.
-    touch(core);
-    core.acquiring++;
-  }
+  // down_read(&fscache_addremove_sem) is held from here to the end of the acquisition's cache part.
+  if (ok) core.acquireBegin();
   while (ok && order.length > 0) {
     const obj = order[0];
     if (!obj) break;

@@ -9,7 +9,7 @@ import { FaultyBackend, type FaultRule } from "../../src/fscache/backends/faults
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { type Cookie, FsCache, FsCacheError } from "../../src/fscache/index.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
-import { fileDef, indexDef, newFile } from "./workload.ts";
+import { facadeWithFile, fileDef, indexDef, newFile } from "./workload.ts";
 
 type Call =
   | { readonly kind: "read" | "write"; readonly page: number }
@@ -164,11 +164,7 @@ describe("no call hangs (production facade, event-loop runtime, default design)"
   });
 
   it("refuses a write of a page no read has marked cached, before changing anything", async () => {
-    const runtime = new EventLoopRuntime();
-    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
-    const index = await cache.acquireCookie(null, indexDef, null);
-    const a = newFile("a");
-    const cookie = await cache.acquireCookie(index, fileDef(a), a);
+    const { runtime, cache, index, cookie } = await facadeWithFile("a");
     await runtime.whenIdle();
     const before = JSON.stringify(cache.inspect());
     await expect(cache.writePage(cookie, 1, new Uint8Array(1))).rejects.toMatchObject({
@@ -185,11 +181,7 @@ describe("no call hangs (production facade, event-loop runtime, default design)"
   });
 
   it("refuses calls and children after relinquish began, so none slips in before it", async () => {
-    const runtime = new EventLoopRuntime();
-    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
-    const index = await cache.acquireCookie(null, indexDef, null);
-    const a = newFile("a");
-    const cookie = await cache.acquireCookie(index, fileDef(a), a);
+    const { runtime, cache, index, cookie } = await facadeWithFile("a");
     await cache.readPage(cookie, 0);
     const rel = cache.relinquishCookie(cookie);
     await expect(cache.writePage(cookie, 0, new Uint8Array(1))).rejects.toMatchObject({

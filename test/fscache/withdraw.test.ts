@@ -5,17 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { FsCache, FsCacheError } from "../../src/fscache/index.ts";
-import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
-import { fileDef, indexDef, newFile } from "./workload.ts";
+import { facadeWithFile, fileDef, indexDef, newFile } from "./workload.ts";
 
 describe("withdraw", () => {
   it("kills every object, waits for them, and leaves the cookies uncached", async () => {
-    const runtime = new EventLoopRuntime();
-    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
-    const index = await cache.acquireCookie(null, indexDef, null);
-    const file = newFile("w");
-    const cookie = await cache.acquireCookie(index, fileDef(file), file);
+    const { runtime, cache, index, cookie } = await facadeWithFile("w");
     expect(cookie).not.toBeNull();
     await cache.readPage(cookie, 0);
     await runtime.whenIdle();

@@ -8,6 +8,7 @@ import type { CacheBackend } from "../../src/fscache/backend.ts";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import type { Runtime, Task } from "../../src/runtime/runtime.ts";
 import { label } from "../../src/runtime/runtime.ts";
+import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 
 export type Op =
   | { readonly kind: "write"; readonly page: number }
@@ -96,6 +97,19 @@ export interface Scenario {
   readonly violations: string[];
   index: Cookie | null;
   readonly cookies: (Cookie | null)[];
+}
+
+/**
+ * A cache on the event-loop runtime with the memory backend, the netfs's index cookie and one data cookie for
+ * a new file `name` (acquired through the facade; the cookie is null if the acquisition failed).
+ */
+export async function facadeWithFile(name: string) {
+  const runtime = new EventLoopRuntime();
+  const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+  const index = await cache.acquireCookie(null, indexDef, null);
+  const file = newFile(name);
+  const cookie = await cache.acquireCookie(index, fileDef(file), file);
+  return { runtime, cache, index, file, cookie };
 }
 
 export function newScenario(
