@@ -185,10 +185,12 @@ function computeShape(k: ModelConstants): Shape {
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byBit = (a: string, b: string): number => bit(a) - bit(b);
 
-/** Reads a record's cells in the order takeSnapshot (snapshot.ts) wrote them. */
+/** Reads a record's cells, from the log's arena at its offset, in the order takeSnapshot (snapshot.ts) wrote them. */
 class Cells {
-  private i = 0;
-  constructor(private readonly d: readonly Cell[]) {}
+  constructor(
+    private readonly d: readonly Cell[],
+    private i: number,
+  ) {}
   next(): Cell {
     return this.d[this.i++] as Cell;
   }
@@ -332,55 +334,82 @@ function cacheRecord(r: Cells): Json {
   return { flags: r.list(byName), wd: r.str(), dying: r.list(byName) };
 }
 
-/** Each record's cells mapped once: a record unchanged between snapshots is one array, so one JSON value. */
-const mapped = new WeakMap<readonly Cell[], Json>();
+/** Each log's record copies mapped once, by arena offset: a record unchanged between snapshots is one copy. */
+const mapped = new WeakMap<SnapshotLog, Map<number, Json>>();
 
-function remember(memo: WeakMap<readonly Cell[], Json> | undefined, cells: readonly Cell[], v: Json): Json {
-  memo?.set(cells, v);
-  return v;
+function memoOf(log: SnapshotLog): Map<number, Json> {
+  let m = mapped.get(log);
+  if (!m) {
+    m = new Map();
+    mapped.set(log, m);
+  }
+  return m;
 }
 
 /**
  * The spec's variables (cookie, object, op, thread, oops, cache) of snapshot `i` of `log`, in normal form: the
  * abstraction function. Records the implementation has not created (or freed without the harness retaining
  * them) are the spec's UNBORN records and FREE op slots. States share unchanged records: never mutate one.
- * `memo` maps each record's cells once across the log's snapshots (none for a log of one snapshot).
+ * With `memo` (the default), each record copy is mapped once across the log's snapshots.
  */
-export function abstractState(
-  log: SnapshotLog,
-  i: number,
-  memo: WeakMap<readonly Cell[], Json> | undefined = mapped,
-): Record<string, Json> {
+export function abstractState(log: SnapshotLog, i: number, memo = true): Record<string, Json> {
   const oops = log.crashed.get(i);
   if (oops !== undefined) return oopsState(oops) as Record<string, Json>;
   const shape = log.shape;
   const records = log.records;
+  const cells = log.cells;
+  const m = memo ? memoOf(log) : undefined;
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost paid per conformance step.
   let slot = i * log.slots;
-  let cells: readonly Cell[];
+  let at: number;
+  let v: Json | undefined;
   const cookie: Record<string, Json> = {};
   for (const c of shape.cookies) {
-    cells = records[slot++] as readonly Cell[];
-    cookie[c] = memo?.get(cells) ?? remember(memo, cells, cookieRecord(new Cells(cells), shape));
+    at = records[slot++] as number;
+    v = m?.get(at);
+    if (v === undefined) {
+      v = cookieRecord(new Cells(cells, at + 1), shape);
+      m?.set(at, v);
+    }
+    cookie[c] = v;
   }
   const object: Record<string, Json> = {};
   for (const o of shape.cookies) {
-    cells = records[slot++] as readonly Cell[];
-    object[o] = memo?.get(cells) ?? remember(memo, cells, objectRecord(new Cells(cells)));
+    at = records[slot++] as number;
+    v = m?.get(at);
+    if (v === undefined) {
+      v = objectRecord(new Cells(cells, at + 1));
+      m?.set(at, v);
+    }
+    object[o] = v;
   }
   const op: Json[] = [];
   for (let k = 1; k <= shape.k.MaxOps; k++) {
-    cells = records[slot++] as readonly Cell[];
-    op.push(memo?.get(cells) ?? remember(memo, cells, opRecord(new Cells(cells))));
+    at = records[slot++] as number;
+    v = m?.get(at);
+    if (v === undefined) {
+      v = opRecord(new Cells(cells, at + 1));
+      m?.set(at, v);
+    }
+    op.push(v);
   }
   const thread: Record<string, Json> = {};
   for (const t of shape.threads) {
-    cells = records[slot++] as readonly Cell[];
-    thread[t] = memo?.get(cells) ?? remember(memo, cells, threadRecord(new Cells(cells), shape.k));
+    at = records[slot++] as number;
+    v = m?.get(at);
+    if (v === undefined) {
+      v = threadRecord(new Cells(cells, at + 1), shape.k);
+      m?.set(at, v);
+    }
+    thread[t] = v;
   }
-  cells = records[slot] as readonly Cell[];
-  const cache = memo?.get(cells) ?? remember(memo, cells, cacheRecord(new Cells(cells)));
-  return { cookie, object, op, thread, oops: "NONE", cache };
+  at = records[slot] as number;
+  v = m?.get(at);
+  if (v === undefined) {
+    v = cacheRecord(new Cells(cells, at + 1));
+    m?.set(at, v);
+  }
+  return { cookie, object, op, thread, oops: "NONE", cache: v };
 }
 
 /** The abstract state of the implementation now: one snapshot, mapped at once (the conformance replay's step). */
@@ -392,7 +421,7 @@ export function abstractNow(
 ): Record<string, Json> {
   const log = new SnapshotLog(shape);
   takeSnapshot(log, core, retained, driver);
-  return abstractState(log, 0, undefined);
+  return abstractState(log, 0, false);
 }
 
 /** The abstract pc of thread t (as the `thread` variable above shows it). */
