@@ -419,7 +419,7 @@ export function abstractNow(
   shape: Shape,
   driver: (t: string) => DriverThreadView,
 ): Record<string, Json> {
-  const log = new SnapshotLog(shape);
+  const log = new SnapshotLog(shape, undefined, true);
   takeSnapshot(log, core, retained, driver);
   return abstractState(log, 0, false);
 }

@@ -35,7 +35,7 @@ export const PRESENT = 1;
 export const ABSENT = 0;
 /** The offset of every record slot of a snapshot taken after an oops (the state is the oops alone). */
 const CRASHED = -1;
-/** The arena's first size, and the room it keeps ahead for one record copy (cells). */
+/** The arena's first size for a run's log, and the room it keeps ahead for one record copy (cells). */
 const ARENA_START = 1024;
 const RECORD_ROOM = 128;
 
@@ -49,7 +49,7 @@ export class SnapshotLog {
    * allocated ahead (room()) so that writing a cell is an in-bounds store: growing an array cell by cell made
    * each cell cost several times what the write itself does.
    */
-  cells: Cell[] = new Array<Cell>(ARENA_START).fill(0);
+  cells: Cell[];
   used = 0;
   /** Snapshot i's copy of slot j starts at `cells[records[i * slots + j]]`: numbers only, nothing per step. */
   readonly records: number[] = [];
@@ -76,8 +76,11 @@ export class SnapshotLog {
   constructor(
     readonly shape: Shape,
     readonly verify = verifyByDefault,
+    /** One snapshot (conformance's per-step state) needs a small arena; a run's log starts at ARENA_START. */
+    single = false,
   ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
+    this.cells = new Array<Cell>(single ? 32 * this.slots + RECORD_ROOM : ARENA_START).fill(0);
     for (let j = 0; j < this.slots; j++) {
       this.last.push(-1);
       this.seen.push(undefined);
