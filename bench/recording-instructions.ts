@@ -2,7 +2,8 @@
 // cannot hide: the 200 workloads of bench/validate.ts run under valgrind's callgrind, recording off and on, each
 // repeated 5 and then 10 times in separate processes. The difference between the two counts of a setting is
 // the work of 5 repetitions with start-up, module loading and warm-up cancelled out. V8 runs single-threaded
-// with a predictable GC schedule, so a count repeats to within about 0.3%. Instructions are not time (cache
+// with a predictable GC schedule, so a count repeats to within about 1% (the overhead to ±1.5 points), where
+// timed batches drift by ±15%. Instructions are not time (cache
 // misses and the garbage collector's copying cost more per instruction), so bench/validate.ts's timed figure
 // stays the target's measure; this one says whether a change to the recording did less work.
 // `npx tsx bench/recording-instructions.ts` (needs valgrind: `apt-get install -y valgrind`; about 4 minutes).
