@@ -337,6 +337,11 @@ function cacheRecord(r: Cells): Json {
 /** Each log's record copies mapped once, by arena offset: a record unchanged between snapshots is one copy. */
 const mapped = new WeakMap<SnapshotLog, Map<number, Json>>();
 
+function remember(memo: Map<number, Json> | undefined, at: number, v: Json): Json {
+  memo?.set(at, v);
+  return v;
+}
+
 function memoOf(log: SnapshotLog): Map<number, Json> {
   let m = mapped.get(log);
   if (!m) {
@@ -362,54 +367,29 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost paid per conformance step.
   let slot = i * log.slots;
   let at: number;
-  let v: Json | undefined;
   const cookie: Record<string, Json> = {};
   for (const c of shape.cookies) {
     at = records[slot++] as number;
-    v = m?.get(at);
-    if (v === undefined) {
-      v = cookieRecord(new Cells(cells, at + 1), shape);
-      m?.set(at, v);
-    }
-    cookie[c] = v;
+    cookie[c] = m?.get(at) ?? remember(m, at, cookieRecord(new Cells(cells, at + 1), shape));
   }
   const object: Record<string, Json> = {};
   for (const o of shape.cookies) {
     at = records[slot++] as number;
-    v = m?.get(at);
-    if (v === undefined) {
-      v = objectRecord(new Cells(cells, at + 1));
-      m?.set(at, v);
-    }
-    object[o] = v;
+    object[o] = m?.get(at) ?? remember(m, at, objectRecord(new Cells(cells, at + 1)));
   }
   const op: Json[] = [];
   for (let k = 1; k <= shape.k.MaxOps; k++) {
     at = records[slot++] as number;
-    v = m?.get(at);
-    if (v === undefined) {
-      v = opRecord(new Cells(cells, at + 1));
-      m?.set(at, v);
-    }
-    op.push(v);
+    op.push(m?.get(at) ?? remember(m, at, opRecord(new Cells(cells, at + 1))));
   }
   const thread: Record<string, Json> = {};
   for (const t of shape.threads) {
     at = records[slot++] as number;
-    v = m?.get(at);
-    if (v === undefined) {
-      v = threadRecord(new Cells(cells, at + 1), shape.k);
-      m?.set(at, v);
-    }
-    thread[t] = v;
+    thread[t] = m?.get(at) ?? remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k));
   }
   at = records[slot] as number;
-  v = m?.get(at);
-  if (v === undefined) {
-    v = cacheRecord(new Cells(cells, at + 1));
-    m?.set(at, v);
-  }
-  return { cookie, object, op, thread, oops: "NONE", cache: v };
+  const cache = m?.get(at) ?? remember(m, at, cacheRecord(new Cells(cells, at + 1)));
+  return { cookie, object, op, thread, oops: "NONE", cache };
 }
 
 /** The abstract state of the implementation now: one snapshot, mapped at once (the conformance replay's step). */
@@ -419,7 +399,7 @@ export function abstractNow(
   shape: Shape,
   driver: (t: string) => DriverThreadView,
 ): Record<string, Json> {
-  const log = new SnapshotLog(shape, undefined, true);
+  const log = new SnapshotLog(shape);
   takeSnapshot(log, core, retained, driver);
   return abstractState(log, 0, false);
 }

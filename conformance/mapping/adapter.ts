@@ -274,7 +274,7 @@ class FsCacheTarget implements ReplayTarget {
   }
 
   rawState(): string {
-    const log = new SnapshotLog(this.shape, undefined, true);
+    const log = new SnapshotLog(this.shape);
     takeSnapshot(log, this.cache.core, this.retained, this.driverView);
     return snapshotText(log, 0);
   }

@@ -35,9 +35,9 @@ export const PRESENT = 1;
 export const ABSENT = 0;
 /** The offset of every record slot of a snapshot taken after an oops (the state is the oops alone). */
 const CRASHED = -1;
-/** The arena's first size for a run's log, and the room it keeps ahead for one record copy (cells). */
-const ARENA_START = 1024;
+/** The room the arena keeps ahead for one record copy, and its first size per record slot (cells). */
 const RECORD_ROOM = 128;
+const ARENA_PER_SLOT = 32;
 
 /**
  * Snapshots of one run. Record slots, in order: the cookies and then their objects (in the shape's cookie
@@ -76,12 +76,11 @@ export class SnapshotLog {
   constructor(
     readonly shape: Shape,
     readonly verify = verifyByDefault,
-    /** One snapshot (conformance's per-step state) needs a small arena; a run's log starts at ARENA_START. */
-    single = false,
   ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
-    // Holes, not filled: only written cells are read, and filling costs V8's generic element path per cell.
-    this.cells = new Array<Cell>(single ? 32 * this.slots + RECORD_ROOM : ARENA_START);
+    // About one snapshot's worth, doubled as it fills (room()). Holes, not filled: only written cells are read,
+    // and filling costs V8's generic element path per cell.
+    this.cells = new Array<Cell>(ARENA_PER_SLOT * this.slots + RECORD_ROOM);
     for (let j = 0; j < this.slots; j++) {
       this.last.push(-1);
       this.seen.push(undefined);
@@ -313,14 +312,11 @@ export function takeSnapshot(
   if (moved || log.verify) lookUp(log, core, retained, moved);
   const at = log.slotRecords;
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
-  // One copy function per kind of record keeps each call site monomorphic.
   const nc = shape.cookies.length;
   let slot = 0;
-  for (let j = 0; j < nc; j++, slot++) records.push(copyCookie(log, slot, at[slot] as Cookie | undefined));
-  for (let j = 0; j < nc; j++, slot++)
-    records.push(copyObject(log, slot, at[slot] as FscacheObject | undefined));
-  for (let k = 1; k <= shape.k.MaxOps; k++, slot++)
-    records.push(copyOp(log, slot, at[slot] as Operation | undefined));
+  for (let j = 0; j < nc; j++, slot++) records.push(copyRecord(log, slot, "cookie", at[slot]));
+  for (let j = 0; j < nc; j++, slot++) records.push(copyRecord(log, slot, "object", at[slot]));
+  for (let k = 1; k <= shape.k.MaxOps; k++, slot++) records.push(copyRecord(log, slot, "op", at[slot]));
   for (const t of shape.threads) {
     const th = at[slot] as ThreadRecord | undefined;
     const d = driver(t);
@@ -350,32 +346,24 @@ export function takeSnapshot(
   log.taking();
 }
 
-// Slot `slot`'s copy of a cookie, an object or an op: the last one while its identity and revision stand, else
-// read now. Three functions with one body, not one taking the kind: each call site stays monomorphic.
+/** The kinds of record slot that carry nothing but the record (a thread's also shows the driver's view). */
+type RecordKind = "cookie" | "object" | "op";
 
-function copyCookie(log: SnapshotLog, slot: number, r: Cookie | undefined): number {
+/** Writes record `r`'s cells from cell `i` of `s`; returns the next cell. */
+function cellsOf(s: Cell[], i: number, kind: RecordKind, r: Revisioned | undefined, shape: Shape): number {
+  if (kind === "cookie") return cookieCells(s, i, r as Cookie | undefined, shape);
+  if (kind === "object") return objectCells(s, i, r as FscacheObject | undefined);
+  return opCells(s, i, r as Operation | undefined);
+}
+
+/** Slot `slot`'s copy of record `r`: the last one while its identity and revision stand, else read now. */
+function copyRecord(log: SnapshotLog, slot: number, kind: RecordKind, r: Revisioned | undefined): number {
   const same = log.unchanged(slot, r);
   const start = log.room();
   if (same < 0)
-    return log.read(slot, r, log.keep(slot, start, cookieCells(log.cells, start + 1, r, log.shape)));
+    return log.read(slot, r, log.keep(slot, start, cellsOf(log.cells, start + 1, kind, r, log.shape)));
   if (log.verify)
-    log.check(slot, start, cookieCells(log.cells, start + 1, r, log.shape), `cookie in slot ${slot}`);
-  return same;
-}
-
-function copyObject(log: SnapshotLog, slot: number, r: FscacheObject | undefined): number {
-  const same = log.unchanged(slot, r);
-  const start = log.room();
-  if (same < 0) return log.read(slot, r, log.keep(slot, start, objectCells(log.cells, start + 1, r)));
-  if (log.verify) log.check(slot, start, objectCells(log.cells, start + 1, r), `object in slot ${slot}`);
-  return same;
-}
-
-function copyOp(log: SnapshotLog, slot: number, r: Operation | undefined): number {
-  const same = log.unchanged(slot, r);
-  const start = log.room();
-  if (same < 0) return log.read(slot, r, log.keep(slot, start, opCells(log.cells, start + 1, r)));
-  if (log.verify) log.check(slot, start, opCells(log.cells, start + 1, r), `op in slot ${slot}`);
+    log.check(slot, start, cellsOf(log.cells, start + 1, kind, r, log.shape), `${kind} in slot ${slot}`);
   return same;
 }
 
@@ -386,7 +374,8 @@ function copyOp(log: SnapshotLog, slot: number, r: Operation | undefined): numbe
 function lookUp(log: SnapshotLog, core: CacheCore, retained: Retained, moved: boolean): void {
   const shape = log.shape;
   const at = log.slotRecords;
-  // Written in place, slot by slot: the registry moves on about one step in six.
+  // Written in place, slot by slot: an array per look-up (the registry moves on about one step in six) cost
+  // some 2 points of recording overhead in bench/recording-instructions.ts.
   let j = 0;
   let same = true;
   let r: Revisioned | undefined;
