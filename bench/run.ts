@@ -11,6 +11,7 @@ const BENCHES: readonly [string, string[]][] = [
   ["soak.ts", ["--expose-gc"]],
   ["tlc.ts", []],
   ["conformance.ts", []],
+  ["cover.ts", []],
   ["validate.ts", []],
 ];
 

@@ -4,6 +4,11 @@
 // u→v in BFS order of u, the tree path init→u, the edge, and a greedy extension along uncovered edges
 // (preferring targets with uncovered edges of their own), bridging through covered edges to the nearest
 // uncovered one when that is cheaper than a new path's tree prefix. Paths are stored flat in typed arrays.
+//
+// Why a cover and not a tree of shared prefixes: the implementation under test is live async code (tasks parked
+// at awaits), which cannot be copied at a branching state and resumed once per branch, so every path is replayed
+// from an initial state and pays for its prefix. What remains to choose is how far a path goes before a new one
+// starts; bench/cover.ts measures the three strategies below on the same graphs.
 
 import type { CompactGraph } from "./compact.ts";
 import { GrowInt32 } from "./grow.ts";
@@ -20,13 +25,26 @@ export interface PathSet {
   readonly unreachable: number;
 }
 
+/**
+ * How a path goes on after the uncovered edge it was started for: "tree" not at all (one path per such edge),
+ * "greedy" along uncovered edges until none leaves its end, "bridge" (the default) also through covered edges
+ * to the nearest uncovered one when that walk is shorter than a new path's tree prefix.
+ */
+export type CoverStrategy = "tree" | "greedy" | "bridge";
+export const COVER_STRATEGIES: readonly CoverStrategy[] = ["tree", "greedy", "bridge"];
+
 export interface CoverOptions {
+  readonly strategy?: CoverStrategy;
   /** Most nodes one bridging search visits (bounds the cost on large graphs). */
   readonly bridgeSearchLimit?: number;
 }
 
-export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet {
+/** The part of a compact graph a cover reads. */
+export type CoverGraph = Pick<CompactGraph, "nodes" | "edges" | "initial" | "from" | "to" | "outStart">;
+
+export function coverPaths(g: CoverGraph, options: CoverOptions = {}): PathSet {
   const searchLimit = options.bridgeSearchLimit ?? 4096;
+  const strategy = options.strategy ?? "bridge";
   const { nodes, outStart, to, from } = g;
   const treeEdge = new Int32Array(nodes).fill(-1);
   const depth = new Int32Array(nodes).fill(-1);
@@ -128,7 +146,7 @@ export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet
       cover(e0);
       edges.push(e0);
       let end = to[e0] as number;
-      for (;;) {
+      while (strategy !== "tree") {
         const next = nextUncovered(end);
         if (next !== -1) {
           cover(next);
@@ -136,6 +154,7 @@ export function coverPaths(g: CompactGraph, options: CoverOptions = {}): PathSet
           end = to[next] as number;
           continue;
         }
+        if (strategy === "greedy") break;
         const walk = bridgeFrom(end);
         if (!walk || walk.length === 0) break;
         for (const w of walk) {
