@@ -13,6 +13,8 @@ import { prepareGraph } from "../conformance/graphRun.ts";
 import { DESIGNS, type Design } from "../conformance/trace/format.ts";
 
 const REPO = resolve(import.meta.dirname, "..");
+/** MClarge's graph takes TLC some 47 minutes here: past prepareGraph's default limit of 30. */
+const TLC_TIMEOUT_MS = 4 * 3600_000;
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,7 +64,9 @@ for (const model of models) {
   const dir = MODEL_DIRS[model];
   if (!dir)
     throw new Error(`--models: unknown model ${model} (one of ${Object.keys(MODEL_DIRS).join(", ")})`);
-  const prepared = await prepareGraph(graphModel({ model, modelDir: dir, specDesign: design }));
+  const prepared = await prepareGraph(graphModel({ model, modelDir: dir, specDesign: design }), {
+    timeoutMs: TLC_TIMEOUT_MS,
+  });
   try {
     const g = prepared.graph;
     const depth = meanDepth(g);
