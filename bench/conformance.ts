@@ -7,32 +7,10 @@
 // NODE_OPTIONS=--max-old-space-size=20000).
 
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
-import { graphModel, replayPrepared } from "../conformance/cli.ts";
-import { prepareGraph } from "../conformance/graphRun.ts";
-import { DESIGNS, type Design } from "../conformance/trace/format.ts";
+import { replayPrepared } from "../conformance/cli.ts";
+import { benchGraph, flag, graphBenchArgs } from "./graphs.ts";
 
-const REPO = resolve(import.meta.dirname, "..");
-/** MClarge's graph takes TLC some 47 minutes here: past prepareGraph's default limit of 30. */
-const TLC_TIMEOUT_MS = 4 * 3600_000;
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-const MODEL_DIRS: Record<string, string> = {
-  MCconf: join(REPO, "conformance", "models"),
-  MCwrite: join(REPO, "conformance", "models"),
-  MCfault: join(REPO, "conformance", "models"),
-  MCci: join(REPO, "spec"),
-  MClarge: join(REPO, "spec"),
-};
-
-const models = flag("models", "MCconf,MCci").split(",");
-const design = flag("design", "POST_FIX_REPAIRED") as Design;
-if (!(DESIGNS as readonly string[]).includes(design))
-  throw new Error(`--design: one of ${DESIGNS.join(", ")}`);
+const { models, design } = graphBenchArgs();
 const workers = Number(flag("workers", String(Math.min(4, availableParallelism()))));
 const n = (x: number): string => x.toLocaleString("en-US");
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -42,12 +20,7 @@ console.log(
   "model     states      transitions  TLC dump  replay x1  steps/s x1  replay xN  steps/s xN  steps/trans  compared/trans  replay/TLC  peak RSS",
 );
 for (const model of models) {
-  const dir = MODEL_DIRS[model];
-  if (!dir)
-    throw new Error(`--models: unknown model ${model} (one of ${Object.keys(MODEL_DIRS).join(", ")})`);
-  const prepared = await prepareGraph(graphModel({ model, modelDir: dir, specDesign: design }), {
-    timeoutMs: TLC_TIMEOUT_MS,
-  });
+  const prepared = await benchGraph(model, design);
   try {
     const one = await replayPrepared(prepared, { enabled: true, workers: 1 });
     const many = await replayPrepared(prepared, { enabled: true, workers });

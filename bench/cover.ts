@@ -6,30 +6,9 @@
 // `npx tsx bench/cover.ts [--models MCconf,MCci] [--design POST_FIX_REPAIRED] [--graph-out <dir>]`.
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { graphModel } from "../conformance/cli.ts";
+import { join } from "node:path";
 import { COVER_STRATEGIES, type CoverGraph, coverPaths } from "../conformance/graph/cover.ts";
-import { prepareGraph } from "../conformance/graphRun.ts";
-import { DESIGNS, type Design } from "../conformance/trace/format.ts";
-
-const REPO = resolve(import.meta.dirname, "..");
-/** MClarge's graph takes TLC some 47 minutes here: past prepareGraph's default limit of 30. */
-const TLC_TIMEOUT_MS = 4 * 3600_000;
-
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-const MODEL_DIRS: Record<string, string> = {
-  MCconf: join(REPO, "conformance", "models"),
-  MCwrite: join(REPO, "conformance", "models"),
-  MCfault: join(REPO, "conformance", "models"),
-  MCcalls: join(REPO, "conformance", "models"),
-  MCfail: join(REPO, "conformance", "models"),
-  MCci: join(REPO, "spec"),
-  MClarge: join(REPO, "spec"),
-};
+import { benchGraph, flag, graphBenchArgs } from "./graphs.ts";
 
 /** The states' mean BFS depth from the initial states: about what each new path pays for its prefix. */
 function meanDepth(g: CoverGraph): number {
@@ -49,10 +28,7 @@ function meanDepth(g: CoverGraph): number {
   return sum / tail;
 }
 
-const models = flag("models", "MCconf,MCci").split(",");
-const design = flag("design", "POST_FIX_REPAIRED") as Design;
-if (!(DESIGNS as readonly string[]).includes(design))
-  throw new Error(`--design: one of ${DESIGNS.join(", ")}`);
+const { models, design } = graphBenchArgs();
 const graphOut = flag("graph-out", "");
 const n = (x: number): string => x.toLocaleString("en-US");
 
@@ -61,12 +37,7 @@ console.log(
   "model     states   transitions  strategy      paths         steps  steps/trans  mean depth  cover ms",
 );
 for (const model of models) {
-  const dir = MODEL_DIRS[model];
-  if (!dir)
-    throw new Error(`--models: unknown model ${model} (one of ${Object.keys(MODEL_DIRS).join(", ")})`);
-  const prepared = await prepareGraph(graphModel({ model, modelDir: dir, specDesign: design }), {
-    timeoutMs: TLC_TIMEOUT_MS,
-  });
+  const prepared = await benchGraph(model, design);
   try {
     const g = prepared.graph;
     const depth = meanDepth(g);
