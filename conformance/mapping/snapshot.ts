@@ -39,6 +39,12 @@ const CRASHED = -1;
 const RECORD_ROOM = 128;
 const ARENA_PER_SLOT = 32;
 
+/** How large a log's arrays are made at first: its arena's cells and its record offsets. */
+export interface LogSize {
+  readonly cells: number;
+  readonly records: number;
+}
+
 /**
  * Snapshots of one run. Record slots, in order: the cookies and then their objects (in the shape's cookie
  * order), the op slots, the threads, the cache.
@@ -51,8 +57,13 @@ export class SnapshotLog {
    */
   cells: Cell[];
   used = 0;
-  /** Snapshot i's copy of slot j starts at `cells[records[i * slots + j]]`: numbers only, nothing per step. */
-  readonly records: number[] = [];
+  /**
+   * Snapshot i's copy of slot j starts at `cells[records[i * slots + j]]`: numbers only, nothing per step. Like
+   * the arena, allocated ahead and doubled as it fills.
+   */
+  records: number[];
+  /** The entries of `records` written. */
+  nrec = 0;
   /** The snapshots taken after an oops, with the oops. */
   readonly crashed = new Map<number, string>();
   readonly slots: number;
@@ -76,11 +87,14 @@ export class SnapshotLog {
   constructor(
     readonly shape: Shape,
     readonly verify = verifyByDefault,
+    /** The sizes to start from (size()): by default, about one snapshot's worth. */
+    start?: LogSize,
   ) {
     this.slots = 2 * shape.cookies.length + shape.k.MaxOps + shape.threads.length + 1;
-    // About one snapshot's worth, doubled as it fills (room()). Holes, not filled: only written cells are read,
-    // and filling costs V8's generic element path per cell.
-    this.cells = new Array<Cell>(ARENA_PER_SLOT * this.slots + RECORD_ROOM);
+    // Doubled as they fill (room(), put()). Holes, not filled: only written cells are read, and filling costs
+    // V8's generic element path per cell.
+    this.cells = new Array<Cell>(Math.max(start?.cells ?? 0, ARENA_PER_SLOT * this.slots + RECORD_ROOM));
+    this.records = new Array<number>(Math.max(start?.records ?? 0, this.slots));
     for (let j = 0; j < this.slots; j++) {
       this.last.push(-1);
       this.seen.push(undefined);
@@ -155,6 +169,21 @@ export class SnapshotLog {
 
   get length(): number {
     return this.taken;
+  }
+
+  /** The sizes a log as large as this one and `other` would start from, so as never to grow. */
+  size(other?: LogSize): LogSize {
+    return {
+      cells: Math.max(other?.cells ?? 0, this.used + RECORD_ROOM),
+      records: Math.max(other?.records ?? 0, this.nrec),
+    };
+  }
+
+  /** Appends a record offset (of the snapshot being taken). */
+  put(at: number): void {
+    const r = this.records;
+    if (this.nrec === r.length) r.length = 2 * r.length;
+    r[this.nrec++] = at;
   }
 
   /** Counts the snapshot whose records were just pushed. */
@@ -300,10 +329,9 @@ export function takeSnapshot(
   retained: Retained,
   driver: (t: string) => DriverThreadView,
 ): void {
-  const records = log.records;
   if (core.oops !== "NONE") {
     log.crashed.set(log.taking(), core.oops);
-    for (let j = 0; j < log.slots; j++) records.push(CRASHED);
+    for (let j = 0; j < log.slots; j++) log.put(CRASHED);
     return;
   }
   const shape = log.shape;
@@ -314,9 +342,9 @@ export function takeSnapshot(
   // No closures: tsx names each function it creates (esbuild's keepNames), a cost that would be paid per step.
   const nc = shape.cookies.length;
   let slot = 0;
-  for (let j = 0; j < nc; j++, slot++) records.push(copyRecord(log, slot, "cookie", at[slot]));
-  for (let j = 0; j < nc; j++, slot++) records.push(copyRecord(log, slot, "object", at[slot]));
-  for (let k = 1; k <= shape.k.MaxOps; k++, slot++) records.push(copyRecord(log, slot, "op", at[slot]));
+  for (let j = 0; j < nc; j++, slot++) log.put(copyRecord(log, slot, "cookie", at[slot]));
+  for (let j = 0; j < nc; j++, slot++) log.put(copyRecord(log, slot, "object", at[slot]));
+  for (let k = 1; k <= shape.k.MaxOps; k++, slot++) log.put(copyRecord(log, slot, "op", at[slot]));
   for (const t of shape.threads) {
     const th = at[slot] as ThreadRecord | undefined;
     const d = driver(t);
@@ -325,23 +353,23 @@ export function takeSnapshot(
     if (same < 0) {
       log.seenView[slot] = view;
       const start = log.room();
-      records.push(log.read(slot, th, log.keep(slot, start, threadCells(log.cells, start + 1, th, d))));
+      log.put(log.read(slot, th, log.keep(slot, start, threadCells(log.cells, start + 1, th, d))));
     } else {
       if (log.verify) {
         const start = log.room();
         log.check(slot, start, threadCells(log.cells, start + 1, th, d), `thread ${t}`);
       }
-      records.push(same);
+      log.put(same);
     }
     slot++;
   }
   // The cache's flags and withdrawal are part of the registry: unchanged while its revision stands.
   const last = log.lastOf(slot);
   const start = log.room();
-  if (moved || last < 0) records.push(log.keep(slot, start, cacheCells(log.cells, start + 1, core)));
+  if (moved || last < 0) log.put(log.keep(slot, start, cacheCells(log.cells, start + 1, core)));
   else {
     if (log.verify) log.check(slot, start, cacheCells(log.cells, start + 1, core), "cache");
-    records.push(last);
+    log.put(last);
   }
   log.taking();
 }
