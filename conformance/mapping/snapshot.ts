@@ -387,11 +387,12 @@ function cellsOf(s: Cell[], i: number, kind: RecordKind, r: Revisioned | undefin
 /** Slot `slot`'s copy of record `r`: the last one while its identity and revision stand, else read now. */
 function copyRecord(log: SnapshotLog, slot: number, kind: RecordKind, r: Revisioned | undefined): number {
   const same = log.unchanged(slot, r);
+  // The usual case, kept short: most slots are unchanged at most steps.
+  if (same >= 0 && !log.verify) return same;
   const start = log.room();
   if (same < 0)
     return log.read(slot, r, log.keep(slot, start, cellsOf(log.cells, start + 1, kind, r, log.shape)));
-  if (log.verify)
-    log.check(slot, start, cellsOf(log.cells, start + 1, kind, r, log.shape), `${kind} in slot ${slot}`);
+  log.check(slot, start, cellsOf(log.cells, start + 1, kind, r, log.shape), `${kind} in slot ${slot}`);
   return same;
 }
 
