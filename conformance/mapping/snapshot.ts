@@ -321,13 +321,14 @@ function threadCells(s: Cell[], i: number, v: ThreadRecord | undefined, d: Drive
 
 /**
  * Appends the implementation's state to `log`: the cache core, the records the harness retains after the
- * implementation freed them, and what the netfs driver knows of each thread (`driver`).
+ * implementation freed them, and what the netfs driver knows of each thread (`driver`, given the thread and its
+ * index in the shape's thread order).
  */
 export function takeSnapshot(
   log: SnapshotLog,
   core: CacheCore,
   retained: Retained,
-  driver: (t: string) => DriverThreadView,
+  driver: (t: string, j: number) => DriverThreadView,
 ): void {
   if (core.oops !== "NONE") {
     log.crashed.set(log.taking(), core.oops);
@@ -345,9 +346,11 @@ export function takeSnapshot(
   for (let j = 0; j < nc; j++, slot++) log.put(copyRecord(log, slot, "cookie", at[slot]));
   for (let j = 0; j < nc; j++, slot++) log.put(copyRecord(log, slot, "object", at[slot]));
   for (let k = 1; k <= shape.k.MaxOps; k++, slot++) log.put(copyRecord(log, slot, "op", at[slot]));
-  for (const t of shape.threads) {
+  const threads = shape.threads;
+  for (let j = 0; j < threads.length; j++) {
+    const t = threads[j] as string;
     const th = at[slot] as ThreadRecord | undefined;
-    const d = driver(t);
+    const d = driver(t, j);
     const view = viewKey(d);
     const same = log.seenView[slot] === view ? log.unchanged(slot, th) : -1;
     if (same < 0) {

@@ -114,6 +114,10 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   const shape: Shape | undefined = o.record ? shapeOf(o.record) : undefined;
   // Recording takes a raw snapshot per step (snapshot.ts); the abstraction maps them when they are read.
   const log = shape ? new SnapshotLog(shape, undefined, logSizes.get(shape)) : undefined;
+  // The driver's view of each thread, in the shape's order: the records are updated in place, so the recorder
+  // reads them by index rather than by a map look-up per thread and step.
+  const views = shape ? shape.threads.map((t) => view(t)) : [];
+  const viewAt = (_t: string, j: number): DriverThreadView => views[j] as DriverThreadView;
   const labels: (StepLabel | null)[] = [];
   let failure: string | undefined;
   let steps = 0;
@@ -121,7 +125,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   const ref: { cache?: FsCache } = {};
   const record = (label: StepLabel | null): void => {
     if (!log || !ref.cache) return;
-    takeSnapshot(log, ref.cache.core, retained, view);
+    takeSnapshot(log, ref.cache.core, retained, viewAt);
     labels.push(label);
   };
 
