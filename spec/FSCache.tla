@@ -57,7 +57,7 @@ CONSTANTS
     MaxOps,         \* operation slots
     MaxCalls,       \* netfs calls per thread between acquire and relinquish
     NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","AttrChanged","ReadPage","WritePage"}
-    LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR"}
+    LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR","EIO"} ("EIO": also a cache I/O error)
     WriteResults,   \* subset of {"OK","ERROR","EIO"} ("EIO": the backend also reports a cache I/O error)
     RetireChoices   \* subset of BOOLEAN
 
@@ -932,6 +932,9 @@ LOOK_UP_OBJECT(o) ==
 \* lookup: IS_LOOKED_UP, clear NO_DATA_YET and LOOKING_UP, wake); none ->
 \* fscache_object_lookup_negative (IS_LOOKED_UP, NO_DATA_YET, clear LOOKING_UP,
 \* wake), then the object is created; a failure -> lookup_error (the ERROR bit).
+\* An EIO from the walk (cachefiles_walk_to_object's lookup_error: "Lookup
+\* failed") has first broken the cache: cachefiles_io_error -> fscache_io_error
+\* sets IOERROR, which is never cleared.
 \* Readers woken here may submit before the object is available (queued ops).
 LookupObject(o, result) ==
     LET c == object[o].cookie
@@ -939,9 +942,10 @@ LookupObject(o, result) ==
     IN /\ At(o, "LookupObject")
        /\ result \in LookupResults
        /\ lastAction' = [name |-> "LookupObject", o |-> o, result |-> result]
+       /\ cache' = IF result = "EIO" THEN [cache EXCEPT !.flags = @ \cup {"IOERROR"}] ELSE cache
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
           THEN Oops("LookupObject: lookup_object reads netfs key/aux through a NULL/freed cookie or cleared netfs data")
-          ELSE IF result = "ERROR"
+          ELSE IF result \in {"ERROR", "EIO"}
           THEN ObjCommit([W0 EXCEPT !.obj[o].events = @ \cup {"ERROR"}, !.obj[o].disp = "LookupUnuse"])
           ELSE LET cf == IF ~first THEN cookie[c].flags
                          ELSE IF result = "POSITIVE" THEN cookie[c].flags \ {"NO_DATA_YET", "LOOKING_UP"}
@@ -951,11 +955,13 @@ LookupObject(o, result) ==
 
 \* cachefiles creates the object a negative lookup did not find (vfs_mkdir /
 \* vfs_create, the aux xattr); a failure reports lookup_error (the ERROR bit)
-\* and the lookup fails, leaving the object looked up but never available.
+\* and the lookup fails, leaving the object looked up but never available. An
+\* EIO ("Create/mkdir failed") has first broken the cache, as in LookupObject.
 LookupCreate(o, result) ==
     /\ At(o, "LookupCreate")
-    /\ result \in {"OK"} \cup (LookupResults \cap {"ERROR"})
+    /\ result \in {"OK"} \cup (LookupResults \cap {"ERROR", "EIO"})
     /\ lastAction' = [name |-> "LookupCreate", o |-> o, result |-> result]
+    /\ cache' = IF result = "EIO" THEN [cache EXCEPT !.flags = @ \cup {"IOERROR"}] ELSE cache
     /\ ObjCommit(IF result = "OK" THEN [W0 EXCEPT !.obj[o].disp = "LookupAvailable"]
                  ELSE [W0 EXCEPT !.obj[o].events = @ \cup {"ERROR"}, !.obj[o].disp = "LookupUnuse"])
 
@@ -1163,12 +1169,11 @@ DETACH_FROM_COOKIE(o) ==
        ELSE ObjCommit(Transit(CookiePut([W0 EXCEPT !.ck[c].backing = @ \ {o}, !.ck[c].flags = @ \ {"INVALIDATING"},
                                                    !.obj[o].cookie = "NULL"], c), o, "DROP_OBJECT"))
 
-\* The object steps that leave the cache alone (DROP_OBJECT unlists its object).
+\* The object steps that leave the cache alone (DROP_OBJECT unlists its object;
+\* a lookup or create that meets EIO breaks the cache).
 ObjStepKeepingCache(o) ==
     /\ \/ DispatchStart(o) \/ DispatchSelect(o) \/ DispatchUnmask(o) \/ DispatchRecheck(o)
        \/ INIT_OBJECT(o) \/ PARENT_READY(o) \/ LOOK_UP_OBJECT(o)
-       \/ \E res \in LookupResults : LookupObject(o, res)
-       \/ \E res \in {"OK", "ERROR"} : LookupCreate(o, res)
        \/ LookupAvailable(o) \/ LookupUnuse(o) \/ OBJECT_AVAILABLE(o) \/ JUMPSTART_DEPS(o)
        \/ INVALIDATE_OBJECT(o) \/ InvalidateWrites(o) \/ InvalidateSubmitOp(o) \/ InvalidateDone(o)
        \/ UPDATE_OBJECT(o) \/ UpdateObject(o) \/ ABORT_INIT(o) \/ LOOKUP_FAILURE(o)
@@ -1178,7 +1183,9 @@ ObjStepKeepingCache(o) ==
 
 ObjStep(o) ==
     /\ oops = "NONE"
-    /\ ObjStepKeepingCache(o) \/ DROP_OBJECT(o)
+    /\ \/ ObjStepKeepingCache(o) \/ DROP_OBJECT(o)
+       \/ \E res \in LookupResults : LookupObject(o, res)
+       \/ \E res \in {"OK", "ERROR", "EIO"} : LookupCreate(o, res)
 
 -----------------------------------------------------------------------------
 (* Operation k on the op workqueue (fscache_op_work_func)                  *)

@@ -108,7 +108,7 @@ class FsCacheTarget implements ReplayTarget {
       create: (objId) => this.lookahead("LookupCreate", "o", objId),
       write: () => this.lookahead("WriteOpWritePage"),
       error: (op, detail, afterNegative, code) =>
-        new impl.backend.BackendError(code ?? "EIO", op, detail, { afterNegative: afterNegative ?? false }),
+        new impl.backend.BackendError(code, op, detail, { afterNegative }),
     });
     this.cache = new impl.fscache.FsCache({
       runtime: this.rt,

@@ -9,18 +9,19 @@ import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../.
 export interface BackendScript {
   /** The lookup outcome for the object with this id (the last key element), if the trace decides it. */
   lookup(objectId: string): string | undefined;
-  /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`), if the trace decides it. */
+  /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`, `EIO`), if the trace decides it. */
   create(objectId: string): string | undefined;
   write(): string | undefined;
   /**
-   * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a page
-   * write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is not (ENOSPC).
+   * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a lookup,
+   * create or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is not
+   * (ENOBUFS for a lookup, ENOSPC for a create or a write).
    */
   error(
     op: "lookupObject" | "writePage",
     detail: string,
-    afterNegative?: boolean,
-    code?: "EIO" | "ENOSPC",
+    afterNegative: boolean,
+    code: "EIO" | "ENOSPC" | "ENOBUFS",
   ): Error;
 }
 
@@ -41,11 +42,23 @@ export class ScriptedBackend implements CacheBackend {
   async lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome> {
     const id = obj.key.path[obj.key.path.length - 1] ?? "";
     const want = this.script.lookup(id);
-    if (want === "ERROR") throw this.script.error("lookupObject", "scripted by the trace");
+    if (want === "ERROR" || want === "EIO")
+      throw this.script.error(
+        "lookupObject",
+        "scripted by the trace",
+        false,
+        want === "EIO" ? "EIO" : "ENOBUFS",
+      );
     const got = await this.inner.lookupObject(obj, aux);
     const result = want === "POSITIVE" || want === "NEGATIVE" ? want : got;
-    if (result === "NEGATIVE" && this.script.create(id) === "ERROR")
-      throw this.script.error("lookupObject", "creation scripted to fail by the trace", true);
+    const create = result === "NEGATIVE" ? this.script.create(id) : undefined;
+    if (create === "ERROR" || create === "EIO")
+      throw this.script.error(
+        "lookupObject",
+        "creation scripted to fail by the trace",
+        true,
+        create === "EIO" ? "EIO" : "ENOSPC",
+      );
     return result;
   }
 

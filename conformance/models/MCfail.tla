@@ -1,9 +1,10 @@
 ------------------------------- MODULE MCfail --------------------------------
 (* Conformance model for lookup faults: MCconf's cookie tree where a lookup  *)
 (* may find the object, find none (the object is then created, which may     *)
-(* fail) or fail; a failed index lookup kills the data object (KILL_DEPEN-   *)
-(* DENTS); the data thread reads once; relinquish retires. Full transition   *)
-(* cover in CI (MCfault has every fault at once, outside CI).                *)
+(* fail) or fail, with an I/O error (EIO, which breaks the cache) or not; a  *)
+(* failed index lookup kills the data object (KILL_DEPENDENTS); the data     *)
+(* thread reads once; relinquish retires. Full transition cover in CI       *)
+(* (MCfault has every fault at once, outside CI).                            *)
 EXTENDS FSCache
 
 MC_Cookies == {"I", "D"}
@@ -13,7 +14,7 @@ MC_Threads == {"tI", "tD"}
 MC_TCookie == [t \in {"tI", "tD"} |-> IF t = "tI" THEN "I" ELSE "D"]
 MC_Pages == {"p1"}
 MC_NetfsCalls == {"ReadPage"}
-MC_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR"}
+MC_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR", "EIO"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {TRUE}
 

@@ -199,4 +199,18 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     why: "fscache_drop_object leaves a withdrawn object on the dying list: the withdrawal's ASSERT fires",
   },
+  {
+    name: "lookup-eio-keeps-cache",
+    file: "fscache/work.ts",
+    find: '      if (report.result === "EIO") core.ioError();',
+    replace: "",
+    why: "a lookup that meets EIO fails without cachefiles_io_error: the cache stays usable after an I/O error",
+  },
+  {
+    name: "create-eio-keeps-cache",
+    file: "fscache/work.ts",
+    find: '        if (report.create === "EIO") core.ioError();',
+    replace: "",
+    why: "creating an object fails with EIO without cachefiles_io_error: the cache stays usable",
+  },
 ];

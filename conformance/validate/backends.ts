@@ -91,8 +91,9 @@ export function keyPathOf(w: Workload, c: string): string[] {
 export function makeBackend(p: Production, kind: BackendKind, w: Workload): RunBackend {
   const rules = w.faults.map((f) => ({
     op: f.op,
-    // A failed page write that is not an I/O error (the spec's ERROR, not EIO, which breaks the cache).
-    code: f.op === "writePage" ? ("ENOSPC" as const) : ("EIO" as const),
+    // Failures that are not I/O errors (the spec's ERROR, not EIO, which breaks the cache): a full disk for a
+    // page write or a create, no buffers for a lookup.
+    code: f.op === "writePage" || f.afterNegative ? ("ENOSPC" as const) : ("ENOBUFS" as const),
     path: keyPathOf(w, f.cookie),
     after: f.nth,
     times: 1,

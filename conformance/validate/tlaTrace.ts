@@ -120,7 +120,7 @@ export function traceModule(
     `VT_Pages == ${setOf(k.Pages)}`,
     `VT_NetfsCalls == ${setOf(k.NetfsCalls)}`,
     "\\* Every outcome the spec can choose: the recording says which one happened.",
-    'VT_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR"}',
+    'VT_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR", "EIO"}',
     'VT_WriteResults == {"OK", "ERROR", "EIO"}',
     "VT_RetireChoices == BOOLEAN",
     projection("VT_C", "cookie"),

@@ -173,8 +173,13 @@ export const NULL = "NULL";
 /** What a netfs API call returned, as the spec's `thread[t].result`. */
 export type ApiResult = "OK" | "ENOBUFS" | "ENODATA" | "NONE";
 
-/** The backend outcomes the spec chooses among. */
-export type LookupResult = "POSITIVE" | "NEGATIVE" | "ERROR";
+/**
+ * The backend outcomes the spec chooses among. A lookup's ERROR is a failure that leaves the cache usable
+ * (ENOBUFS, ENOMEM); EIO is an I/O error, which breaks the cache (cachefiles_io_error) before the lookup fails.
+ */
+export type LookupResult = "POSITIVE" | "NEGATIVE" | "ERROR" | "EIO";
+/** Creating an object a negative lookup did not find: OK, failed (ERROR), or failed with an I/O error (EIO). */
+export type CreateResult = "OK" | "ERROR" | "EIO";
 /** ERROR: the write failed (ENOSPC, ENOBUFS); EIO: it failed with an I/O error, which breaks the cache. */
 export type WriteResult = "OK" | "ERROR" | "EIO";
 /** The cache's flags (`cache->flags`): only the I/O error is modelled. */

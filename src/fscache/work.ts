@@ -6,7 +6,7 @@ import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
 import { clearCookieFlag, cookiePut, discardPendingStores, unuseCookie, useCookie } from "./cookie.ts";
 import { bugOn } from "./errors.ts";
-import type { LookupResult } from "./names.ts";
+import type { CreateResult, LookupResult } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf, objectPut, raiseEvent, unhashObject } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import {
@@ -52,21 +52,21 @@ function kickDependents(core: CacheCore, obj: FscacheObject, ev: "PARENT_READY" 
   }
 }
 
-/** What the backend lookup reported: its first report, and whether creating a missing object failed. */
+/** What the backend lookup reported: its first report, and how creating a missing object went. */
 interface LookupReport {
   readonly result: LookupResult;
-  readonly createFailed: boolean;
+  readonly create: CreateResult;
 }
 
 /** Runs the backend lookup whose outcome the next steps (LookupObject, LookupCreate) carry. */
 async function backendLookup(core: CacheCore, obj: FscacheObject): Promise<LookupReport> {
   try {
-    return { result: await core.backend.lookupObject(obj.backend, obj.lookupAux), createFailed: false };
+    return { result: await core.backend.lookupObject(obj.backend, obj.lookupAux), create: "OK" };
   } catch (e) {
     if (!(e instanceof BackendError)) throw e;
-    return e.afterNegative
-      ? { result: "NEGATIVE", createFailed: true }
-      : { result: "ERROR", createFailed: false };
+    // cachefiles_walk_to_object reports an EIO, from the walk or from creating, as an I/O error of the cache.
+    const failed = e.code === "EIO" ? "EIO" : "ERROR";
+    return e.afterNegative ? { result: "NEGATIVE", create: failed } : { result: failed, create: "OK" };
   }
 }
 
@@ -120,8 +120,10 @@ export const WORK: WorkFns = {
     // cachefiles checks the stored aux with the netfs (`fscache_check_aux`) under the lookup's n_active unit.
     const cookie = derefCookie(obj.cookie, "LookupObject");
     netfsOf(cookie, "LookupObject");
-    if (report.result === "ERROR") {
-      // fscache_object_lookup_error: the bit only, no queueing (the dispatcher is running).
+    if (report.result === "ERROR" || report.result === "EIO") {
+      // cachefiles_io_error first (EIO: the cache is broken), then fscache_object_lookup_error: the bit only,
+      // no queueing (the dispatcher is running).
+      if (report.result === "EIO") core.ioError();
       touch(obj);
       obj.events.add("ERROR");
     } else {
@@ -137,11 +139,12 @@ export const WORK: WorkFns = {
       }
       if (report.result === "NEGATIVE") {
         // cachefiles creates the missing object; a failure leaves it looked up but never available.
-        await w.step("LookupCreate", { result: report.createFailed ? "ERROR" : "OK" });
+        await w.step("LookupCreate", { result: report.create });
+        if (report.create === "EIO") core.ioError();
         touch(obj);
-        if (report.createFailed) obj.events.add("ERROR");
+        if (report.create !== "OK") obj.events.add("ERROR");
       }
-      if (!report.createFailed) {
+      if (report.create === "OK") {
         await w.step("LookupAvailable");
         touch(obj);
         obj.flags.add("IS_AVAILABLE");

@@ -67,6 +67,8 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "acquire-ignores-withdrawal": "needs the cache withdrawn, which MCci does not do",
   "withdraw-forgets-kill": "needs the cache withdrawn, which MCci does not do",
   "drop-stays-on-dying-list": "needs the cache withdrawn, which MCci does not do",
+  "lookup-eio-keeps-cache": "needs a lookup failing with EIO; MCci's lookups all succeed",
+  "create-eio-keeps-cache": "needs a negative lookup whose creation fails with EIO",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -240,6 +242,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("put-ignores-op-state")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX");
     expect(by.get("broken-cache-queues-ops")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
+    // A lookup's or a create's EIO is in MCfail's cover only.
+    for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache"])
+      expect(by.get(m)?.killedIn, m).toBe("MCfail/POST_FIX_REPAIRED");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
       "withdraw-takes-tail",
