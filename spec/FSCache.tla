@@ -299,8 +299,9 @@ CancelAll(w, o) ==
          IN CancelAll(OpPutRef(w1, k), o)
 
 \* fscache_cache_is_broken: the cache has had an I/O error (FSCACHE_IOERROR).
-\* Only the backend's write of a page sets it here (cachefiles_write_page on
-\* -EIO calls cachefiles_io_error_obj -> fscache_io_error); it is never cleared.
+\* The backend sets it when a lookup, a create or a page write meets EIO
+\* (cachefiles_io_error / cachefiles_io_error_obj -> fscache_io_error); it is
+\* never cleared.
 Broken == "IOERROR" \in cache.flags
 \* The cache's withdrawal has taken it off fscache_cache_list (WithdrawCache):
 \* fscache_select_cache_for_object finds no cache.

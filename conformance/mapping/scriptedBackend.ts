@@ -35,6 +35,21 @@ export class ScriptedBackend implements CacheBackend {
     this.tag = `scripted:${inner.tag}`;
   }
 
+  /**
+   * The error for an outcome the trace fails: `EIO` is an I/O error, `ERROR` a failure with `notIo` (ENOBUFS,
+   * ENOSPC) that leaves the cache usable; any other outcome is no failure (undefined).
+   */
+  private failure(
+    op: "lookupObject" | "writePage",
+    want: string | undefined,
+    detail: string,
+    afterNegative: boolean,
+    notIo: "ENOSPC" | "ENOBUFS",
+  ): Error | undefined {
+    if (want !== "ERROR" && want !== "EIO") return undefined;
+    return this.script.error(op, detail, afterNegative, want === "EIO" ? "EIO" : notIo);
+  }
+
   allocObject(key: ObjectKey): BackendObject {
     return this.inner.allocObject(key);
   }
@@ -42,23 +57,15 @@ export class ScriptedBackend implements CacheBackend {
   async lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome> {
     const id = obj.key.path[obj.key.path.length - 1] ?? "";
     const want = this.script.lookup(id);
-    if (want === "ERROR" || want === "EIO")
-      throw this.script.error(
-        "lookupObject",
-        "scripted by the trace",
-        false,
-        want === "EIO" ? "EIO" : "ENOBUFS",
-      );
+    const lookupFailed = this.failure("lookupObject", want, "scripted by the trace", false, "ENOBUFS");
+    if (lookupFailed) throw lookupFailed;
     const got = await this.inner.lookupObject(obj, aux);
     const result = want === "POSITIVE" || want === "NEGATIVE" ? want : got;
-    const create = result === "NEGATIVE" ? this.script.create(id) : undefined;
-    if (create === "ERROR" || create === "EIO")
-      throw this.script.error(
-        "lookupObject",
-        "creation scripted to fail by the trace",
-        true,
-        create === "EIO" ? "EIO" : "ENOSPC",
-      );
+    if (result === "NEGATIVE") {
+      const why = "creation scripted to fail by the trace";
+      const createFailed = this.failure("lookupObject", this.script.create(id), why, true, "ENOSPC");
+      if (createFailed) throw createFailed;
+    }
     return result;
   }
 
@@ -84,9 +91,8 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {
-    const want = this.script.write();
-    if (want === "ERROR" || want === "EIO")
-      throw this.script.error("writePage", "scripted by the trace", false, want === "EIO" ? "EIO" : "ENOSPC");
+    const failed = this.failure("writePage", this.script.write(), "scripted by the trace", false, "ENOSPC");
+    if (failed) throw failed;
     await this.inner.writePage(obj, page, data).catch(() => undefined);
   }
 
