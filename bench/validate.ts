@@ -24,7 +24,7 @@ function arg(name: string, fallback: number): number {
 
 const RUNS = arg("--runs", 200);
 const TLC_RUNS = arg("--tlc-runs", 3);
-const REPS = 15;
+const REPS = arg("--reps", 51);
 
 const m = validationModel("MCvalWrite") as ValidationModel;
 const t0 = performance.now();

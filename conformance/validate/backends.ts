@@ -91,9 +91,13 @@ export function keyPathOf(w: Workload, c: string): string[] {
 export function makeBackend(p: Production, kind: BackendKind, w: Workload): RunBackend {
   const rules = w.faults.map((f) => ({
     op: f.op,
-    // Failures that are not I/O errors (the spec's ERROR, not EIO, which breaks the cache): a full disk for a
-    // page write or a create, no buffers for a lookup.
-    code: f.op === "writePage" || f.afterNegative ? ("ENOSPC" as const) : ("ENOBUFS" as const),
+    // An I/O error (the spec's EIO, which breaks the cache), or a failure that is not one (the spec's ERROR): a
+    // full disk for a page write or a create, no buffers for a lookup.
+    code: f.eio
+      ? ("EIO" as const)
+      : f.op === "writePage" || f.afterNegative
+        ? ("ENOSPC" as const)
+        : ("ENOBUFS" as const),
     path: keyPathOf(w, f.cookie),
     after: f.nth,
     times: 1,

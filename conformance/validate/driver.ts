@@ -171,6 +171,10 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   });
   ref.cache = fs;
   const core = fs.core;
+  // The spec's withdrawal starts in the initial state (Init: cache.wd = "WithdrawCache"); its task runs
+  // alongside the threads'. Its fault, if any, is reported by the step listener. Not awaited: it settles only
+  // once every object is gone, and the run ends when no task can step, settled or not.
+  if (w.withdraw) void fs.withdraw().catch(() => undefined);
   record(null);
 
   const REL = new Set(["RelinquishKill", "RelinquishDropActive", "RelinquishWait", "RelinquishClear"]);
@@ -285,7 +289,10 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       // A spawn from a step lands after a microtask: settle them before each choice.
       for (let i = 0; ; i++) {
         await Promise.all(pending);
-        const enabled = stepped.enabled();
+        let enabled = stepped.enabled();
+        // The withdrawal waits its turn (Workload.withdrawDelay) while another task can step.
+        if (i < w.withdrawDelay && enabled.some((e) => e.taskName !== "withdraw"))
+          enabled = enabled.filter((e) => e.taskName !== "withdraw");
         const c = choices[i] ?? 0;
         const step = enabled[((c % enabled.length) + enabled.length) % enabled.length];
         if (!step) break;

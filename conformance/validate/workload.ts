@@ -42,6 +42,11 @@ export interface FaultPlan {
   readonly nth: number;
   /** lookupObject only: the object is found absent and creating it fails (the spec's LookupCreate ERROR). */
   readonly afterNegative: boolean;
+  /**
+   * The failure is an I/O error (EIO: the spec's EIO outcome, which breaks the cache) rather than a plain
+   * failure (ENOBUFS for a lookup, ENOSPC for a create or a page write: the spec's ERROR).
+   */
+  readonly eio: boolean;
 }
 
 export interface Workload {
@@ -49,6 +54,16 @@ export interface Workload {
   /** Operation slots (the spec's MaxOps). */
   readonly maxOps: number;
   readonly faults: readonly FaultPlan[];
+  /**
+   * The cache is withdrawn during the run (the spec's `Withdrawal`: started in the initial state, its steps
+   * interleaved with the threads'). The event loop runs them at once; the stepped runtime's schedule spreads them.
+   */
+  readonly withdraw: boolean;
+  /**
+   * On the stepped runtime: the withdrawal's steps are held back for this many steps while others are enabled
+   * (the spec lets its WithdrawCache step wait), so that it meets objects being looked up, live or dying.
+   */
+  readonly withdrawDelay: number;
   /** Event-loop turns each backend I/O call waits, cycled (random delays, reproducible on the memory backend). */
   readonly ioDelays: readonly number[];
   /** On the stepped runtime: the index of the enabled step to run at each step (modulo), then the first. */
@@ -82,6 +97,10 @@ interface Shape {
   readonly lookupFaults: boolean;
   readonly createFaults: boolean;
   readonly writeFaults: boolean;
+  /** Faults may be I/O errors (EIO), which no graph model has. */
+  readonly ioErrors: boolean;
+  /** Some runs withdraw the cache, which no graph model does. */
+  readonly withdrawals: boolean;
   readonly retire: readonly boolean[];
   /** Call sequences mixed in with the random ones: the races the protocol is about, which uniform choice rarely makes. */
   readonly scenarios: readonly (readonly CallPlan[])[];
@@ -110,6 +129,7 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
             cookie: fc.constantFrom(...cookies),
             nth: fc.constant(0),
             afterNegative: s.lookupFaults && s.createFaults ? fc.boolean() : fc.constant(s.createFaults),
+            eio: s.ioErrors ? fc.boolean() : fc.constant(false),
           }),
         ]
       : []),
@@ -120,6 +140,7 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
             cookie: fc.constantFrom(...s.dataCookies),
             nth: fc.integer({ min: 0, max: 1 }),
             afterNegative: fc.constant(false),
+            eio: s.ioErrors ? fc.boolean() : fc.constant(false),
           }),
         ]
       : []),
@@ -129,10 +150,12 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       index: fc.record({ retire: fc.constantFrom(...s.retire), delay: fc.integer({ min: 0, max: 4 }) }),
       data: fc.tuple(...data),
       faults: faultArbs.length > 0 ? fc.array(fc.oneof(...faultArbs), { maxLength: 2 }) : fc.constant([]),
+      withdraw: s.withdrawals ? fc.boolean() : fc.constant(false),
+      withdrawDelay: s.withdrawals ? fc.nat({ max: 80 }) : fc.constant(0),
       ioDelays: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
       schedule: fc.array(fc.nat({ max: 7 }), { maxLength: 120 }),
     })
-    .map(({ index, data, faults, ioDelays, schedule }) => ({
+    .map(({ index, data, faults, withdraw, withdrawDelay, ioDelays, schedule }) => ({
       threads: [
         { t: "tI", cookie: "I", parent: "FSDEF", index: true, calls: [], ...index },
         ...data.map((d, i) => {
@@ -150,6 +173,8 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       ],
       maxOps: s.maxOps,
       faults,
+      withdraw,
+      withdrawDelay,
       ioDelays,
       schedule,
     }));
@@ -167,6 +192,8 @@ export function workloadFor(m: ValidationModel): fc.Arbitrary<Workload> {
     lookupFaults: m.LookupResults.includes("ERROR"),
     createFaults: false,
     writeFaults: m.WriteResults.includes("ERROR"),
+    ioErrors: false,
+    withdrawals: m.constants.Withdrawal === true,
     retire: m.RetireChoices,
     scenarios: [],
   });
@@ -177,7 +204,8 @@ const WRITE1: CallPlan = { name: "WritePage", page: 1 };
 
 /**
  * Wider workloads than any graph covers (several data cookies and their threads, every call, both kinds of
- * lookup fault, write faults, retire): checked by TLC, one run at a time.
+ * lookup fault, write faults, each fault a plain failure or an I/O error that breaks the cache, retire, the
+ * cache's withdrawal): checked by TLC, one run at a time.
  */
 export function wideWorkload(dataCookies = 2): fc.Arbitrary<Workload> {
   return workloadOf({
@@ -189,6 +217,8 @@ export function wideWorkload(dataCookies = 2): fc.Arbitrary<Workload> {
     lookupFaults: true,
     createFaults: true,
     writeFaults: true,
+    ioErrors: true,
+    withdrawals: true,
     retire: [false, true],
     // A pending write meeting an invalidation or an update (the InvalidateWrites barrier, WAIT_FOR_CMD's table).
     scenarios: [
@@ -214,7 +244,9 @@ export function misfit(w: Workload, m: ValidationModel): string | undefined {
     if (!m.RetireChoices.includes(t.retire)) return `${t.t} retire ${String(t.retire)}`;
   }
   if (w.maxOps !== k.MaxOps) return `maxOps ${w.maxOps}`;
+  if ((w.withdraw === true) !== (k.Withdrawal === true)) return w.withdraw ? "withdrawal" : "no withdrawal";
   for (const f of w.faults) {
+    if (f.eio) return "I/O error";
     if (f.op === "lookupObject" && !f.afterNegative && !m.LookupResults.includes("ERROR"))
       return "lookup fault";
     if (f.op === "lookupObject" && f.afterNegative && !m.LookupResults.includes("ERROR"))
@@ -243,5 +275,6 @@ export function runConstants(w: Workload): ModelConstants {
     MaxOps: w.maxOps,
     MaxCalls: Math.max(0, ...w.threads.map((t) => t.calls.length)),
     NetfsCalls: [...CALL_NAMES],
+    ...(w.withdraw ? { Withdrawal: true } : {}),
   };
 }

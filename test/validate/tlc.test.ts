@@ -55,6 +55,64 @@ describe("validation by TLC", () => {
     });
   });
 
+  it("matches a wide run on the disk backend whose page write fails with EIO, breaking the cache", async () => {
+    const p = await loadProduction(join(REPO, "src"));
+    const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 5 }) as [Workload];
+    const w: Workload = {
+      ...w0,
+      threads: w0.threads.map((t) =>
+        t.t === "tD1"
+          ? {
+              ...t,
+              calls: [
+                { name: "ReadPage", page: 1 },
+                { name: "WritePage", page: 1 },
+                { name: "ReadPage", page: 1 },
+              ],
+            }
+          : t,
+      ),
+      faults: [{ op: "writePage", cookie: "D1", nth: 0, afterNegative: false, eio: true }],
+      withdraw: false,
+    };
+    const k = runConstants(w);
+    const out = await runWorkload(p, w, { backend: "disk", design: DESIGN, record: k });
+    expect(out.end).toBe("done");
+    const run = out.recording?.steps() ?? [];
+    // The write's EIO reached the cache (cachefiles_io_error): from then on the cache is flagged broken.
+    const broken = run.findIndex((s) =>
+      JSON.stringify((s.state as { cache?: unknown }).cache).includes("IOERROR"),
+    );
+    expect(broken).toBeGreaterThan(0);
+    expect(run[broken]?.action?.name).toBe("WriteOpWritePage");
+    expect(await checkByTlc(run, k, DESIGN, { repoRoot: REPO })).toMatchObject({
+      matched: true,
+      steps: run.length - 1,
+    });
+  });
+
+  it("matches a wide run on the stepped runtime in which the cache is withdrawn under live objects", async () => {
+    const p = await loadProduction(join(REPO, "src"));
+    const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 9 }) as [Workload];
+    const w: Workload = { ...w0, faults: [], withdraw: true, withdrawDelay: 40 };
+    const k = runConstants(w);
+    expect(k.Withdrawal).toBe(true);
+    const out = await runWorkload(p, w, {
+      backend: "memory",
+      design: DESIGN,
+      record: k,
+      stepped: { choices: w.schedule },
+    });
+    expect(out.end).toBe("done");
+    const run = out.recording?.steps() ?? [];
+    // The withdrawal took at least one listed object (a WithdrawAllObjects step per kill, one more for the end).
+    expect(run.filter((s) => s.action?.name === "WithdrawAllObjects").length).toBeGreaterThan(1);
+    expect(await checkByTlc(run, k, DESIGN, { repoRoot: REPO })).toMatchObject({
+      matched: true,
+      steps: run.length - 1,
+    });
+  });
+
   it("writes the recording as a sequence of records and the spec's constants sized to the run", () => {
     const k = {
       Cookies: ["D", "I"],
