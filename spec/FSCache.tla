@@ -113,6 +113,11 @@ ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
 \* run by a process of its own: WithdrawStep). Off in every model but
 \* `withdraw`, whose cfg overrides it (Withdrawal <- MC_Withdrawal).
 Withdrawal == FALSE
+\* What the backend's page read may meet: "EIO" is a read error on the backing
+\* file (cachefiles_read_backing_file_one's io_error path), which breaks the
+\* cache. Reads never fail in the models but `readeio`, whose cfg overrides it
+\* (ReadResults <- MC_ReadResults).
+ReadResults == {"OK"}
 \* Scope of this model: index cookies hang off the cache's root index, data
 \* cookies off an index cookie (two levels, as the CI and large models).
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
@@ -299,7 +304,7 @@ CancelAll(w, o) ==
          IN CancelAll(OpPutRef(w1, k), o)
 
 \* fscache_cache_is_broken: the cache has had an I/O error (FSCACHE_IOERROR).
-\* The backend sets it when a lookup, a create or a page write meets EIO
+\* The backend sets it when a lookup, a create, a page read or a page write meets EIO
 \* (cachefiles_io_error / cachefiles_io_error_obj -> fscache_io_error); it is
 \* never cleared.
 Broken == "IOERROR" \in cache.flags
@@ -643,21 +648,36 @@ ReadWaitActive(t) ==
 
 \* The backend's read_or_alloc_page / allocate_page in the netfs thread; both
 \* call the netfs's mark_page_cached (the page becomes PG_fscache: thread[t].cached);
-\* then fscache_op_complete.
-ReadIO(t) ==
+\* then fscache_op_complete. `res` is what the read of the backing page met.
+\* It is read only with the cookie there (the NO_DATA_YET test reads
+\* object->cookie first: the oops below, whatever the read would meet) and
+\* NO_DATA_YET clear; "EIO" is cachefiles_read_backing_file_one's io_error
+\* path: cachefiles_io_error_obj breaks the cache (IOERROR),
+\* fscache_retrieval_complete completes the op, and the read gives -ENOBUFS
+\* without marking the page cached (so without the netfs data).
+ReadIO(t, res) ==
     LET k == thread[t].op
         o == op[k].object
         c == object[o].cookie
     IN /\ thread[t].pc = "ReadIO"
-       /\ lastAction' = [name |-> "ReadIO", t |-> t]
-       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
-          THEN Oops("ReadIO: mark_page_cached through a NULL/freed cookie or cleared netfs data")
-          ELSE LET w1 == OpComplete(W0, k, FALSE)   \* may start queued ops (F10)
-               IN IF w1.bug # "NONE" THEN Oops(w1.bug)
-                  ELSE /\ Commit(w1)
-                       /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
-                                        ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
-                       /\ UNCHANGED oops
+       /\ res \in IF CookieOK(W0, o) /\ "NO_DATA_YET" \notin cookie[c].flags THEN ReadResults ELSE {"OK"}
+       /\ lastAction' = [name |-> "ReadIO", t |-> t, result |-> res]
+       /\ IF res = "EIO"
+          THEN /\ cache' = [cache EXCEPT !.flags = @ \cup {"IOERROR"}]
+               /\ LET w1 == OpComplete(W0, k, FALSE)
+                  IN IF w1.bug # "NONE" THEN Oops(w1.bug)
+                     ELSE /\ Commit(w1)
+                          /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].result = "ENOBUFS"]
+                          /\ UNCHANGED oops
+          ELSE /\ UNCHANGED cache
+               /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+                  THEN Oops("ReadIO: mark_page_cached through a NULL/freed cookie or cleared netfs data")
+                  ELSE LET w1 == OpComplete(W0, k, FALSE)   \* may start queued ops (F10)
+                       IN IF w1.bug # "NONE" THEN Oops(w1.bug)
+                          ELSE /\ Commit(w1)
+                               /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
+                                                ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
+                               /\ UNCHANGED oops
 
 \* fscache_put_retrieval; the last put ASSERTs that the op completed or was
 \* cancelled (fscache_put_operation's ASSERTIFCMP).
@@ -803,13 +823,14 @@ RelinquishDetach(t) ==
                                             !.obj[o].cookie = "NULL"], o, "KILL"))
                  /\ UNCHANGED <<thread, oops>>
 
-\* The thread steps that leave the cache alone (AttachObject lists its object).
+\* The thread steps that leave the cache alone (AttachObject lists its object;
+\* a ReadIO that meets EIO breaks the cache).
 ThreadStepKeepingCache(t) ==
     /\ \/ AcquireCookie(t) \/ AllocObject(t)
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
-       \/ ReadWaitLookup(t) \/ ReadWaitActive(t) \/ ReadIO(t) \/ ReadPutOp(t)
+       \/ ReadWaitLookup(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
        \/ WaitOnPageWrite(t) \/ \E r \in RetireChoices : RelinquishCookie(t, r)
        \/ RelinquishKill(t) \/ RelinquishDropActive(t) \/ RelinquishWait(t)
@@ -820,6 +841,7 @@ ThreadStepKeepingCache(t) ==
 ThreadStep(t) ==
     /\ oops = "NONE"
     /\ \/ \E o \in Objects : AttachObject(t, o)
+       \/ \E res \in ReadResults : ReadIO(t, res)
        \/ ThreadStepKeepingCache(t)
 
 -----------------------------------------------------------------------------

@@ -37,7 +37,7 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   ReadPage: call,
   ReadWaitLookup: thread(),
   ReadWaitActive: thread(),
-  ReadIO: thread(),
+  ReadIO: thread({ chosen: ["result"] }),
   ReadPutOp: thread(),
   WritePage: call,
   WaitOnPageWrite: thread({ fromReady: true }),

@@ -1,24 +1,29 @@
-// A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result and
-// WriteOpWritePage's result nondeterministically, so before running such a step the harness sets the outcome
-// here, and the wrapped backend (the in-memory one) does the bookkeeping. Reads always find data, so a read's
-// result depends only on the cookie's NO_DATA_YET flag, as in the spec.
+// A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result, WriteOpWritePage's
+// result and ReadIO's (whether the page read meets EIO) nondeterministically, so before running such a step the
+// harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read that
+// does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the spec.
 
 import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
 
-/** Where the outcomes come from: the trace's next LookupObject of the object, its next WriteOpWritePage. */
+/**
+ * Where the outcomes come from: the trace's next LookupObject of the object, its next WriteOpWritePage, the
+ * reading thread's next ReadIO (result EIO: the read fails).
+ */
 export interface BackendScript {
   /** The lookup outcome for the object with this id (the last key element), if the trace decides it. */
   lookup(objectId: string): string | undefined;
   /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`, `EIO`), if the trace decides it. */
   create(objectId: string): string | undefined;
   write(): string | undefined;
+  /** `EIO` when the page read of the object with this id is scripted to fail, else undefined. */
+  read(objectId: string): string | undefined;
   /**
    * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a lookup,
    * create or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is not
    * (ENOBUFS for a lookup, ENOSPC for a create or a write).
    */
   error(
-    op: "lookupObject" | "writePage",
+    op: "lookupObject" | "writePage" | "readPage",
     detail: string,
     afterNegative: boolean,
     code: "EIO" | "ENOSPC" | "ENOBUFS",
@@ -40,7 +45,7 @@ export class ScriptedBackend implements CacheBackend {
    * ENOSPC) that leaves the cache usable; any other outcome is no failure (undefined).
    */
   private failure(
-    op: "lookupObject" | "writePage",
+    op: "lookupObject" | "writePage" | "readPage",
     want: string | undefined,
     detail: string,
     afterNegative: boolean,
@@ -86,6 +91,9 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   async readPage(obj: BackendObject, page: number): Promise<Uint8Array | null> {
+    const id = obj.key.path[obj.key.path.length - 1] ?? "";
+    if (this.script.read(id) === "EIO")
+      throw this.script.error("readPage", "read error scripted by the trace", false, "EIO");
     const data = await this.inner.readPage(obj, page).catch(() => null);
     return data ?? new Uint8Array(4096);
   }

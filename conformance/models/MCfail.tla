@@ -3,7 +3,8 @@
 (* may find the object, find none (the object is then created, which may     *)
 (* fail) or fail, with an I/O error (EIO, which breaks the cache) or not; a  *)
 (* failed index lookup kills the data object (KILL_DEPENDENTS); the data     *)
-(* thread reads once; relinquish retires. Full transition cover in CI       *)
+(* thread reads once, and the read of the backing page may meet EIO (which  *)
+(* breaks the cache too); relinquish retires. Full transition cover in CI    *)
 (* (MCfault has every fault at once, outside CI).                            *)
 EXTENDS FSCache
 
@@ -17,6 +18,7 @@ MC_NetfsCalls == {"ReadPage"}
 MC_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR", "EIO"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {TRUE}
+MC_ReadResults == {"OK", "EIO"}
 
 DataGone ==
     /\ thread["tD"].pc = "Done" /\ object["D"].state \in {"OBJECT_DEAD", "WAIT_FOR_INIT"}

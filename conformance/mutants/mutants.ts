@@ -213,4 +213,11 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     why: "creating an object fails with EIO without cachefiles_io_error: the cache stays usable",
   },
+  {
+    name: "read-eio-keeps-cache",
+    file: "fscache/netfs.ts",
+    find: "      core.ioError();",
+    replace: "",
+    why: "a page read that meets EIO fails without cachefiles_io_error_obj: the cache stays usable",
+  },
 ];

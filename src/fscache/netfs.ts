@@ -421,27 +421,48 @@ export async function readPage(
     touch(call.th);
     call.th.result = "ENOBUFS";
   } else {
-    await call.step("ReadIO");
     const target = op.object ?? obj;
-    const live = derefCookie(target.cookie, "ReadIO");
-    const { def, data } = netfsOf(live, "ReadIO");
-    if (live.flags.has("NO_DATA_YET")) {
-      // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.
-      outcome = { result: "ENODATA", data: null };
-    } else {
+    // The backend's page read runs in the tail of this step, as the write op's page write precedes its step:
+    // the ReadIO step carries its outcome (`result`: OK, or EIO for an I/O error on the backing file). Nothing
+    // is read with NO_DATA_YET set (allocate_page) or without the cookie (ReadIO oopses there). Neither can
+    // change before that step: only this thread relinquishes the cookie, and an invalidation waits for this op.
+    const before = target.cookie?.mem === "LIVE" ? target.cookie : null;
+    let read: { readonly data: Uint8Array | null } | "EIO" | "ERROR" | undefined;
+    if (before && !before.flags.has("NO_DATA_YET")) {
       try {
-        outcome = { result: "OK", data: await core.backend.readPage(target.backend, page) };
+        read = { data: await core.backend.readPage(target.backend, page) };
       } catch (e) {
         if (!(e instanceof BackendError)) throw e;
-        outcome = { result: "ENOBUFS", data: null };
+        read = e.code === "EIO" ? "EIO" : "ERROR";
       }
     }
-    def.markPageCached?.(data, page);
-    touch(live);
-    live.cachedPages.add(page);
-    touch(call.th);
-    call.th.result = outcome.result;
-    opComplete(core, op);
+    await call.step("ReadIO", { result: read === "EIO" ? "EIO" : "OK" });
+    if (read === "EIO") {
+      // cachefiles_read_backing_file_one's io_error path: cachefiles_io_error_obj breaks the cache, then
+      // fscache_retrieval_complete completes the op; the page is not marked cached, the read gives ENOBUFS.
+      core.ioError();
+      touch(call.th);
+      call.th.result = "ENOBUFS";
+      opComplete(core, op);
+    } else {
+      const live = derefCookie(target.cookie, "ReadIO");
+      const { def, data } = netfsOf(live, "ReadIO");
+      if (live.flags.has("NO_DATA_YET")) {
+        // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.
+        outcome = { result: "ENODATA", data: null };
+      } else if (read === "ERROR" || read === undefined) {
+        // A failure that is not an I/O error (out of memory): no data from the cache, the netfs reads the server.
+        outcome = { result: "ENOBUFS", data: null };
+      } else {
+        outcome = { result: "OK", data: read.data };
+      }
+      def.markPageCached?.(data, page);
+      touch(live);
+      live.cachedPages.add(page);
+      touch(call.th);
+      call.th.result = outcome.result;
+      opComplete(core, op);
+    }
   }
   await call.step("ReadPutOp");
   // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put.

@@ -69,6 +69,7 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "drop-stays-on-dying-list": "needs the cache withdrawn, which MCci does not do",
   "lookup-eio-keeps-cache": "needs a lookup failing with EIO; MCci's lookups all succeed",
   "create-eio-keeps-cache": "needs a negative lookup whose creation fails with EIO",
+  "read-eio-keeps-cache": "needs a page read failing with EIO; MCci's reads all succeed",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -242,8 +243,8 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("put-ignores-op-state")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX");
     expect(by.get("broken-cache-queues-ops")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
-    // A lookup's or a create's EIO is in MCfail's cover only.
-    for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache"])
+    // A lookup's, a create's or a page read's EIO is in MCfail's cover only.
+    for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache", "read-eio-keeps-cache"])
       expect(by.get(m)?.killedIn, m).toBe("MCfail/POST_FIX_REPAIRED");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
