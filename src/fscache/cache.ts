@@ -97,7 +97,8 @@ export class FsCache {
           watch(core, h.done, name);
         },
       },
-      options.maxOps ?? Infinity,
+      // Undefined: CacheCore's default, no limit.
+      options.maxOps,
       options.listener ?? {},
     );
     const core = this.core;
@@ -214,16 +215,14 @@ export class FsCache {
   ): Promise<T> {
     const t = `api${this.nextCall++}`;
     let out: T | undefined;
-    let set = false;
+    // The task's promise settles only once its body has returned (then `out` is set) or thrown.
     const h = this.core.runtime.spawn(`netfs:${t}`, api.firstLabel(action, t, params), async (task) => {
       out = await body({ task, t, entered: true });
-      set = true;
     });
     return h.done.then(
       () => {
         touch(this.core);
         this.core.threads.delete(t);
-        if (!set) throw new Error(`netfs:${t} ended without a result`);
         return out as T;
       },
       (e: unknown) => {

@@ -131,10 +131,6 @@ export const OOB_TABLES = {
   run: { events: ["ERROR", "KILL"], to: "KILL_OBJECT" },
 } as const satisfies Record<OobTableName, OobEntry>;
 
-export function isWorkState(s: StateName): s is WorkStateName {
-  return STATES[s].kind === "work";
-}
-
 export function isWaitState(s: StateName): s is WaitStateName {
   return STATES[s].kind === "wait";
 }

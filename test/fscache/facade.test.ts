@@ -1,0 +1,118 @@
+// The facade (FsCache's methods): a null cookie means "not cached" and costs no task; every call is a netfs
+// task of its own, named netfs:apiN, whose first step carries the spec's action and parameters; relinquish
+// refuses a cookie already on its way out or with children, naming it, and flushes a data cookie's writes
+// first; workers are named after their object or op.
+
+import { describe, expect, it } from "vitest";
+import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
+import { FsCache, FsCacheError } from "../../src/fscache/index.ts";
+import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
+import { firstEnabled, formatStep, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { fileDef, indexDef, newFile } from "./workload.ts";
+
+describe("facade", () => {
+  it("answers for a null cookie at once, without a task", async () => {
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend(), design: "PRE_FIX" });
+    expect(cache.design).toBe("PRE_FIX");
+    expect(await cache.readPage(null, 1)).toEqual({ result: "ENOBUFS", data: null });
+    expect(await cache.writePage(null, 1, new Uint8Array(1))).toBe("ENOBUFS");
+    expect(await cache.attrChanged(null)).toBe("ENOBUFS");
+    expect(await cache.invalidate(null)).toBeUndefined();
+    expect(await cache.waitOnInvalidate(null)).toBeUndefined();
+    expect(await cache.updateCookie(null)).toBeUndefined();
+    expect(await cache.waitOnPageWrite(null)).toBeUndefined();
+    expect(await cache.relinquishCookie(null)).toBeUndefined();
+    expect(runtime.log()).toEqual([]);
+    expect(runtime.enabled()).toEqual([]);
+  });
+
+  it("runs each call as a task netfs:apiN whose first step is the spec's action", async () => {
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+    // Runs the runtime until the call settles: a call may spawn its next task only once an earlier one ended.
+    const run = async <T>(p: Promise<T>): Promise<T> => {
+      let settled = false;
+      p.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let i = 0; i < 20 && !settled; i++) {
+        await runtime.runUntilQuiescent(firstEnabled);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      return p;
+    };
+    const index = await run(cache.acquireCookie(null, indexDef, null, "I"));
+    const file = newFile("f");
+    const cookie = await run(cache.acquireCookie(index, fileDef(file, 2), file, "D"));
+    expect((await run(cache.readPage(cookie, 1))).result).toMatch(/ENODATA|ENOBUFS/);
+    expect(await run(cache.writePage(cookie, 1, new Uint8Array([1])))).toBe("OK");
+    await run(cache.updateCookie(cookie));
+    expect(await run(cache.attrChanged(cookie))).toMatch(/OK|ENOBUFS/);
+    await run(cache.invalidate(cookie));
+    await run(cache.waitOnInvalidate(cookie));
+    await run(cache.waitOnPageWrite(cookie));
+    await run(cache.relinquishCookie(cookie, true));
+    await run(cache.relinquishCookie(index));
+    const log = runtime.log();
+    const firsts = new Map<string, string>();
+    for (const s of log) if (!firsts.has(s.taskName)) firsts.set(s.taskName, formatStep(s));
+    const netfs = [...firsts.values()].filter((f) => f.startsWith("netfs:"));
+    expect(netfs).toEqual([
+      "netfs:api1 AcquireCookie(t=api1)",
+      "netfs:api2 AcquireCookie(t=api2)",
+      "netfs:api3 ReadPage(p=p1, t=api3)",
+      "netfs:api4 WritePage(p=p1, t=api4)",
+      "netfs:api5 UpdateCookie(t=api5)",
+      "netfs:api6 AttrChanged(t=api6)",
+      "netfs:api7 Invalidate(t=api7)",
+      "netfs:api8 WaitOnInvalidate(t=api8)",
+      "netfs:api9 WaitOnPageWrite(t=api9)",
+      // Relinquishing a data cookie first waits for its page writes, as a call of its own.
+      "netfs:api10 WaitOnPageWrite(t=api10)",
+      "netfs:api11 RelinquishCookie(retire=true, t=api11)",
+      "netfs:api12 RelinquishCookie(retire=false, t=api12)",
+    ]);
+    // Workers: one task per object, named after it, starting at DispatchStart; one per op, named op:k.
+    expect(firsts.get("object:D")).toBe("object:D DispatchStart(o=D)");
+    expect(firsts.get("object:I")).toBe("object:I DispatchStart(o=I)");
+    const ops = [...firsts.entries()].filter(([t]) => t.startsWith("op:"));
+    expect(ops.length).toBeGreaterThan(0);
+    for (const [t, f] of ops) expect(f).toMatch(new RegExp(`^${t} \\w+\\(k=${t.slice(3)}\\)$`));
+    // A finished call leaves no thread record behind.
+    expect(cache.inspect().threads).toEqual([]);
+  });
+
+  it("refuses to relinquish a cookie twice or one with children, naming it", async () => {
+    const runtime = new EventLoopRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+    const index = await cache.acquireCookie(null, indexDef, null, "I");
+    const file = newFile("g");
+    const cookie = await cache.acquireCookie(index, fileDef(file), file, "D");
+    const refusal = async (p: Promise<unknown>): Promise<[string, string]> => {
+      try {
+        await p;
+        return ["none", ""];
+      } catch (e) {
+        if (!(e instanceof FsCacheError)) throw e;
+        return [e.code, e.message];
+      }
+    };
+    expect(await refusal(cache.relinquishCookie(index))).toEqual([
+      "HAS_CHILDREN",
+      "HAS_CHILDREN: relinquish: I has 1 children",
+    ]);
+    // The second relinquish is refused while the first is still flushing (closing), and after it.
+    const first = cache.relinquishCookie(cookie);
+    expect(await refusal(cache.relinquishCookie(cookie))).toEqual([
+      "COOKIE_RELINQUISHED",
+      "COOKIE_RELINQUISHED: relinquish: cookie D was relinquished",
+    ]);
+    await first;
+    expect((await refusal(cache.relinquishCookie(cookie)))[0]).toBe("COOKIE_RELINQUISHED");
+    await cache.relinquishCookie(index);
+    await runtime.whenIdle();
+    expect(cache.inspect().cookies).toEqual([]);
+  });
+});
