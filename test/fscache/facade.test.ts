@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { FsCache, FsCacheError } from "../../src/fscache/index.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
+import { label } from "../../src/runtime/runtime.ts";
 import { firstEnabled, formatStep, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
@@ -82,6 +83,46 @@ describe("facade", () => {
     for (const [t, f] of ops) expect(f).toMatch(new RegExp(`^${t} \\w+\\(k=${t.slice(3)}\\)$`));
     // A finished call leaves no thread record behind.
     expect(cache.inspect().threads).toEqual([]);
+  });
+
+  it("the task API runs each call in the caller's own task, under the caller's thread name", async () => {
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+    const api = cache.netfs;
+    const results: unknown[] = [];
+    runtime
+      .spawn("netfs:tX", label("AcquireCookie", { t: "tX" }), async (task) => {
+        const caller = { task, t: "tX", entered: true };
+        const index = await api.acquireCookie(caller, null, indexDef, null, "I");
+        const file = newFile("h");
+        const next = { task, t: "tX" };
+        const cookie = await api.acquireCookie(next, index, fileDef(file, 2), file, "D");
+        if (!index || !cookie) throw new Error("not cached");
+        results.push(await api.updateCookie(next, cookie));
+        results.push(await api.attrChanged(next, cookie));
+        results.push(await api.invalidate(next, cookie));
+        results.push(await api.waitOnInvalidate(next, cookie));
+        results.push(await api.waitOnPageWrite(next, cookie));
+        await api.relinquishCookie(next, cookie, false);
+        await api.relinquishCookie(next, index, false);
+      })
+      .done.catch(() => undefined);
+    const r = await runtime.runUntilQuiescent(firstEnabled);
+    expect(r.end).toBe("done");
+    const calls = runtime
+      .log()
+      .filter((l) => l.taskName === "netfs:tX")
+      .map(formatStep)
+      .filter((f) => /(UpdateCookie|AttrChanged|Invalidate|WaitOnInvalidate|WaitOnPageWrite)\(/.test(f));
+    expect(calls).toEqual([
+      "netfs:tX UpdateCookie(t=tX)",
+      "netfs:tX AttrChanged(t=tX)",
+      "netfs:tX Invalidate(t=tX)",
+      "netfs:tX WaitOnInvalidate(t=tX)",
+      "netfs:tX WaitOnPageWrite(t=tX)",
+    ]);
+    expect(results[1]).toMatch(/OK|ENOBUFS/);
+    expect(cache.inspect().cookies).toEqual([]);
   });
 
   it("refuses to relinquish a cookie twice or one with children, naming it", async () => {
