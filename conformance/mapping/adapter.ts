@@ -108,11 +108,12 @@ class FsCacheTarget implements ReplayTarget {
       create: (objId) => this.lookahead("LookupCreate", "o", objId),
       write: () => this.lookahead("WriteOpWritePage"),
       // One thread per cookie: the reader of the object's page is the thread owning its cookie.
-      read: (objId) => {
-        const t = k.Threads.find((u) => k.TCookie[u] === objId);
-        const next = t === undefined ? undefined : this.nextOf(t);
-        return next?.name === "ReadIO" && next.params["result"] === "EIO" ? "EIO" : undefined;
-      },
+      read: (objId) =>
+        this.lookahead(
+          "ReadIO",
+          "t",
+          k.Threads.find((u) => k.TCookie[u] === objId),
+        ),
       error: (op, detail, afterNegative, code) =>
         new impl.backend.BackendError(code, op, detail, { afterNegative }),
     });

@@ -15,12 +15,12 @@ export interface BackendScript {
   /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`, `EIO`), if the trace decides it. */
   create(objectId: string): string | undefined;
   write(): string | undefined;
-  /** `EIO` when the page read of the object with this id is scripted to fail, else undefined. */
+  /** The outcome of the next page read of the object with this id (`OK`, `EIO`), if the trace decides it. */
   read(objectId: string): string | undefined;
   /**
    * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a lookup,
-   * create or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is not
-   * (ENOBUFS for a lookup, ENOSPC for a create or a write).
+   * create, page read or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is
+   * not (ENOBUFS for a lookup, ENOSPC for a create or a write; the spec's reads fail only with EIO).
    */
   error(
     op: "lookupObject" | "writePage" | "readPage",
@@ -55,12 +55,17 @@ export class ScriptedBackend implements CacheBackend {
     return this.script.error(op, detail, afterNegative, want === "EIO" ? "EIO" : notIo);
   }
 
+  /** The id of an object (the last element of its key, as the spec names objects by their cookies). */
+  private static idOf(obj: BackendObject): string {
+    return obj.key.path[obj.key.path.length - 1] ?? "";
+  }
+
   allocObject(key: ObjectKey): BackendObject {
     return this.inner.allocObject(key);
   }
 
   async lookupObject(obj: BackendObject, aux: Uint8Array): Promise<LookupOutcome> {
-    const id = obj.key.path[obj.key.path.length - 1] ?? "";
+    const id = ScriptedBackend.idOf(obj);
     const want = this.script.lookup(id);
     const lookupFailed = this.failure("lookupObject", want, "scripted by the trace", false, "ENOBUFS");
     if (lookupFailed) throw lookupFailed;
@@ -91,9 +96,9 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   async readPage(obj: BackendObject, page: number): Promise<Uint8Array | null> {
-    const id = obj.key.path[obj.key.path.length - 1] ?? "";
-    if (this.script.read(id) === "EIO")
-      throw this.script.error("readPage", "read error scripted by the trace", false, "EIO");
+    const want = this.script.read(ScriptedBackend.idOf(obj));
+    const failed = this.failure("readPage", want, "read error scripted by the trace", false, "ENOBUFS");
+    if (failed) throw failed;
     const data = await this.inner.readPage(obj, page).catch(() => null);
     return data ?? new Uint8Array(4096);
   }

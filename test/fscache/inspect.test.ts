@@ -23,6 +23,17 @@ import { oopsAt, SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
+/** An object's counters, distinct so that a field read from the wrong one shows. */
+const COUNTERS = {
+  n_children: 1,
+  n_ops: 2,
+  n_obj_ops: 3,
+  n_in_progress: 4,
+  n_exclusive: 5,
+  n_reads: 6,
+  usage: 7,
+};
+
 /** An object record as objectFields reads it: sets in an order the view must not keep. */
 function fakeObject(over: Record<string, unknown> = {}): FscacheObject {
   return {
@@ -35,13 +46,7 @@ function fakeObject(over: Record<string, unknown> = {}): FscacheObject {
     flags: new Set(["IS_LIVE", "IS_AVAILABLE", "IS_LOOKED_UP"]),
     cookie: null,
     parent: null,
-    n_children: 1,
-    n_ops: 2,
-    n_obj_ops: 3,
-    n_in_progress: 4,
-    n_exclusive: 5,
-    n_reads: 6,
-    usage: 7,
+    ...COUNTERS,
     dependents: [{ id: "E" }, { id: "D" }],
     pending_ops: [{ id: 2 }, { id: 1 }],
     wq: "IDLE",
@@ -82,13 +87,7 @@ describe("inspect", () => {
       flags: ["IS_AVAILABLE", "IS_LIVE", "IS_LOOKED_UP"],
       cookie: NULL,
       parent: NULL,
-      n_children: 1,
-      n_ops: 2,
-      n_obj_ops: 3,
-      n_in_progress: 4,
-      n_exclusive: 5,
-      n_reads: 6,
-      usage: 7,
+      ...COUNTERS,
       dependents: ["D", "E"],
       pending: [2, 1],
       wq: "IDLE",

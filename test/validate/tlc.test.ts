@@ -9,31 +9,32 @@ import { runWorkload } from "../../conformance/validate/driver.ts";
 import { loadProduction } from "../../conformance/validate/production.ts";
 import { traceModule } from "../../conformance/validate/tlaTrace.ts";
 import { checkByTlc } from "../../conformance/validate/tlcCheck.ts";
-import { runConstants, wideWorkload, type Workload } from "../../conformance/validate/workload.ts";
+import {
+  type CallName,
+  runConstants,
+  wideWorkload,
+  type Workload,
+} from "../../conformance/validate/workload.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const DESIGN = "POST_FIX_REPAIRED" as const;
+
+/** `w` with thread `t` making these calls, each on page 1. */
+function withCalls(w: Workload, t: string, calls: readonly CallName[]): Workload {
+  return {
+    ...w,
+    threads: w.threads.map((th) =>
+      th.t === t ? { ...th, calls: calls.map((name) => ({ name, page: 1 })) } : th,
+    ),
+  };
+}
 
 describe("validation by TLC", () => {
   it("matches a recorded wide run, and stops at the tampered step of a tampered copy", async () => {
     const p = await loadProduction(join(REPO, "src"));
     // A sampled wide workload, given a read, a write and an invalidation on the first data cookie.
     const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 11 }) as [Workload];
-    const w: Workload = {
-      ...w0,
-      threads: w0.threads.map((t) =>
-        t.t === "tD1"
-          ? {
-              ...t,
-              calls: [
-                { name: "ReadPage", page: 1 },
-                { name: "WritePage", page: 1 },
-                { name: "Invalidate", page: 1 },
-              ],
-            }
-          : t,
-      ),
-    };
+    const w = withCalls(w0, "tD1", ["ReadPage", "WritePage", "Invalidate"]);
     const k = runConstants(w);
     const out = await runWorkload(p, w, { backend: "memory", design: DESIGN, record: k });
     expect(out.end).toBe("done");
@@ -59,19 +60,7 @@ describe("validation by TLC", () => {
     const p = await loadProduction(join(REPO, "src"));
     const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 5 }) as [Workload];
     const w: Workload = {
-      ...w0,
-      threads: w0.threads.map((t) =>
-        t.t === "tD1"
-          ? {
-              ...t,
-              calls: [
-                { name: "ReadPage", page: 1 },
-                { name: "WritePage", page: 1 },
-                { name: "ReadPage", page: 1 },
-              ],
-            }
-          : t,
-      ),
+      ...withCalls(w0, "tD1", ["ReadPage", "WritePage", "ReadPage"]),
       faults: [{ op: "writePage", cookie: "D1", nth: 0, afterNegative: false, eio: true }],
       withdraw: false,
     };
