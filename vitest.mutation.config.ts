@@ -36,6 +36,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   "test/static/": SOURCES,
   "test/review/": SOURCES,
   "test/validate/touch.test.ts": SOURCES,
+  "test/validate/shrink.test.ts": SOURCES,
   "test/backends/crash.test.ts":
     "kills child processes with SIGKILL at random points: not repeatable per mutant, and seconds per trial",
   "test/conformance/cover.test.ts": ELSEWHERE,

@@ -15,7 +15,7 @@ import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
 import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
-import type { Task } from "../../src/runtime/runtime.ts";
+import type { ParamValue, StepLabel, Task } from "../../src/runtime/runtime.ts";
 import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
 import type { Json } from "../json.ts";
 import type { EnabledStep, ReplayAdapter, ReplayScript, ReplayTarget } from "../replay/target.ts";
@@ -187,7 +187,7 @@ class FsCacheTarget implements ReplayTarget {
       if (p !== "FSDEF" && !this.known(p)) continue;
       d.spawned = true;
       const L = this.impl.runtime.label;
-      this.rt.spawn(`netfs:${t}`, L("AcquireCookie", { t }), (task) => this.netfsProgram(task, t, c, p));
+      this.rt.spawn(`netfs:${t}`, acquireLabel(L, t), (task) => this.netfsProgram(task, t, c, p));
     }
   }
 
@@ -222,7 +222,7 @@ class FsCacheTarget implements ReplayTarget {
     }
     const parent = p === "FSDEF" ? null : (this.cache.core.cookies.get(p) ?? null);
     const cookie: Cookie | null = await api.acquireCookie(
-      { task, t, entered: true },
+      { task, t, entered: acquireLabel(this.impl.runtime.label, t) },
       parent,
       this.def(c),
       { c },
@@ -232,7 +232,6 @@ class FsCacheTarget implements ReplayTarget {
     // Each call's first step is a step of this program (labelled as the call's first step); the API function
     // then runs inside it (`entered`), so nothing of the call happens before the spec's step does.
     const L = this.impl.runtime.label;
-    const caller = { task, t, entered: true };
     for (;;) {
       const next = this.nextOf(t);
       if (!next) {
@@ -240,6 +239,7 @@ class FsCacheTarget implements ReplayTarget {
         return;
       }
       const first = L(next.name, { ...next.params });
+      const caller = { task, t, entered: first };
       const page = (): number => Number(String(next.params["p"]).replace(/^p/, ""));
       switch (next.name) {
         case "Invalidate":
@@ -267,7 +267,7 @@ class FsCacheTarget implements ReplayTarget {
           if (cookie.type === "INDEX")
             await task.waitUntil(relLabel, cookie.childrenWq, () => cookie.n_children === 0);
           else await task.step(relLabel);
-          await api.relinquishCookie(caller, cookie, retire);
+          await api.relinquishCookie({ task, t, entered: relLabel }, cookie, retire);
           return;
         }
         default:
@@ -332,4 +332,12 @@ export function fsCacheAdapter(impl: Implementation, options: { design?: Design 
     text: stateText,
     actionOfLabel: (l) => ({ name: l.action, params: { ...l.params } }),
   };
+}
+
+/** A netfs thread's first step, at which its task is spawned. */
+function acquireLabel(
+  L: (action: string, params?: Record<string, ParamValue>) => StepLabel,
+  t: string,
+): StepLabel {
+  return L("AcquireCookie", { t });
 }

@@ -16,6 +16,20 @@ export interface Equivalent {
   readonly mutator: string;
   readonly replacement: string;
   readonly reason: string;
+  /**
+   * `conformance`: argued for the conformance-only run alone (no spec behaviour reaches or shows the mutant,
+   * e.g. an assertion of the implementation's own that a conforming run never fires); the whole-suite run
+   * must kill it. Absent: equivalent for every run.
+   */
+  readonly scope?: "conformance";
+}
+
+/** The two mutation runs (stryker.config.json: `full`; stryker.conformance.config.json: `conformance`). */
+export type MutationRun = "full" | "conformance";
+
+/** The entries that apply to `run`. */
+export function equivalentsFor(entries: readonly Equivalent[], run: MutationRun): Equivalent[] {
+  return entries.filter((e) => e.scope === undefined || run === "conformance");
 }
 
 export const EQUIVALENT_FILE = "conformance/stryker/equivalent.json";
@@ -38,6 +52,7 @@ const SCHEMA = {
           mutator: { type: "string", minLength: 1 },
           replacement: { type: "string" },
           reason: { type: "string", minLength: 10, pattern: "^[^\\n]+$" },
+          scope: { enum: ["conformance"] },
         },
       },
     },

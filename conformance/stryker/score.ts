@@ -4,11 +4,21 @@
 // also the survivors left (not argued equivalent) by file and mutator, and each of them (file:line:column,
 // mutator, replacement).
 //
-//   npx tsx conformance/stryker/score.ts [reports/mutation/conformance.json] [--survivors]
+//   npx tsx conformance/stryker/score.ts [reports/mutation/conformance.json] [--survivors] [--run=full|conformance]
+//
+// The run (which equivalent.json entries apply: those scoped `conformance` only to the conformance-only run)
+// is --run, else `full` for a file named full.json (the whole-suite run), else `conformance`.
 
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { type Equivalent, equivalentKey, mutantKey, readEquivalents } from "./equivalent.ts";
+import { basename, resolve } from "node:path";
+import {
+  type Equivalent,
+  equivalentKey,
+  equivalentsFor,
+  mutantKey,
+  type MutationRun,
+  readEquivalents,
+} from "./equivalent.ts";
 import { repoRoot } from "./traces.ts";
 
 /** Stryker's statuses, and `Equivalent`: a survivor argued equivalent in equivalent.json (applyEquivalents). */
@@ -192,7 +202,12 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith("--")) ?? "reports/mutation/conformance.json";
   const raw = JSON.parse(readFileSync(file, "utf8")) as MutationReport;
-  const report = applyEquivalents(raw, readEquivalents(repoRoot()));
+  // Which run the report is of: --run, else its file name (the whole-suite run writes full.json).
+  const runArg = args.find((a) => a.startsWith("--run="))?.slice("--run=".length);
+  const run: MutationRun =
+    runArg === "full" || (runArg === undefined && basename(file) === "full.json") ? "full" : "conformance";
+  const report = applyEquivalents(raw, equivalentsFor(readEquivalents(repoRoot()), run));
+  console.log(`${file}: the ${run === "full" ? "whole-suite" : "conformance-only"} run`);
   console.log(scoreTable(report));
   if (args.includes("--survivors")) console.log(`\n${survivorsReport(report)}`);
 }

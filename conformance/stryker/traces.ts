@@ -8,7 +8,8 @@
 //     models' schedule and invariants (unscheduledModels below); their full transition covers are hundreds of
 //     MB of NDJSON, too much to replay per mutant;
 //   - per simulation, the sample that the Stryker test replays: each behaviour cut after its first Terminated
-//     step, and of those, for each action label the first trace taking it, plus every STRIDE-th trace;
+//     step, and of those a greedy cover of the step signatures (the action and the fields it changed,
+//     signature.ts), plus every STRIDE-th trace;
 //   - per simulated model and design, the shortest behaviours (TLC BFS) to the actions its sample never
 //     takes (actionTraps below),
 // so that one mutant costs a few seconds. Each file carries its design in its header, and the replay runs the
@@ -28,7 +29,6 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
-import { canonical } from "../json.ts";
 import { generateTraces } from "../cli.ts";
 import { dropSections } from "../generate/cfg.ts";
 import { trapTraces, withConstants } from "../generate/generate.ts";
@@ -37,14 +37,18 @@ import { loadModel } from "../generate/model.ts";
 import { tlcPort } from "../generate/tlcPort.ts";
 import { KNOWN_ACTIONS } from "../mapping/actions.ts";
 import { readTraceFile } from "../trace/reader.ts";
+import { stepSignature } from "./signature.ts";
 import { writeTraceSet } from "../trace/writer.ts";
 import type { Design, Trace, TraceSet } from "../trace/format.ts";
 
-/** Every STRIDE-th simulated trace joins the sample (besides the first trace of each action label). */
+/** Every STRIDE-th simulated trace joins the sample (besides the cover of the step signatures). */
 export const STRIDE = 8;
 
-/** The designs the sample is generated in (the two the implementation is meant to conform in). */
-export const STRYKER_DESIGNS: readonly Design[] = ["POST_FIX", "POST_FIX_REPAIRED"];
+/**
+ * The designs the sample is generated in: the two the implementation is meant to conform in, and PRE_FIX,
+ * whose own steps (CREATING, relinquish's wait and detach) only its traces reach.
+ */
+export const STRYKER_DESIGNS: readonly Design[] = ["POST_FIX", "POST_FIX_REPAIRED", "PRE_FIX"];
 
 /** The conformance models (conformance/models/) simulated for the sample, in replay order. */
 export const SIMULATED_MODELS = ["MCconf", "MCfail", "MCcalls", "MCwrite", "MCfault"] as const;
@@ -99,7 +103,15 @@ export const DROPPED_SECTIONS = ["ACTION_CONSTRAINT", "INVARIANT"] as const;
 export function manifest(): string {
   const sets = [...goalSets(), ...simulatedSets()].map((s) => `${s.model}-${s.design}-${s.source}`);
   const traps = "shortest trace to each action the sample lacks";
-  const m = { version: 4, dropped: DROPPED_SECTIONS, stride: STRIDE, simulations: SIMULATIONS, traps, sets };
+  const m = {
+    version: 5,
+    sample: "greedy cover of step signatures",
+    dropped: DROPPED_SECTIONS,
+    stride: STRIDE,
+    simulations: SIMULATIONS,
+    traps,
+    sets,
+  };
   return `${JSON.stringify(m, null, 2)}\n`;
 }
 export const MANIFEST = "manifest.json";
@@ -116,22 +128,38 @@ export function strykerFiles(dir = tracesDir()): string[] {
   ];
 }
 
-/** A simulation's sample: per action label (name and parameters) the first trace taking it, and every stride-th. */
+/**
+ * A simulation's sample: a greedy cover of its step signatures (signature.ts: the action label and the fields
+ * the step changed), i.e. repeatedly the trace with the most signatures not yet covered (the earliest on a
+ * tie) until every signature of the simulation is covered, plus every stride-th trace; in simulation order.
+ */
 export function sampleCover(set: TraceSet, stride = STRIDE): TraceSet {
-  const seen = new Set<string>();
-  const traces: Trace[] = set.traces.filter((t, i) => {
-    let fresh = false;
-    for (const s of t.steps) {
-      if (!s.action) continue;
-      const label = canonical([s.action.name, s.action.params]);
-      if (seen.has(label)) continue;
-      seen.add(label);
-      fresh = true;
+  const sigs = set.traces.map((t) => {
+    const own = new Set<string>();
+    for (let i = 1; i < t.steps.length; i++) {
+      const prev = t.steps[i - 1];
+      const cur = t.steps[i];
+      if (prev && cur?.action) own.add(stepSignature(prev, cur));
     }
-    return fresh || i % stride === 0;
+    return own;
   });
-  const tlc = { ...(set.header.tlc ?? {}), sample: { of: set.traces.length, stride, labels: seen.size } };
-  return { header: { ...set.header, tlc }, traces };
+  const covered = new Set<string>();
+  const chosen = new Set<number>();
+  for (;;) {
+    let best = -1;
+    let gain = 0;
+    sigs.forEach((own, i) => {
+      let g = 0;
+      for (const x of own) if (!covered.has(x)) g++;
+      if (g > gain) [best, gain] = [i, g];
+    });
+    if (best < 0) break;
+    chosen.add(best);
+    for (const x of sigs[best] ?? []) covered.add(x);
+  }
+  const traces = set.traces.filter((_, i) => chosen.has(i) || i % stride === 0);
+  const sample = { of: set.traces.length, stride, signatures: covered.size, cover: chosen.size };
+  return { header: { ...set.header, tlc: { ...(set.header.tlc ?? {}), sample } }, traces };
 }
 
 /**

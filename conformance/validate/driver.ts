@@ -238,7 +238,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
     const d = drivers.get(plan.t) as ThreadDriver;
     const t = plan.t;
     const api = fs.netfs;
-    const caller = { task, t, entered: true };
+    const caller = { task, t, entered: L("AcquireCookie", { t }) };
     d.notStarted = false;
     if (!parentUsable(plan.parent)) {
       d.noParent = true;
@@ -261,7 +261,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
         call.name,
         call.name === "ReadPage" || call.name === "WritePage" ? { t, p: pn } : { t },
       );
-      await netfsCall(api, task, { task, t, entered: true }, cookie, call.name, first, {
+      await netfsCall(api, task, { task, t, entered: first }, cookie, call.name, first, {
         page: call.page,
         data: () => new Uint8Array(16).fill(call.page),
         started: () => d.callsUsed++,
@@ -272,14 +272,14 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       await task.waitUntil(wait, childrenGoneQ, () => childrenGone(plan.cookie));
     } else {
       await task.waitUntil(wait, cookie.storesWq, () => cookie.stores.size === 0);
-      await api.waitOnPageWrite({ task, t, entered: true }, cookie);
+      await api.waitOnPageWrite({ task, t, entered: wait }, cookie);
     }
     d.atRelinquish = true;
     const rel = L("RelinquishCookie", { t, retire: plan.retire });
     if (plan.index) await task.waitUntil(rel, cookie.childrenWq, () => cookie.n_children === 0);
     else await task.step(rel);
     d.atRelinquish = false;
-    await api.relinquishCookie({ task, t, entered: true }, cookie, plan.retire);
+    await api.relinquishCookie({ task, t, entered: rel }, cookie, plan.retire);
   }
 
   try {

@@ -216,8 +216,9 @@ export class FsCache {
     const t = `api${this.nextCall++}`;
     let out: T | undefined;
     // The task's promise settles only once its body has returned (then `out` is set) or thrown.
-    const h = this.core.runtime.spawn(`netfs:${t}`, api.firstLabel(action, t, params), async (task) => {
-      out = await body({ task, t, entered: true });
+    const first = api.firstLabel(action, t, params);
+    const h = this.core.runtime.spawn(`netfs:${t}`, first, async (task) => {
+      out = await body({ task, t, entered: first });
     });
     return h.done.then(
       () => {

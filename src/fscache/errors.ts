@@ -13,7 +13,8 @@ export type FsCacheErrorCode =
   | "BEYOND_STORE_LIMIT" // write of a page beyond the object size the netfs reported
   | "BAD_PAGE" // a page index that is not a non-negative safe integer, or data of the wrong size
   | "PAGE_NOT_CACHED" // a write of a page no read through this cookie has marked cached (PG_fscache)
-  | "WITHDRAWN"; // a second withdrawal of the cache (the kernel BUGs)
+  | "WITHDRAWN" // a second withdrawal of the cache (the kernel BUGs)
+  | "WRONG_STEP"; // a caller whose task is inside a step other than the call's first step (Caller.entered)
 
 export class FsCacheError extends Error {
   constructor(

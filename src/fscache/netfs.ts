@@ -1,11 +1,12 @@
 // The netfs API (fs/fscache/cookie.c, page.c; §3.1, §3.3): each call runs in the calling netfs task as the
 // sequence of atomic steps docs/model.md names for thread `t`, recording the spec's `thread[t]` as it goes.
-// Misuse is rejected with FsCacheError before the call's first step, so it never changes any structure.
+// Misuse is rejected (misuse.ts) before the call's first step, so it never changes any structure.
 
-import { label, type Task, type WaitQueue } from "../runtime/runtime.ts";
+import { formatLabel, label, type StepLabel, type Task, type WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore, ThreadRecord } from "./context.ts";
 import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
 import { bugOn, FsCacheError } from "./errors.ts";
+import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWritePage } from "./misuse.ts";
 import type { ApiResult } from "./names.ts";
 import {
   derefCookie,
@@ -27,10 +28,11 @@ export interface Caller {
   readonly task: Task;
   readonly t: string;
   /**
-   * The task is already inside the call's first step (a task spawned for this one call, parked at
-   * `firstLabel`): the call must not yield before running it.
+   * The step the task is already inside, which must be the call's first step (a task spawned for this one
+   * call, parked at `firstLabel`, or a driver that has just taken that step): the call runs it without
+   * yielding, and refuses with WRONG_STEP a label other than its own first step's.
    */
-  readonly entered?: boolean;
+  readonly entered?: StepLabel;
 }
 
 /** What a read returns: the spec's result, and the page bytes when the cache had them. */
@@ -39,28 +41,39 @@ export interface ReadOutcome {
   readonly data: Uint8Array | null;
 }
 
-/** One netfs call in progress: the thread record and whether the first step is still to be entered. */
+/** One netfs call in progress: the thread record and the first step, if the task is already inside it. */
 class Call {
-  private entered: boolean;
+  private entered: StepLabel | null;
   readonly th: ThreadRecord;
 
   constructor(
     core: CacheCore,
     private readonly caller: Caller,
   ) {
-    this.entered = caller.entered ?? false;
+    this.entered = caller.entered ?? null;
     this.th = core.thread(caller.t);
+  }
+
+  /**
+   * Whether the task is already inside this step (the call's first): then the step runs now. The caller's
+   * label must be this step's, so a driver and the library cannot disagree on where a call starts.
+   */
+  private enter(action: string, params: Record<string, string | boolean>): boolean {
+    const inside = this.entered;
+    if (inside === null) return false;
+    this.entered = null;
+    const own = formatLabel(label(action, { t: this.caller.t, ...params }));
+    if (formatLabel(inside) !== own)
+      throw new FsCacheError("WRONG_STEP", `${own}: the task is inside ${formatLabel(inside)}`);
+    return true;
   }
 
   /** Ends the current step and starts `action` (or, for a call's first step, runs it now if entered). */
   async step(action: string, params: Record<string, string | boolean> = {}): Promise<void> {
+    const entered = this.enter(action, params);
     touch(this.th);
     this.th.pc = action;
-    if (this.entered) {
-      this.entered = false;
-      return;
-    }
-    await this.caller.task.step(label(action, { t: this.caller.t, ...params }));
+    if (!entered) await this.caller.task.step(label(action, { t: this.caller.t, ...params }));
   }
 
   /** A blocking step: runs once `cond` holds (re-checked after each wake-up of `queue`). */
@@ -70,13 +83,11 @@ class Call {
     cond: () => boolean,
     params: Record<string, string | boolean> = {},
   ) {
+    // A spawned call's first step is already scheduled: it is the wait itself if the condition holds.
+    const entered = this.enter(action, params);
     touch(this.th);
     this.th.pc = action;
-    // A spawned call's first step is already scheduled: it is the wait itself if the condition holds.
-    if (this.entered) {
-      this.entered = false;
-      if (cond()) return;
-    }
+    if (entered && cond()) return;
     await this.caller.task.waitUntil(label(action, { t: this.caller.t, ...params }), queue, cond);
   }
 
@@ -89,29 +100,6 @@ class Call {
 }
 
 const NO_AUX = new Uint8Array();
-
-/** Refuses a call on a cookie that is not live or is being relinquished (`closing` allowed for relinquish's own calls). */
-function checkLive(cookie: Cookie, what: string, closingOk = false): void {
-  if (cookie.mem !== "LIVE")
-    throw new FsCacheError("COOKIE_NOT_LIVE", `${what}: cookie ${cookie.id} is ${cookie.mem}`);
-  if (cookie.relinquishing || (cookie.closing && !closingOk)) {
-    throw new FsCacheError("COOKIE_RELINQUISHED", `${what}: cookie ${cookie.id} was relinquished`);
-  }
-}
-
-function checkData(cookie: Cookie, what: string, closingOk = false): void {
-  checkLive(cookie, what, closingOk);
-  if (cookie.type !== "DATAFILE")
-    throw new FsCacheError("NOT_DATA_COOKIE", `${what}: ${cookie.id} is an index`);
-}
-
-function checkPage(page: number, what: string): void {
-  if (!Number.isSafeInteger(page) || page < 0) throw new FsCacheError("BAD_PAGE", `${what}: page ${page}`);
-}
-
-function validKey(key: string): boolean {
-  return key.length > 0 && !key.includes("/") && !key.includes("\0");
-}
 
 /** The first label of each call, for a facade that spawns one task per call. */
 export function firstLabel(action: string, t: string, params: Record<string, string | boolean> = {}) {
@@ -141,15 +129,7 @@ export async function acquireCookie(
   netfsData: unknown,
   id?: string,
 ): Promise<Cookie | null> {
-  if (parent) {
-    checkLive(parent, "acquire");
-    if (parent.type !== "INDEX")
-      throw new FsCacheError("PARENT_NOT_INDEX", `acquire: parent ${parent.id} is data`);
-  }
-  const key = def.getKey(netfsData);
-  if (!validKey(key)) throw new FsCacheError("BAD_KEY", `acquire: key ${JSON.stringify(key)}`);
-  if (id !== undefined && core.cookies.has(id))
-    throw new FsCacheError("BAD_KEY", `acquire: cookie id ${id} in use`);
+  const key = checkAcquire(core.cookies, parent, () => def.getKey(netfsData), id);
   const size = def.type === "DATAFILE" ? def.getAttr?.(netfsData) : undefined;
   const call = new Call(core, caller);
   await call.step("AcquireCookie");
@@ -485,26 +465,7 @@ export async function writePage(
   page: number,
   bytes: Uint8Array,
 ): Promise<ApiResult> {
-  checkData(cookie, "writePage");
-  checkPage(page, "writePage");
-  if (page >= cookie.storeLimit) {
-    throw new FsCacheError(
-      "BEYOND_STORE_LIMIT",
-      `writePage: page ${page} of ${cookie.id} >= ${cookie.storeLimit}`,
-    );
-  }
-  if (bytes.length > core.pageSize) {
-    throw new FsCacheError("BAD_PAGE", `writePage: ${bytes.length} bytes > page size ${core.pageSize}`);
-  }
-  if (!cookie.cachedPages.has(page)) {
-    // The kernel's netfs writes only pages the cache has marked (PG_fscache, set by a read through the
-    // cookie): a write before any read would leave PENDING_WRITE set with no writer, and the next write and
-    // the wait before relinquish would hang.
-    throw new FsCacheError(
-      "PAGE_NOT_CACHED",
-      `writePage: page ${page} of ${cookie.id} was not read through the cache first`,
-    );
-  }
+  checkWritePage(cookie, page, bytes, core.pageSize);
   const data = bytes.slice();
   const p = pageName(page);
   const call = new Call(core, caller);
@@ -580,10 +541,7 @@ export async function relinquishCookie(
   cookie: Cookie,
   retire: boolean,
 ): Promise<void> {
-  checkLive(cookie, "relinquish", true);
-  if (cookie.type === "DATAFILE" && cookie.n_children > 0) {
-    throw new FsCacheError("HAS_CHILDREN", `relinquish: ${cookie.id} has ${cookie.n_children} children`);
-  }
+  checkRelinquish(cookie);
   const call = new Call(core, caller);
   if (cookie.type === "INDEX") {
     await call.waitFor("RelinquishCookie", cookie.childrenWq, () => cookie.n_children === 0, { retire });

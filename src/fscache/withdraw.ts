@@ -6,7 +6,8 @@
 
 import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore } from "./context.ts";
-import { bugOn, FsCacheError } from "./errors.ts";
+import { bugOn } from "./errors.ts";
+import { checkWithdraw } from "./misuse.ts";
 import { raiseEvent } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { touch } from "./revision.ts";
@@ -16,8 +17,7 @@ export const WITHDRAW_FIRST_STEP = label("WithdrawCache");
 
 /** Marks the withdrawal started (the spec's `cache.wd = "WithdrawCache"`); a second one is the kernel's BUG. */
 export function startWithdrawal(core: CacheCore): void {
-  if (core.withdrawal !== "NONE")
-    throw new FsCacheError("WITHDRAWN", "withdraw: the cache is already withdrawn");
+  checkWithdraw(core.withdrawal);
   touch(core);
   core.withdrawal = "WithdrawCache";
 }

@@ -7,7 +7,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EQUIVALENT_FILE, readEquivalents, staleEquivalents } from "../../conformance/stryker/equivalent.ts";
+import {
+  EQUIVALENT_FILE,
+  equivalentsFor,
+  readEquivalents,
+  staleEquivalents,
+} from "../../conformance/stryker/equivalent.ts";
 import { applyEquivalents, scores, type MutationReport } from "../../conformance/stryker/score.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -88,5 +93,12 @@ describe("equivalent mutants", () => {
     const [row] = scores(applyEquivalents(report, entries));
     expect(row).toMatchObject({ mutants: 3, killed: 1, survived: 1, equivalent: 1 });
     expect(row?.score).toBeCloseTo(50);
+
+    // An entry argued for the conformance-only run alone does not count in the whole-suite run.
+    const scoped = entries.map((e) => ({ ...e, scope: "conformance" as const }));
+    const [conf] = scores(applyEquivalents(report, equivalentsFor(scoped, "conformance")));
+    const [full] = scores(applyEquivalents(report, equivalentsFor(scoped, "full")));
+    expect(conf).toMatchObject({ survived: 1, equivalent: 1 });
+    expect(full).toMatchObject({ survived: 2, equivalent: 0 });
   });
 });

@@ -1,5 +1,5 @@
-// The Stryker trace cache (conformance/stryker/traces.ts) without TLC: the sample keeps, per action label, the
-// first simulated trace taking it and every STRIDE-th trace; a simulated behaviour is cut after its first
+// The Stryker trace cache (conformance/stryker/traces.ts) without TLC: the sample keeps a greedy cover of the
+// step signatures (the action and the fields it changed) and every STRIDE-th trace; a simulated behaviour is cut after its first
 // Terminated step; the files are replayed goals first, then the trap traces, then the samples; and a cache
 // whose manifest matches is reused as it is. The replay itself (test/conformance/replay-cached.test.ts) is
 // Stryker's test command, outside `npm test`: generating the cache takes minutes of TLC.
@@ -18,17 +18,28 @@ import {
   strykerFiles,
   untilTerminated,
 } from "../../conformance/stryker/traces.ts";
+import { stepSignature } from "../../conformance/stryker/signature.ts";
 import type { Trace, TraceSet, TraceStepLine } from "../../conformance/trace/format.ts";
 
-const step = (trace: string, i: number, name: string | null, params = {}): TraceStepLine => ({
+const step = (trace: string, i: number, name: string | null, params = {}, state = {}): TraceStepLine => ({
   trace,
   step: i,
   action: name === null ? null : { name, params },
-  state: {},
+  state,
 });
 const trace = (id: string, names: string[]): Trace => ({
   id,
   steps: [step(id, 0, null), ...names.map((n, i) => step(id, i + 1, n, { t: "tD" }))],
+});
+/** A trace whose steps set thread tD's `result` (and count its steps in `n`) as given. */
+const run = (id: string, steps: [string, string][]): Trace => ({
+  id,
+  steps: [
+    step(id, 0, null, {}, { thread: { tD: { result: "NONE", n: 0 } } }),
+    ...steps.map(([name, result], i) =>
+      step(id, i + 1, name, { t: "tD" }, { thread: { tD: { result, n: i + 1 } } }),
+    ),
+  ],
 });
 const header: TraceSet["header"] = {
   format: "fscache-trace",
@@ -43,18 +54,41 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("Stryker trace sample", () => {
-  it("keeps the first trace of each action label and every stride-th trace", () => {
+  it("tells the branches of one action apart by the fields its step changed", () => {
+    const [ok, nobufs] = [run("a", [["ReadPage", "OK"]]), run("b", [["ReadPage", "ENOBUFS"]])];
+    const sig = (t: Trace): string => stepSignature(t.steps[0] as TraceStepLine, t.steps[1] as TraceStepLine);
+    expect(sig(ok)).toBe('["ReadPage",{"t":"tD"},["thread.n+","thread.result=OK"]]');
+    expect(sig(nobufs)).not.toBe(sig(ok));
+    expect(sig(run("c", [["ReadPage", "OK"]]))).toBe(sig(ok));
+  });
+
+  it("keeps a greedy cover of the step signatures and every stride-th trace", () => {
     const traces = [
-      trace("a", ["AcquireCookie", "ReadPage"]),
-      trace("b", ["AcquireCookie", "ReadPage"]),
-      trace("c", ["AcquireCookie", "Invalidate"]),
-      trace("d", ["AcquireCookie"]),
-      trace("e", ["AcquireCookie"]),
+      run("a", [
+        ["AcquireCookie", "OK"],
+        ["ReadPage", "OK"],
+      ]),
+      run("b", [
+        ["AcquireCookie", "OK"],
+        ["ReadPage", "OK"],
+      ]),
+      run("c", [
+        ["AcquireCookie", "OK"],
+        ["ReadPage", "ENOBUFS"],
+      ]),
+      run("d", [["AcquireCookie", "OK"]]),
+      run("e", [["AcquireCookie", "OK"]]),
+      run("f", [
+        ["AcquireCookie", "OK"],
+        ["ReadPage", "ENOBUFS"],
+        ["ReadPage", "OK"],
+      ]),
     ];
     const s = sampleCover({ header, traces }, 4);
-    // a: first of its labels; b, d: nothing new; c: Invalidate; e: index 4 (every 4th).
-    expect(s.traces.map((t) => t.id)).toEqual(["a", "c", "e"]);
-    expect(s.header.tlc).toMatchObject({ sample: { of: 5, stride: 4, labels: 3 } });
+    // f covers the most (3: AcquireCookie, a ReadPage that sets ENOBUFS, one that sets OK), then a adds a
+    // ReadPage that leaves the result OK (only n changes); b, c, d add nothing new; a and e are 0th and 4th.
+    expect(s.traces.map((t) => t.id)).toEqual(["a", "e", "f"]);
+    expect(s.header.tlc).toMatchObject({ sample: { of: 6, stride: 4, signatures: 4, cover: 2 } });
   });
 
   it("cuts a simulated behaviour after its first Terminated step", () => {
@@ -68,7 +102,7 @@ describe("Stryker trace sample", () => {
     expect(untilTerminated(u)).toBe(u);
   });
 
-  it("replays goals first, then the trap traces, then the samples, in both designs", () => {
+  it("replays goals first, then the trap traces, then the samples, in the three designs", () => {
     const files = strykerFiles("/c").map((f) => f.slice(3));
     const kinds = files.map((f) => f.replace(/^.*-/, "").replace(".ndjson", ""));
     const firstTrap = kinds.indexOf("trap");
@@ -78,7 +112,9 @@ describe("Stryker trace sample", () => {
     expect(kinds.slice(firstSample).every((k) => k === "sample")).toBe(true);
     expect(files).toContain("MCtrapIoErr-POST_FIX_REPAIRED-goals.ndjson");
     expect(files).toContain("MCwrite-POST_FIX-sample.ndjson");
-    expect(new Set(simulatedSets().map((s) => s.design))).toEqual(new Set(["POST_FIX", "POST_FIX_REPAIRED"]));
+    expect(new Set(simulatedSets().map((s) => s.design))).toEqual(
+      new Set(["POST_FIX", "POST_FIX_REPAIRED", "PRE_FIX"]),
+    );
     expect(goalSets().length).toBeGreaterThan(0);
   });
 

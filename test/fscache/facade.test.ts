@@ -92,7 +92,7 @@ describe("facade", () => {
     const results: unknown[] = [];
     runtime
       .spawn("netfs:tX", label("AcquireCookie", { t: "tX" }), async (task) => {
-        const caller = { task, t: "tX", entered: true };
+        const caller = { task, t: "tX", entered: label("AcquireCookie", { t: "tX" }) };
         const index = await api.acquireCookie(caller, null, indexDef, null, "I");
         const file = newFile("h");
         const next = { task, t: "tX" };
@@ -123,6 +123,83 @@ describe("facade", () => {
     ]);
     expect(results[1]).toMatch(/OK|ENOBUFS/);
     expect(cache.inspect().cookies).toEqual([]);
+  });
+
+  it("refuses a caller inside a step other than the call's first (WRONG_STEP), before the step changes anything", async () => {
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+    const api = cache.netfs;
+    const errors: unknown[] = [];
+    const inside = label("AcquireCookie", { t: "tX" });
+    runtime
+      .spawn("netfs:tX", inside, async (task) => {
+        const index = await api.acquireCookie({ task, t: "tX", entered: inside }, null, indexDef, null, "I");
+        const file = newFile("w");
+        const cookie = await api.acquireCookie({ task, t: "tX" }, index, fileDef(file, 2), file, "D");
+        if (!cookie) throw new Error("not cached");
+        const wrong = [
+          // another action, another thread, another parameter
+          { task, t: "tX", entered: label("Invalidate", { t: "tX" }) },
+          { task, t: "tX", entered: label("UpdateCookie", { t: "tY" }) },
+        ];
+        await api.updateCookie(wrong[0]!, cookie).catch((e: unknown) => errors.push(e));
+        await api.invalidate(wrong[1]!, cookie).catch((e: unknown) => errors.push(e));
+        const read = { task, t: "tX", entered: label("ReadPage", { t: "tX", p: "p1" }) };
+        await api.readPage(read, cookie, 0).catch((e: unknown) => errors.push(e));
+        const wait = { task, t: "tX", entered: label("WaitOnPageWrite", { t: "tY" }) };
+        await api.waitOnPageWrite(wait, cookie).catch((e: unknown) => errors.push(e));
+        const rel = { task, t: "tX", entered: label("RelinquishCookie", { t: "tX", retire: true }) };
+        await api.relinquishCookie(rel, cookie, false).catch((e: unknown) => errors.push(e));
+      })
+      .done.catch((e: unknown) => errors.push(e));
+    await runtime.runUntilQuiescent(firstEnabled);
+    expect(errors.map((e) => (e instanceof FsCacheError ? e.message : String(e)))).toEqual([
+      "WRONG_STEP: UpdateCookie(t=tX): the task is inside Invalidate(t=tX)",
+      "WRONG_STEP: Invalidate(t=tX): the task is inside UpdateCookie(t=tY)",
+      "WRONG_STEP: ReadPage(p=p0, t=tX): the task is inside ReadPage(p=p1, t=tX)",
+      "WRONG_STEP: WaitOnPageWrite(t=tX): the task is inside WaitOnPageWrite(t=tY)",
+      "WRONG_STEP: RelinquishCookie(retire=false, t=tX): the task is inside RelinquishCookie(retire=true, t=tX)",
+    ]);
+    const d = cache.inspect().cookies.find((c) => c.id === "D");
+    // As acquire left it: no INVALIDATING, the baseline n_active unit, the netfs data still there.
+    expect(d).toMatchObject({ flags: ["NO_DATA_YET"], n_active: 1, netfs: true, mem: "LIVE" });
+  });
+
+  it("names the refused call and the cookie in each misuse message (task API)", async () => {
+    const runtime = new EventLoopRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend() });
+    const api = cache.netfs;
+    const index = await cache.acquireCookie(null, indexDef, null, "I");
+    const file = newFile("m");
+    const cookie = await cache.acquireCookie(index, fileDef(file), file, "D");
+    if (!index || !cookie) throw new Error("not cached");
+    const messages: string[] = [];
+    const h = runtime.spawn("netfs:tM", label("Misuse", { t: "tM" }), async (task) => {
+      const c = { task, t: "tM" };
+      const calls: (() => Promise<unknown>)[] = [
+        () => api.invalidate(c, index),
+        () => api.waitOnInvalidate(c, index),
+        () => api.attrChanged(c, index),
+        () => api.readPage(c, index, 0),
+        () => api.readPage(c, cookie, -1),
+        () => api.waitOnPageWrite(c, index),
+      ];
+      for (const call of calls) await call().catch((e: unknown) => messages.push(String(e)));
+    });
+    await h.done;
+    await cache.relinquishCookie(cookie);
+    await api
+      .updateCookie({ task: null as never, t: "tM" }, cookie)
+      .catch((e: unknown) => messages.push(String(e)));
+    expect(messages).toEqual([
+      "FsCacheError: NOT_DATA_COOKIE: invalidate: I is an index",
+      "FsCacheError: NOT_DATA_COOKIE: waitOnInvalidate: I is an index",
+      "FsCacheError: NOT_DATA_COOKIE: attrChanged: I is an index",
+      "FsCacheError: NOT_DATA_COOKIE: readPage: I is an index",
+      "FsCacheError: BAD_PAGE: readPage: page -1",
+      "FsCacheError: NOT_DATA_COOKIE: waitOnPageWrite: I is an index",
+      "FsCacheError: COOKIE_RELINQUISHED: updateCookie: cookie D was relinquished",
+    ]);
   });
 
   it("refuses to relinquish a cookie twice or one with children, naming it", async () => {

@@ -144,7 +144,13 @@ export async function dataThread(
   s.files.push(file);
   const api = s.cache.netfs;
   const caller = { task, t };
-  const cookie = await api.acquireCookie({ ...caller, entered: true }, s.index, fileDef(file), file, `D${i}`);
+  const cookie = await api.acquireCookie(
+    { ...caller, entered: label("AcquireCookie", { t }) },
+    s.index,
+    fileDef(file),
+    file,
+    `D${i}`,
+  );
   s.cookies.push(cookie);
   if (!cookie) return;
   for (const op of plan.ops) {
@@ -196,7 +202,13 @@ export async function dataThread(
 export function spawnWorkload(s: Scenario, runtime: Runtime, w: Workload): void {
   runtime.spawn("netfs:tI", label("AcquireCookie", { t: "tI" }), async (task) => {
     const caller = { task, t: "tI" };
-    s.index = await s.cache.netfs.acquireCookie({ ...caller, entered: true }, null, indexDef, null, "I");
+    s.index = await s.cache.netfs.acquireCookie(
+      { ...caller, entered: label("AcquireCookie", { t: "tI" }) },
+      null,
+      indexDef,
+      null,
+      "I",
+    );
     // The netfs relinquishes its index only after its files are gone (a test-level gate, not a spec step).
     let finished = 0;
     const gate = runtime.waitQueue("test:files-done");

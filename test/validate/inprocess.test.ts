@@ -17,8 +17,6 @@ import { loadProduction, type Production } from "../../conformance/validate/prod
 import { writeRecorded } from "../../conformance/validate/recorded.ts";
 import { formatRejection } from "../../conformance/validate/report.ts";
 import { workloadFor, type Workload } from "../../conformance/validate/workload.ts";
-import { MUTANTS } from "../../conformance/mutants/mutants.ts";
-import { applyMutant } from "../../conformance/mutants/patch.ts";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const DESIGN = "POST_FIX_REPAIRED" as const;
@@ -77,34 +75,6 @@ describe("production runs validate against MCvalRead", () => {
   });
 });
 
-describe("a mutant's run is rejected, shrunk, and replayed from its seed and path", () => {
-  it("lost-oob-check: the printed seed and path give the same first disallowed step", async () => {
-    const m0 = MUTANTS.find((x) => x.name === "lost-oob-check");
-    if (!m0) throw new Error("no mutant lost-oob-check");
-    const tree = applyMutant(REPO, join(REPO, "src"), m0);
-    try {
-      const pm = await loadProduction(tree.root);
-      const r = await fuzz(pm, target, { backend: "memory", design: DESIGN, runs: 50, seed: 4 });
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      const again = await fuzz(pm, target, {
-        backend: "memory",
-        design: DESIGN,
-        runs: 1,
-        seed: r.failure.seed,
-        path: r.failure.path,
-      });
-      expect(again.ok).toBe(false);
-      if (again.ok) return;
-      expect(again.failure.workload).toEqual(r.failure.workload);
-      expect(again.failure.rejection?.position).toBe(r.failure.rejection?.position);
-      expect(again.failure.rejection?.action).toEqual(r.failure.rejection?.action);
-    } finally {
-      tree.dispose();
-    }
-  });
-});
-
 describe("a tampered recording is rejected at the tampered step", () => {
   it("accepts the untouched run", async () => {
     const run = await recordedRun();
@@ -155,7 +125,9 @@ describe("a tampered recording is rejected at the tampered step", () => {
 });
 
 describe("cli check", () => {
-  const dir = mkdtempSync(join(tmpdir(), "fscache-validate-test-"));
+  // Made in the test, not at collection: a run that filters this test out (Stryker's per-test coverage)
+  // would otherwise leave the directory behind.
+  let dir = "";
   const meta = { model: "MCvalRead", design: DESIGN, run: {} };
   const cli = async (argv: string[]): Promise<{ code: number; out: string }> => {
     const lines: string[] = [];
@@ -164,6 +136,7 @@ describe("cli check", () => {
   };
 
   it("exit 0 for a recorded run, 1 for a tampered one (naming the step), 2 for a malformed file", async () => {
+    dir = mkdtempSync(join(tmpdir(), "fscache-validate-test-"));
     try {
       const run = await recordedRun();
       const good = join(dir, "good.ndjson");
