@@ -15,7 +15,7 @@ import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
 import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
-import type { ParamValue, StepLabel, Task } from "../../src/runtime/runtime.ts";
+import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
 import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
 import type { Json } from "../json.ts";
 import type { EnabledStep, ReplayAdapter, ReplayScript, ReplayTarget } from "../replay/target.ts";
@@ -187,7 +187,8 @@ class FsCacheTarget implements ReplayTarget {
       if (p !== "FSDEF" && !this.known(p)) continue;
       d.spawned = true;
       const L = this.impl.runtime.label;
-      this.rt.spawn(`netfs:${t}`, acquireLabel(L, t), (task) => this.netfsProgram(task, t, c, p));
+      const first = L("AcquireCookie", { t });
+      this.rt.spawn(`netfs:${t}`, first, (task) => this.netfsProgram(task, first, t, c, p));
     }
   }
 
@@ -212,7 +213,7 @@ class FsCacheTarget implements ReplayTarget {
   }
 
   /** The scripted netfs program of thread t: acquire, then the calls the script shows, then relinquish. */
-  private async netfsProgram(task: Task, t: string, c: string, p: string): Promise<void> {
+  private async netfsProgram(task: Task, first: StepLabel, t: string, c: string, p: string): Promise<void> {
     const d = this.driver(t);
     const api = this.cache.netfs;
     d.started = true;
@@ -222,7 +223,7 @@ class FsCacheTarget implements ReplayTarget {
     }
     const parent = p === "FSDEF" ? null : (this.cache.core.cookies.get(p) ?? null);
     const cookie: Cookie | null = await api.acquireCookie(
-      { task, t, entered: acquireLabel(this.impl.runtime.label, t) },
+      { task, t, entered: first },
       parent,
       this.def(c),
       { c },
@@ -332,12 +333,4 @@ export function fsCacheAdapter(impl: Implementation, options: { design?: Design 
     text: stateText,
     actionOfLabel: (l) => ({ name: l.action, params: { ...l.params } }),
   };
-}
-
-/** A netfs thread's first step, at which its task is spawned. */
-function acquireLabel(
-  L: (action: string, params?: Record<string, ParamValue>) => StepLabel,
-  t: string,
-): StepLabel {
-  return L("AcquireCookie", { t });
 }

@@ -3,8 +3,7 @@
 // from one refused with ENOBUFS: same action label, different fields changed). Branch coverage of the
 // implementation follows the spec's: each branch of an action changes a different set of fields.
 
-import { canonical } from "../json.ts";
-import type { Json } from "../json.ts";
+import { canonical, type Json, jsonEqual } from "../json.ts";
 import type { TraceStepLine } from "../trace/format.ts";
 
 /** Leaf values of a state, keyed by their path (`cookie/D/n_active`). */
@@ -38,7 +37,7 @@ export function stepSignature(prev: TraceStepLine, cur: TraceStepLine): string {
   const changed = new Set<string>();
   for (const [path, v] of b) {
     const old = a.get(path);
-    if (canonical(old ?? null) !== canonical(v)) changed.add(`${field(path)}${change(old, v)}`);
+    if (!jsonEqual(old, v)) changed.add(`${field(path)}${change(old, v)}`);
   }
   return canonical([cur.action?.name ?? null, cur.action?.params ?? {}, [...changed].sort()]);
 }

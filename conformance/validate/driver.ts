@@ -204,9 +204,8 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
     pending.push(
       (async () => {
         if (!o.stepped) for (let i = 0; i < plan.delay; i++) await new Promise<void>((r) => setImmediate(r));
-        const h = rt.spawn(`netfs:${plan.t}`, L("AcquireCookie", { t: plan.t }), (task) =>
-          program(task, plan),
-        );
+        const first = L("AcquireCookie", { t: plan.t });
+        const h = rt.spawn(`netfs:${plan.t}`, first, (task) => program(task, first, plan));
         // A netfs task that throws is reported by the step listener.
         h.done.catch(() => undefined);
       })(),
@@ -234,11 +233,11 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   });
 
   /** Thread `plan.t` of the spec: its task is parked at AcquireCookie when this starts. */
-  async function program(task: Task, plan: ThreadPlan): Promise<void> {
+  async function program(task: Task, first: StepLabel, plan: ThreadPlan): Promise<void> {
     const d = drivers.get(plan.t) as ThreadDriver;
     const t = plan.t;
     const api = fs.netfs;
-    const caller = { task, t, entered: L("AcquireCookie", { t }) };
+    const caller = { task, t, entered: first };
     d.notStarted = false;
     if (!parentUsable(plan.parent)) {
       d.noParent = true;
