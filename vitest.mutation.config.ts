@@ -10,7 +10,11 @@ import { defineConfig } from "vitest/config";
 export const MUTATION_TESTS: readonly string[] = [
   "test/fscache/*.test.ts",
   "test/backends/disk.test.ts",
+  "test/backends/disk-errors.test.ts",
   "test/backends/memory.test.ts",
+  "test/backends/memory-errors.test.ts",
+  "test/backends/common.test.ts",
+  "test/backends/faults.test.ts",
   "test/runtime/*.test.ts",
   "test/validate/listener.test.ts",
   "test/validate/inprocess.test.ts",

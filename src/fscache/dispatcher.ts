@@ -91,11 +91,10 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
       // work function; repair DEAD_RUN_RETURNS returns at once, leaving every event masked.
       bugOn(!core.repaired("DEAD_RUN_RETURNS"), SPEC_OOPS.DispatchStart);
       touch(obj);
-      obj.wq = "RUNNING";
       obj.event_mask = new Set();
-      if (!endRun(core, obj)) return;
-      await yieldTo("DispatchStart");
-      continue;
+      // The run is this one step, so nothing can have requeued the item: it goes idle.
+      endRun(core, obj);
+      return;
     }
     touch(obj);
     obj.wq = "RUNNING";
@@ -164,7 +163,8 @@ function endRun(core: CacheCore, obj: FscacheObject): boolean {
   const again = obj.wq === "REQUEUED";
   touch(obj);
   obj.wq = again ? "QUEUED" : "IDLE";
-  obj.disp = again ? "DispatchStart" : "IDLE";
+  // A requeued item's next run sets `disp` again at its DispatchStart, in this same step.
+  obj.disp = "IDLE";
   objectPut(core, obj);
   return again;
 }

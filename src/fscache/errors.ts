@@ -38,3 +38,8 @@ export class OopsError extends Error {
 export function bugOn(cond: boolean, oops: string): void {
   if (cond) throw new OopsError(oops);
 }
+
+/** `BUG_ON(!v)` for a pointer: throws an OopsError naming the site when `v` is NULL; `v` is non-NULL after it. */
+export function bugOnNull<T>(v: T | null, oops: string): asserts v is T {
+  if (v === null) throw new OopsError(oops);
+}

@@ -5,7 +5,7 @@
 import { formatLabel, label, type StepLabel, type Task, type WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore, ThreadRecord } from "./context.ts";
 import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
-import { bugOn, FsCacheError } from "./errors.ts";
+import { bugOn, bugOnNull, FsCacheError } from "./errors.ts";
 import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWritePage } from "./misuse.ts";
 import type { ApiResult } from "./names.ts";
 import {
@@ -182,20 +182,17 @@ export async function acquireCookie(
   // Attach the parent chain first, so each object finds its parent's object attached.
   const order = chain.map((c) => newObject(core, c)).reverse();
   // down_read(&fscache_addremove_sem) is held from here to the end of the acquisition's cache part.
+  // (A failed acquisition has no objects to attach: `chain` is empty whenever `ok` is false here.)
   if (ok) core.acquireBegin();
-  while (ok && order.length > 0) {
-    const obj = order[0];
-    if (!obj) break;
+  for (const [i, obj] of order.entries()) {
     await call.step("AttachObject", { o: obj.id });
-    const r = attachObject(core, obj);
-    if (r === "fail") {
+    if (!attachObject(core, obj)) {
       // fscache_alloc_object's error path puts every object not attached yet, this one included.
-      for (const rest of order) objectPut(core, rest);
+      for (const rest of order.slice(i)) objectPut(core, rest);
       ok = false;
       core.acquireDone();
       break;
     }
-    order.shift();
   }
   if (ok) {
     await call.step("AcquireNewChild");
@@ -227,25 +224,25 @@ export async function acquireCookie(
 }
 
 /**
- * `fscache_attach_object` under cookie->lock and the parent cookie's lock. "fail" when acquire must fail: the
+ * `fscache_attach_object` under cookie->lock and the parent cookie's lock. False when acquire must fail: the
  * cookie already has a dying object, or the parent's object is dying (the caller puts the new objects).
- * "exists": the cookie already has a live object (EEXIST): the new one is put and the existing one used.
- * A parent cookie without an object leaves `object->parent` NULL (INIT_OBJECT then drops the object).
+ * True when attached, and also when the cookie already has a live object (EEXIST): the new one is put and the
+ * existing one used. A parent cookie without an object leaves `object->parent` NULL (INIT_OBJECT then drops
+ * the object).
  */
-function attachObject(core: CacheCore, obj: FscacheObject): "attached" | "exists" | "fail" {
+function attachObject(core: CacheCore, obj: FscacheObject): boolean {
   const cookie = obj.cookie;
-  bugOn(cookie === null, `AttachObject: object ${obj.id} has no cookie`);
-  if (!cookie) return "fail";
+  bugOnNull(cookie, `AttachObject: object ${obj.id} has no cookie`);
   const existing = cookie.backing_objects[0];
   if (existing) {
-    if (!existing.flags.has("IS_LIVE")) return "fail";
+    if (!existing.flags.has("IS_LIVE")) return false;
     objectPut(core, obj);
-    return "exists";
+    return true;
   }
   let parentObj: FscacheObject | "FSDEF" | null = "FSDEF";
   if (cookie.parent) {
     const p = cookie.parent.backing_objects[0] ?? null;
-    if (p && !p.flags.has("IS_LIVE")) return "fail";
+    if (p && !p.flags.has("IS_LIVE")) return false;
     if (p) {
       touch(p);
       p.n_children++;
@@ -259,7 +256,7 @@ function attachObject(core: CacheCore, obj: FscacheObject): "attached" | "exists
   obj.holdsCookieRef = true;
   cookie.backing_objects.push(obj);
   core.listObject(obj);
-  return "attached";
+  return true;
 }
 
 /** `fscache_invalidate`: mark the cookie invalidating and tell its (live) object. */
@@ -394,23 +391,22 @@ export async function readPage(
   if (op.state === "CANCELLED") {
     touch(call.th);
     call.th.result = "ENOBUFS";
-  } else if (objectIsDead(core, op.object ?? obj)) {
+  } else if (objectIsDead(core, obj)) {
     // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
     // and the put below is its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
     if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
     touch(call.th);
     call.th.result = "ENOBUFS";
   } else {
-    const target = op.object ?? obj;
     // The backend's page read runs in the tail of this step, as the write op's page write precedes its step:
     // the ReadIO step carries its outcome (`result`: OK, or EIO for an I/O error on the backing file). Nothing
     // is read with NO_DATA_YET set (allocate_page) or without the cookie (ReadIO oopses there). Neither can
     // change before that step: only this thread relinquishes the cookie, and an invalidation waits for this op.
-    const before = target.cookie?.mem === "LIVE" ? target.cookie : null;
+    const before = obj.cookie?.mem === "LIVE" ? obj.cookie : null;
     let read: { readonly data: Uint8Array | null } | "EIO" | "ERROR" | undefined;
     if (before && !before.flags.has("NO_DATA_YET")) {
       try {
-        read = { data: await core.backend.readPage(target.backend, page) };
+        read = { data: await core.backend.readPage(obj.backend, page) };
       } catch (e) {
         if (!(e instanceof BackendError)) throw e;
         read = e.code === "EIO" ? "EIO" : "ERROR";
@@ -425,7 +421,7 @@ export async function readPage(
       call.th.result = "ENOBUFS";
       opComplete(core, op);
     } else {
-      const live = derefCookie(target.cookie, "ReadIO");
+      const live = derefCookie(obj.cookie, "ReadIO");
       const { def, data } = netfsOf(live, "ReadIO");
       if (live.flags.has("NO_DATA_YET")) {
         // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.

@@ -5,7 +5,7 @@
 import type { WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore } from "./context.ts";
 import { unuseCookie } from "./cookie.ts";
-import { bugOn } from "./errors.ts";
+import { bugOn, bugOnNull } from "./errors.ts";
 import type { OpFlag, OpKind, OpState } from "./names.ts";
 import { type FscacheObject, objectIsActive, raiseEvent } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
@@ -218,8 +218,7 @@ export function cancelAllOps(core: CacheCore, obj: FscacheObject): void {
 /** `fscache_op_complete`: the op stops counting as in progress; at 0 in progress, pending ops start. */
 export function opComplete(core: CacheCore, op: Operation, cancelled = false): void {
   const obj = op.object;
-  bugOn(obj === null, `op_complete: op ${op.id} has no object`);
-  if (!obj) return;
+  bugOnNull(obj, `op_complete: op ${op.id} has no object`);
   bugOn(op.state !== "IN_PROGRESS", `op_complete: op ${op.id} is ${op.state}`);
   touch(op);
   op.state = cancelled ? "CANCELLED" : "COMPLETE";
@@ -240,22 +239,20 @@ export function putOp(core: CacheCore, op: Operation): void {
   bugOn(op.usage < 0, `put_operation: usage of op ${op.id} below 0`);
   if (op.usage > 0) return;
   const obj = op.object;
-  bugOn(obj === null, `put_operation: op ${op.id} released without an object`);
-  if (obj) {
-    if (op.flags.has("DEC_READ_CNT")) {
-      touch(obj);
-      obj.n_reads--;
-      // PRE_FIX's relinquish waits for the object's reads (WAITING_ON_READS, woken on the cookie's flags).
-      if (obj.n_reads === 0 && obj.cookie) core.wake(obj.cookie.flagsWq);
-    }
-    if (op.flags.has("UNUSE_COOKIE")) {
-      bugOn(obj.cookie === null, `put_operation: op ${op.id} unuse with NULL cookie`);
-      if (obj.cookie) unuseCookie(core, obj.cookie);
-    }
+  bugOnNull(obj, `put_operation: op ${op.id} released without an object`);
+  if (op.flags.has("DEC_READ_CNT")) {
     touch(obj);
-    obj.n_ops--;
-    bugOn(obj.n_ops < 0, `put_operation: n_ops of ${obj.id} below 0`);
-    if (obj.n_ops === 0) raiseEvent(core, obj, "CLEARED");
+    obj.n_reads--;
+    // PRE_FIX's relinquish waits for the object's reads (WAITING_ON_READS, woken on the cookie's flags).
+    if (obj.n_reads === 0 && obj.cookie) core.wake(obj.cookie.flagsWq);
   }
+  if (op.flags.has("UNUSE_COOKIE")) {
+    bugOnNull(obj.cookie, `put_operation: op ${op.id} unuse with NULL cookie`);
+    unuseCookie(core, obj.cookie);
+  }
+  touch(obj);
+  obj.n_ops--;
+  bugOn(obj.n_ops < 0, `put_operation: n_ops of ${obj.id} below 0`);
+  if (obj.n_ops === 0) raiseEvent(core, obj, "CLEARED");
   freeOp(core, op);
 }

@@ -7,7 +7,7 @@ import { label, type Task } from "../runtime/runtime.ts";
 import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
 import { type Cookie, discardPendingStores, unuseCookie, useCookie } from "./cookie.ts";
-import { bugOn } from "./errors.ts";
+import { bugOn, bugOnNull } from "./errors.ts";
 import type { WriteResult } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf, objectIsActive, raiseEvent } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
@@ -39,8 +39,7 @@ export function discardStrandedWrites(core: CacheCore, obj: FscacheObject): void
 export async function runOpWorker(core: CacheCore, op: Operation, task: Task): Promise<void> {
   const k = op.id;
   const obj = op.object;
-  bugOn(obj === null, `op worker: op ${k} has no object`);
-  if (!obj) return;
+  bugOnNull(obj, `op worker: op ${k} has no object`);
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
     touch(op);
     op.pc = action;

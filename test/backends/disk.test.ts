@@ -37,8 +37,10 @@ describe("DiskBackend", () => {
   let dir = "";
   const opened: DiskBackend[] = [];
   afterEach(async () => {
+    // The directory goes first: an opener still retrying (a test that timed out) then fails, and close returns.
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     for (const b of opened.splice(0)) await b.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     dir = "";
   });
   const setup = async () => {

@@ -259,7 +259,8 @@ export class DiskBackend implements CacheBackend {
         if (errnoOf(e) === "ENOENT") return;
         throw e;
       }
-      await rm(grave, { recursive: true, force: true });
+      // The rename just made `grave`, and only this owner removes graveyards (its sweep runs at open).
+      await rm(grave, { recursive: true });
     });
   }
 
