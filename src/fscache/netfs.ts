@@ -394,7 +394,8 @@ export async function readPage(
   } else if (objectIsDead(core, obj)) {
     // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
     // and the put below is its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
-    if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
+    // The op is in progress here: not cancelled (above), and only this reader completes a read op.
+    if (core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
     touch(call.th);
     call.th.result = "ENOBUFS";
   } else {
@@ -426,12 +427,11 @@ export async function readPage(
       if (live.flags.has("NO_DATA_YET")) {
         // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.
         outcome = { result: "ENODATA", data: null };
-      } else if (read === "ERROR" || read === undefined) {
-        // A failure that is not an I/O error (out of memory): no data from the cache, the netfs reads the server.
-        outcome = { result: "ENOBUFS", data: null };
-      } else {
+      } else if (typeof read === "object") {
         outcome = { result: "OK", data: read.data };
       }
+      // Otherwise a failure that is not an I/O error (out of memory): ENOBUFS as initialised, no data from the
+      // cache, the netfs reads the server.
       def.markPageCached?.(data, page);
       touch(live);
       live.cachedPages.add(page);
@@ -442,7 +442,8 @@ export async function readPage(
   }
   await call.step("ReadPutOp");
   // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put.
-  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
+  // A read op has no reference but the reader's (no worker takes one): this put is its last.
+  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
   putOp(core, op);
   touch(call.th);
   call.th.op = 0;
@@ -544,7 +545,8 @@ export async function relinquishCookie(
   } else {
     await call.step("RelinquishCookie", { retire });
   }
-  bugOn(cookie.n_children !== 0 || (!core.preFix && cookie.n_active <= 0), SPEC_OOPS.RelinquishCookie);
+  bugOn(cookie.n_children !== 0, SPEC_OOPS.RelinquishCookie);
+  bugOn(!core.preFix && cookie.n_active <= 0, SPEC_OOPS.RelinquishCookie);
   touch(cookie);
   cookie.relinquishing = true;
   touch(call.th);

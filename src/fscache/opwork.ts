@@ -6,7 +6,7 @@ import { touch } from "./revision.ts";
 import { label, type Task } from "../runtime/runtime.ts";
 import { BackendError } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
-import { type Cookie, discardPendingStores, unuseCookie, useCookie } from "./cookie.ts";
+import { type Cookie, discardPendingStores, type StoreEntry, unuseCookie, useCookie } from "./cookie.ts";
 import { bugOn, bugOnNull } from "./errors.ts";
 import type { WriteResult } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf, objectIsActive, raiseEvent } from "./object.ts";
@@ -33,7 +33,8 @@ export function discardStrandedWrites(core: CacheCore, obj: FscacheObject): void
   touch(obj);
   obj.flags.delete("PENDING_WRITE");
   const cookie = obj.cookie;
-  if (cookie && cookie.mem === "LIVE") discardPendingStores(core, cookie);
+  // An attached cookie is live: relinquish detaches its objects before it frees it.
+  if (cookie) discardPendingStores(core, cookie);
 }
 
 export async function runOpWorker(core: CacheCore, op: Operation, task: Task): Promise<void> {
@@ -104,11 +105,11 @@ async function attrChanged(core: CacheCore, op: Operation, obj: FscacheObject): 
   opComplete(core, op);
 }
 
-/** The lowest-indexed PENDING page of `stores`. */
-function lowestPending(cookie: Cookie): number | undefined {
-  let best: number | undefined;
+/** The lowest-indexed PENDING page of `stores`, with its entry. */
+function lowestPending(cookie: Cookie): [number, StoreEntry] | undefined {
+  let best: [number, StoreEntry] | undefined;
   for (const [page, entry] of cookie.stores) {
-    if (entry.tag === "PENDING" && (best === undefined || page < best)) best = page;
+    if (entry.tag === "PENDING" && (best === undefined || page < best[0])) best = [page, entry];
   }
   return best;
 }
@@ -134,15 +135,15 @@ async function writeOp(
       return;
     }
     bugOn(cookie.mem !== "LIVE", SPEC_OOPS.WriteOp);
-    const page = lowestPending(cookie);
-    const entry = page === undefined ? undefined : cookie.stores.get(page);
-    if (page === undefined || !entry) {
+    const next = lowestPending(cookie);
+    if (!next) {
       // superseded: nothing left to write; the op ends cancelled.
       touch(obj);
       obj.flags.delete("PENDING_WRITE");
       opComplete(core, op, true);
       return;
     }
+    const [page, entry] = next;
     touch(cookie);
     entry.tag = "STORING";
     const data = entry.data;

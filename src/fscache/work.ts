@@ -161,7 +161,8 @@ export const WORK: WorkFns = {
     touch(obj);
     obj.oob = "run";
     doneParentOp(core, obj);
-    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
+    // (3.12 tests n_ops > 0 first, a shortcut: with no op counted nothing is pending, nothing to start.)
+    if (obj.n_in_progress === 0) startOperations(core, obj);
     core.backend.lookupComplete(obj.backend);
     return "JUMPSTART_DEPS";
   },
@@ -296,7 +297,8 @@ export const WORK: WorkFns = {
       return core.preFix && obj.cookie !== null ? "DETACH_FROM_COOKIE" : "DROP_OBJECT";
     }
     await w.step("KillStartOps");
-    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);
+    // (3.12 tests n_ops > 0 first, a shortcut: with no op counted nothing is pending, nothing to start.)
+    if (obj.n_in_progress === 0) startOperations(core, obj);
     return obj.dependents.length > 0 ? "KILL_DEPENDENTS" : "WAIT_FOR_CLEARANCE";
   },
 

@@ -13,6 +13,7 @@ import { type FscacheObject, objectPut, raiseEvent } from "../../src/fscache/obj
 import {
   allocOp,
   cancelAllOps,
+  freeOp,
   opComplete,
   type Operation,
   putOp,
@@ -106,6 +107,23 @@ describe("consistency checks of operations", () => {
     const d = op(cache, obj, "WRITE", ["UNUSE_COOKIE"]);
     obj.cookie = null;
     expect(await oops(() => putOp(core, d))).toBe(`put_operation: op ${d.id} unuse with NULL cookie`);
+  });
+
+  it("put_operation's last put of an op still pending or in progress (ASSERTIFCMP); the states it accepts", async () => {
+    const { cache, obj } = await setup();
+    const core = cache.core;
+    for (const state of ["PENDING", "IN_PROGRESS"] as const) {
+      const a = op(cache, obj, "READ", []);
+      a.state = state;
+      expect(await oops(() => freeOp(core, a))).toBe(`put_operation: op ${a.id} released while ${state}`);
+      expect(core.ops.get(a.id)).toBe(a);
+    }
+    for (const state of ["INITIALISED", "COMPLETE", "CANCELLED"] as const) {
+      const b = op(cache, obj, "READ", []);
+      b.state = state;
+      expect(await oops(() => freeOp(core, b))).toBe("none");
+      expect({ state: b.state, held: core.ops.has(b.id) }).toEqual({ state: "FREE", held: false });
+    }
   });
 
   it("op_complete without an object or of an op not in progress; cancelling an op not pending; run_op of a kind without a processor", async () => {
