@@ -659,7 +659,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       const b = backend(root);
       const { obj } = await open(b, ["k"]);
       await b.writePage(obj, 0, bytes(1));
-      inject.refuse = { fn: "rename", under: join(root, "@k"), code: "EPERM" }; // nothing renamed
+      inject.refuse = { fn: "rename", under: join(root, "@k", "pages"), code: "EPERM" }; // the pages stay
       const err = await failure(b.invalidateObject(obj, 0));
       expect(err).toMatchObject({ name: "BackendError", code: "EIO", op: "invalidateObject" });
       expect((await readdir(join(root, "@k"))).sort()).toEqual(["meta.json", "pages"]);
