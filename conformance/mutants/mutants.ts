@@ -144,14 +144,14 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "object-available-skips-ops",
     file: "fscache/work.ts",
-    find: '    obj.oob = "run";\n    doneParentOp(core, obj);\n    if (obj.n_in_progress === 0 && obj.n_ops > 0) startOperations(core, obj);',
-    replace: '    obj.oob = "run";\n    doneParentOp(core, obj);',
+    find: "    doneParentOp(core, obj);\n    // (3.12 tests n_ops > 0 first, a shortcut: with no op counted nothing is pending, nothing to start.)\n    if (obj.n_in_progress === 0) startOperations(core, obj);\n    core.backend.lookupComplete(obj.backend);",
+    replace: "    doneParentOp(core, obj);\n    core.backend.lookupComplete(obj.backend);",
     why: "ops queued during lookup are never started when the object becomes available",
   },
   {
     name: "dead-read-keeps-op",
     file: "fscache/netfs.ts",
-    find: '    if (op.state === "IN_PROGRESS" && core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);',
+    find: '    if (core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);',
     replace: "",
     why: "repair F11 lost: a reader that finds its object dead puts its started op while still in progress",
     repair: "F11",
@@ -167,7 +167,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "put-ignores-op-state",
     file: "fscache/netfs.ts",
-    find: '  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',
+    find: '  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',
     replace: "",
     why: "fscache_put_operation's ASSERTIFCMP is lost: 3.12's last put of an op in progress goes unnoticed",
   },
