@@ -54,10 +54,12 @@ export function allocOp(core: CacheCore, kind: OpKind, flags: readonly OpFlag[])
   return op;
 }
 
-/** Frees an op that was never accepted by an object (the kernel's kfree on the submit-failure paths). */
+/**
+ * Frees an op's slot: after its last put (putOp), or one never accepted by an object (the kernel's kfree on the
+ * submit-failure paths). fscache_put_operation's ASSERTIFCMP: an op is released unsubmitted, complete or
+ * cancelled (a refused submission marks it cancelled for this).
+ */
 export function freeOp(core: CacheCore, op: Operation): void {
-  // fscache_put_operation's ASSERTIFCMP at the last put: an op is released unsubmitted, complete or cancelled
-  // (a refused submission marks it cancelled for this).
   bugOn(
     op.state !== "INITIALISED" && op.state !== "COMPLETE" && op.state !== "CANCELLED",
     `put_operation: op ${op.id} released while ${op.state}`,

@@ -30,6 +30,16 @@ export async function open(
   return { obj, outcome };
 }
 
+/** What `f` throws or rejects with, for matching; fails if it returns. */
+export async function failure(f: () => unknown): Promise<unknown> {
+  try {
+    await f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a failure");
+}
+
 /** Drops and puts an object, as the core does at the end of its life. */
 export async function close(backend: CacheBackend, obj: BackendObject, retire = false): Promise<void> {
   await backend.dropObject(obj, retire);
@@ -184,6 +194,39 @@ export function backendContract(name: string, make: () => Promise<BackendFixture
         expect(() => b.allocObject({ path })).toThrow(InvalidKeyError);
       }
       expect(() => b.allocObject({ path: ["a/b"] })).toThrow(/element 0 contains '\/'/);
+    });
+
+    it("names the call, the key and the phases in every usage error", async () => {
+      const b = await setup();
+      const fresh = b.allocObject({ path: ["k"] });
+      const calls: [string, (o: BackendObject) => unknown][] = [
+        ["updateObject", (o) => b.updateObject(o, bytes(1))],
+        ["invalidateObject", (o) => b.invalidateObject(o, 0)],
+        ["attrChanged", (o) => b.attrChanged(o, 0)],
+        ["readPage", (o) => b.readPage(o, 0)],
+        ["writePage", (o) => b.writePage(o, 0, bytes(1))],
+      ];
+      for (const [op, call] of calls) {
+        const err = await failure(() => call(fresh));
+        expect(err).toBeInstanceOf(BackendUsageError);
+        expect((err as Error).message).toBe(`${op} ["k"]: object is allocated, expected looked-up`);
+      }
+      await b.lookupObject(fresh, bytes(1));
+      expect(await failure(() => b.lookupObject(fresh, bytes(1)))).toMatchObject({
+        message: 'lookupObject ["k"]: object is looked-up, expected allocated',
+      });
+      await b.dropObject(fresh, false);
+      expect(await failure(() => b.dropObject(fresh, false))).toMatchObject({
+        message: 'dropObject ["k"]: object is dropped, expected allocated or looked-up',
+      });
+      expect(await failure(() => b.lookupComplete(fresh))).toMatchObject({
+        name: "BackendUsageError",
+        message: 'lookupComplete ["k"]: object is dropped, expected allocated or looked-up',
+      });
+      b.putObject(fresh);
+      expect(await failure(() => b.putObject(fresh))).toMatchObject({
+        message: 'putObject ["k"]: object is put, expected allocated or looked-up or dropped',
+      });
     });
 
     it("rejects calls out of lifecycle order, bad pages, and foreign objects as caller bugs", async () => {

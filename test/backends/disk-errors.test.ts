@@ -10,15 +10,15 @@ import { watch } from "node:fs";
 import type * as Crypto from "node:crypto";
 import type * as FsPromises from "node:fs/promises";
 import type * as TimersPromises from "node:timers/promises";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BackendError, type BackendObject } from "../../src/fscache/backend.ts";
-import { BackendUsageError, PAGE_SIZE } from "../../src/fscache/backends/common.ts";
-import { DiskBackend, objectDir } from "../../src/fscache/backends/disk.ts";
-import { bytes, close, open, page } from "./contract.ts";
+import { BackendError } from "../../src/fscache/backend.ts";
+import { PAGE_SIZE } from "../../src/fscache/backends/common.ts";
+import { objectDir } from "../../src/fscache/backends/disk.ts";
+import { bytes, close, failure, open, page } from "./contract.ts";
+import { diskFixture, tree } from "./disk-fixture.ts";
 
 /**
  * Injected results: the error code the next writeFile fails with (then it is cleared), what reading this boot's
@@ -96,17 +96,9 @@ vi.mock("node:timers/promises", async (importOriginal) => {
   return { ...timers, setTimeout, default: { ...timers, setTimeout } };
 });
 
-const tempRoot = () => mkdtemp(join(tmpdir(), "fscache-disk-errors-"));
-
 /** This boot's id as the backend reads it. */
 const bootId = async () =>
   (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim().replaceAll("-", "");
-
-/** Every file and directory under `dir`, relative, sorted. */
-async function tree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true });
-  return entries.map((e) => e.split("\\").join("/")).sort();
-}
 
 /** Polls `done` every few milliseconds, for at most two seconds. */
 async function until(done: () => boolean): Promise<void> {
@@ -137,36 +129,15 @@ async function namesDuring(dir: string, work: () => Promise<unknown>): Promise<s
 
 // A short timeout: a test that hangs (an opener retrying forever) still fails, and afterEach still cleans up.
 describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
-  let dir = "";
-  const opened: DiskBackend[] = [];
-  afterEach(async () => {
+  const { setup, backend } = diskFixture("fscache-disk-errors-");
+  // Registered after the fixture's cleanup, so it runs before it (after-hooks run last-registered first).
+  afterEach(() => {
     inject.writeFile = undefined;
     inject.bootId = undefined;
     inject.randomBytes = undefined;
     inject.refuse = undefined;
-    // The directory goes first: an opener still retrying (a test that timed out) then fails, and close returns.
-    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-    for (const b of opened.splice(0)) await b.close();
-    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-    dir = "";
   });
-  const setup = async () => {
-    dir = await tempRoot();
-    return join(dir, "cache");
-  };
-  const backend = (root: string) => {
-    const b = new DiskBackend(root);
-    opened.push(b);
-    return b;
-  };
   const owners = async (root: string) => (await readdir(root)).filter((n) => n.startsWith(".owner-"));
-  const failure = (p: Promise<unknown>): Promise<unknown> =>
-    p.then(
-      () => {
-        throw new Error("expected a failure");
-      },
-      (e: unknown) => e,
-    );
 
   describe("file names", () => {
     it("names its owner file after this boot and process, and leaves it empty", async () => {
@@ -252,7 +223,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       const b = backend(root);
       inject.sleeps = [];
       vi.spyOn(Math, "random").mockReturnValue(0.5);
-      const err = await failure(open(b, ["k"]));
+      const err = await failure(() => open(b, ["k"]));
       vi.restoreAllMocks();
       // Four attempts; between them it backs off 5 ms plus a random part of 20 ms per attempt made.
       expect(inject.sleeps).toEqual([15, 25, 35]);
@@ -284,9 +255,8 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
         const live = `.owner-${otherBoot}-1-0000000a`; // another boot, but process 1 is running here
         await writeFile(join(cache, live), "");
         await writeFile(join(cache, `.owner-${otherBoot}-99999999-0000000b`), "");
-        const b = new fresh.DiskBackend(cache);
-        opened.push(b);
-        const err = await failure(open(b, ["k"]));
+        const b = backend(cache, (r) => new fresh.DiskBackend(r));
+        const err = await failure(() => open(b, ["k"]));
         expect(err).toMatchObject({ name: "BackendError", code: "ENOBUFS" });
         expect((err as Error).message).toMatch(new RegExp(`is in use \\(${live}\\)$`));
         await rm(join(cache, live));
@@ -306,7 +276,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       expect(taken).toEqual([`.owner-${await bootId()}-${process.pid}-0000000e`]);
       inject.randomBytes = Buffer.from("0000000e", "hex");
       const second = backend(root);
-      const err = await failure(open(second, ["k"]));
+      const err = await failure(() => open(second, ["k"]));
       expect(err).toMatchObject({ name: "BackendError", code: "EIO", op: "lookupObject" });
       expect((err as Error).message).toContain("EEXIST");
       expect(await owners(root)).toEqual(taken);
@@ -415,7 +385,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       await mkdir(join(root, "@k", "meta.json"), { recursive: true });
       await writeFile(join(root, "@k", "meta.json", "x"), "");
       const b = backend(root);
-      const err = await failure(b.lookupObject(b.allocObject({ path: ["k"] }), bytes(1)));
+      const err = await failure(() => b.lookupObject(b.allocObject({ path: ["k"] }), bytes(1)));
       expect(err).toBeInstanceOf(BackendError);
       expect(err).toMatchObject({ code: "EIO", op: "lookupObject", afterNegative: false });
       expect((await tree(join(root, "@k"))).filter((n) => !n.startsWith("meta.json"))).toEqual([]);
@@ -442,13 +412,13 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       expect(join(root, objectDir({ path })).length).toBe(4080);
       const b = backend(root);
       const obj = b.allocObject({ path });
-      const err = await failure(b.lookupObject(obj, bytes(1)));
+      const err = await failure(() => b.lookupObject(obj, bytes(1)));
       expect(err).toBeInstanceOf(BackendError);
       expect(err).toMatchObject({ code: "EIO", op: "lookupObject", afterNegative: true });
       expect((err as Error).message).toContain("lookupObject: EIO: ENAMETOOLONG");
       // Looked up but never given metadata: a further call is a caller bug, not an I/O error.
       b.lookupComplete(obj);
-      const next = await failure(b.updateObject(obj, bytes(2)));
+      const next = await failure(() => b.updateObject(obj, bytes(2)));
       expect(next).not.toBeInstanceOf(BackendError);
       expect((next as Error).message).toMatch(/: looked-up object without metadata$/);
       await close(b, obj, true);
@@ -469,7 +439,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       await b.attrChanged(obj, 5);
       expect(JSON.parse(await readFile(join(root, "@k", "meta.json"), "utf8"))).toMatchObject({ size: 5 });
       await writeFile(pages, "a file, not a directory");
-      expect(await failure(b.attrChanged(obj, 1))).toMatchObject({ name: "BackendError", code: "EIO" });
+      expect(await failure(() => b.attrChanged(obj, 1))).toMatchObject({ name: "BackendError", code: "EIO" });
     });
 
     it("invalidates an object whose pages directory is gone, leaving no graveyard", async () => {
@@ -524,7 +494,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
         ["writePage", () => b.writePage(obj, 0, bytes(3))],
       ];
       for (const [op, call] of calls) {
-        const err = await failure(call());
+        const err = await failure(() => call());
         expect(err).toBeInstanceOf(BackendError);
         expect(err).toMatchObject({ code: "EIO", op, afterNegative: false });
         expect((err as Error).message).toMatch(new RegExp(`^${op}: EIO: ENOTDIR`));
@@ -538,7 +508,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       const { obj } = await open(b, ["a", "b"]);
       await rm(join(root, "@a"), { recursive: true });
       await writeFile(join(root, "@a"), "a file where a directory was");
-      const err = await failure(b.dropObject(obj, true));
+      const err = await failure(() => b.dropObject(obj, true));
       expect(err).toBeInstanceOf(BackendError);
       expect(err).toMatchObject({
         code: "EIO",
@@ -558,7 +528,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       const mapped: Record<string, string> = {};
       for (const code of ["ENOSPC", "EDQUOT", "EBUSY", "EROFS", ""]) {
         inject.writeFile = code;
-        const err = await failure(b.writePage(obj, 0, bytes(1)));
+        const err = await failure(() => b.writePage(obj, 0, bytes(1)));
         expect(err).toBeInstanceOf(BackendError);
         expect(err).toMatchObject({ op: "writePage" });
         expect((err as BackendError).message).toMatch(
@@ -578,47 +548,15 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
   });
 
   describe("usage errors", () => {
-    it("name the call, the key and the phases", async () => {
+    it("puts an object straight from allocated or looked-up; a closed backend refuses calls", async () => {
       const root = await setup();
       const b = backend(root);
-      const fresh = b.allocObject({ path: ["k"] });
-      const calls: [string, (o: BackendObject) => Promise<unknown>][] = [
-        ["updateObject", (o) => b.updateObject(o, bytes(1))],
-        ["invalidateObject", (o) => b.invalidateObject(o, 0)],
-        ["attrChanged", (o) => b.attrChanged(o, 0)],
-        ["readPage", (o) => b.readPage(o, 0)],
-        ["writePage", (o) => b.writePage(o, 0, bytes(1))],
-      ];
-      for (const [op, call] of calls) {
-        const err = await failure(call(fresh));
-        expect(err).toBeInstanceOf(BackendUsageError);
-        expect((err as Error).message).toBe(`${op} ["k"]: object is allocated, expected looked-up`);
-      }
-      await b.lookupObject(fresh, bytes(1));
-      expect(await failure(b.lookupObject(fresh, bytes(1)))).toMatchObject({
-        message: 'lookupObject ["k"]: object is looked-up, expected allocated',
-      });
-      await b.dropObject(fresh, false);
-      expect(await failure(b.dropObject(fresh, false))).toMatchObject({
-        message: 'dropObject ["k"]: object is dropped, expected allocated or looked-up',
-      });
-      expect(() => b.lookupComplete(fresh)).toThrow(
-        new BackendUsageError(
-          "lookupComplete",
-          { path: ["k"] },
-          "object is dropped, expected allocated or looked-up",
-        ),
-      );
-      b.putObject(fresh);
-      expect(() => b.putObject(fresh)).toThrow(
-        'putObject ["k"]: object is put, expected allocated or looked-up or dropped',
-      );
       const allocated = b.allocObject({ path: ["a"] });
       b.putObject(allocated);
       const { obj } = await open(b, ["l"]);
       b.putObject(obj);
       await b.close();
-      expect(await failure(b.readPage(obj, 0))).toMatchObject({
+      expect(await failure(() => b.readPage(obj, 0))).toMatchObject({
         name: "BackendUsageError",
         message: 'readPage ["l"]: the backend is closed',
       });
@@ -631,7 +569,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       await mkdir(root, { recursive: true });
       inject.writeFile = "EPERM";
       const b = backend(root);
-      const err = await failure(open(b, ["k"]));
+      const err = await failure(() => open(b, ["k"]));
       expect(err).toMatchObject({ name: "BackendError", code: "EIO", op: "lookupObject" });
       expect((err as Error).message).toContain(".owner-");
       expect(await readdir(root)).toEqual([]);
@@ -646,7 +584,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       await writeFile(join(root, "@x", ".tmp-1-1-0123abcd"), "left by a crash");
       inject.refuse = { fn: "rm", under: join(root, "@x"), code: "EPERM" };
       const b = backend(root);
-      const err = await failure(open(b, ["y"]));
+      const err = await failure(() => open(b, ["y"]));
       expect(err).toMatchObject({ name: "BackendError", code: "EIO", op: "lookupObject" });
       expect(await owners(root)).toEqual([]);
       inject.refuse = undefined;
@@ -660,7 +598,7 @@ describe("DiskBackend failures and names", { timeout: 10_000 }, () => {
       const { obj } = await open(b, ["k"]);
       await b.writePage(obj, 0, bytes(1));
       inject.refuse = { fn: "rename", under: join(root, "@k", "pages"), code: "EPERM" }; // the pages stay
-      const err = await failure(b.invalidateObject(obj, 0));
+      const err = await failure(() => b.invalidateObject(obj, 0));
       expect(err).toMatchObject({ name: "BackendError", code: "EIO", op: "invalidateObject" });
       expect((await readdir(join(root, "@k"))).sort()).toEqual(["meta.json", "pages"]);
       inject.refuse = undefined;

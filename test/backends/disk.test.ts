@@ -6,12 +6,13 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BackendError } from "../../src/fscache/backend.ts";
 import { BackendUsageError, decodeKeyElement, encodeKeyElement } from "../../src/fscache/backends/common.ts";
 import { DiskBackend, objectDir } from "../../src/fscache/backends/disk.ts";
 import { FaultyBackend, fullDisk } from "../../src/fscache/backends/faults.ts";
 import { backendContract, bytes, close, open, page } from "./contract.ts";
+import { diskFixture, tree } from "./disk-fixture.ts";
 
 const tempRoot = () => mkdtemp(join(tmpdir(), "fscache-disk-"));
 
@@ -27,32 +28,8 @@ backendContract("disk", async () => {
   };
 });
 
-/** Every file and directory under `dir`, relative, sorted. */
-async function tree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true });
-  return entries.map((e) => e.split("\\").join("/")).sort();
-}
-
 describe("DiskBackend", () => {
-  let dir = "";
-  const opened: DiskBackend[] = [];
-  afterEach(async () => {
-    // The directory goes first: an opener still retrying (a test that timed out) then fails, and close returns.
-    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-    for (const b of opened.splice(0)) await b.close();
-    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
-    dir = "";
-  });
-  const setup = async () => {
-    dir = await tempRoot();
-    return join(dir, "cache");
-  };
-  /** A backend over `root`, closed after the test. */
-  const backend = (root: string) => {
-    const b = new DiskBackend(root);
-    opened.push(b);
-    return b;
-  };
+  const { setup, backend } = diskFixture("fscache-disk-");
 
   it("encodes key elements as safe file names, reversibly", () => {
     expect(encodeKeyElement("server:/export")).toBe("server%3A%2Fexport");

@@ -31,6 +31,7 @@ import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import { label, type WaitQueue } from "../../src/runtime/runtime.ts";
 import { type Chooser, firstEnabled, formatStep, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
+import { settle } from "./drive.ts";
 
 type Refusal = [code: string, message: string];
 
@@ -77,20 +78,6 @@ class WakeRecorder extends SteppedRuntime {
     this.wakes.push(queue.name);
     super.wake(queue);
   }
-}
-
-/** Runs the stepped runtime (first enabled step) until `p` settles; the facade spawns a call's later tasks late. */
-async function settle<T>(runtime: SteppedRuntime, p: Promise<T>): Promise<T> {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (let i = 0; i < 20 && !settled; i++) {
-    await runtime.runUntilQuiescent(firstEnabled);
-    await new Promise<void>((r) => setImmediate(r));
-  }
-  return p;
 }
 
 /** Only the steps of tasks whose name starts with `prefix`; stops when none is enabled. */

@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { cookiePut, unuseCookie, type Cookie } from "../../src/fscache/cookie.ts";
 import { runObjectWorker, select } from "../../src/fscache/dispatcher.ts";
-import { OopsError } from "../../src/fscache/errors.ts";
 import { FsCache } from "../../src/fscache/index.ts";
 import { type FscacheObject, objectPut, raiseEvent } from "../../src/fscache/object.ts";
 import {
@@ -24,6 +23,7 @@ import { runOpWorker } from "../../src/fscache/opwork.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import type { Task } from "../../src/runtime/runtime.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
+import { oops } from "./drive.ts";
 
 /** A cache with a live data cookie D under index I and D's object (left as the event loop got it). */
 async function setup(): Promise<{ cache: FsCache; cookie: Cookie; obj: FscacheObject }> {
@@ -34,17 +34,6 @@ async function setup(): Promise<{ cache: FsCache; cookie: Cookie; obj: FscacheOb
   const obj = cookie?.backing_objects[0];
   if (!cookie || !obj) throw new Error("no object");
   return { cache, cookie, obj };
-}
-
-/** The oops string `f` throws (OopsError), or "none". */
-async function oops(f: () => unknown): Promise<string> {
-  try {
-    await f();
-    return "none";
-  } catch (e) {
-    if (e instanceof OopsError) return e.oops;
-    throw e;
-  }
 }
 
 const task: Task = {

@@ -10,6 +10,7 @@ import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import { label } from "../../src/runtime/runtime.ts";
 import { firstEnabled, formatStep, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
+import { settle } from "./drive.ts";
 
 describe("facade", () => {
   it("answers for a null cookie at once, without a task", async () => {
@@ -31,19 +32,7 @@ describe("facade", () => {
   it("runs each call as a task netfs:apiN whose first step is the spec's action", async () => {
     const runtime = new SteppedRuntime();
     const cache = new FsCache({ runtime, backend: new MemoryBackend() });
-    // Runs the runtime until the call settles: a call may spawn its next task only once an earlier one ended.
-    const run = async <T>(p: Promise<T>): Promise<T> => {
-      let settled = false;
-      p.then(
-        () => (settled = true),
-        () => (settled = true),
-      );
-      for (let i = 0; i < 20 && !settled; i++) {
-        await runtime.runUntilQuiescent(firstEnabled);
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      return p;
-    };
+    const run = <T>(p: Promise<T>): Promise<T> => settle(runtime, p);
     const index = await run(cache.acquireCookie(null, indexDef, null, "I"));
     const file = newFile("f");
     const cookie = await run(cache.acquireCookie(index, fileDef(file, 2), file, "D"));

@@ -13,7 +13,6 @@ import {
 } from "../../src/fscache/backend.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
 import { select } from "../../src/fscache/dispatcher.ts";
-import { OopsError } from "../../src/fscache/errors.ts";
 import { FsCache } from "../../src/fscache/index.ts";
 import type { Design, EventName, Repair } from "../../src/fscache/names.ts";
 import { FscacheObject, netfsOf, objectIsDead, objectPut, raiseEvent } from "../../src/fscache/object.ts";
@@ -23,6 +22,7 @@ import { WORK, type WorkCtx } from "../../src/fscache/work.ts";
 import type { WaitQueue } from "../../src/runtime/runtime.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
+import { oops, settle } from "./drive.ts";
 
 /** A permissive backend that records every call and fails the ones a test asks it to. */
 class SpyBackend implements CacheBackend {
@@ -148,29 +148,6 @@ function ctx(w: World, obj: FscacheObject, hooks: Record<string, () => void> = {
     },
   };
   return { c, steps, labels };
-}
-
-/** Runs the stepped runtime until `p` settles (a facade call may spawn its task only after an await). */
-async function drive<T>(runtime: SteppedRuntime, p: Promise<T>): Promise<T> {
-  let settled = false;
-  const done = p.finally(() => (settled = true));
-  for (let i = 0; i < 100 && !settled; i++) {
-    await runtime.runUntilQuiescent(firstEnabled);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  expect(settled).toBe(true);
-  return done;
-}
-
-/** The oops string `f` throws (OopsError), or "none"; any other error is rethrown. */
-async function oops(f: () => unknown): Promise<string> {
-  try {
-    await f();
-    return "none";
-  } catch (e) {
-    if (e instanceof OopsError) return e.oops;
-    throw e;
-  }
 }
 
 /** An op sitting on `obj`'s pending list, counted in its n_ops (as submitOp queues one). */
@@ -853,7 +830,7 @@ describe("objects dying in whole runs", () => {
 
   it("3.12 drops a data object killed by its relinquish: its cookie ref goes with the object", async () => {
     const w = await world({ design: "POST_FIX" });
-    await drive(w.runtime, w.cache.relinquishCookie(w.cookie, false));
+    await settle(w.runtime, w.cache.relinquishCookie(w.cookie, false));
     expect(w.freed.map((o) => [o.id, o.state, o.mem, o.holdsCookieRef, o.cookie])).toEqual([
       ["D", "OBJECT_DEAD", "FREED", false, null],
     ]);
