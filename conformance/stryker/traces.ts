@@ -11,7 +11,10 @@
 //     step, and of those a greedy cover of the step signatures (the action and the fields it changed,
 //     signature.ts), plus every STRIDE-th trace;
 //   - per simulated model and design, the shortest behaviours (TLC BFS) to the actions its sample never
-//     takes (actionTraps below),
+//     takes (actionTraps below);
+//   - on every line of every file, the spec's successors of its state (successors.ts: one TLC step from each
+//     state, without the models' schedule), which the replay compares with the implementation's enabled
+//     steps, as it does on graph traces,
 // so that one mutant costs a few seconds. Each file carries its design in its header, and the replay runs the
 // implementation in that design (mapping/adapter.ts): the sample exercises POST_FIX and POST_FIX_REPAIRED.
 //
@@ -38,6 +41,7 @@ import { tlcPort } from "../generate/tlcPort.ts";
 import { KNOWN_ACTIONS } from "../mapping/actions.ts";
 import { readTraceFile } from "../trace/reader.ts";
 import { stepSignature } from "./signature.ts";
+import { expandStates, withSuccessors } from "./successors.ts";
 import { writeTraceSet } from "../trace/writer.ts";
 import type { Design, Trace, TraceSet } from "../trace/format.ts";
 
@@ -103,13 +107,15 @@ export const DROPPED_SECTIONS = ["ACTION_CONSTRAINT", "INVARIANT"] as const;
 export function manifest(): string {
   const sets = [...goalSets(), ...simulatedSets()].map((s) => `${s.model}-${s.design}-${s.source}`);
   const traps = "shortest trace to each action the sample lacks";
+  const successors = "one-step TLC expansion of every state, schedule dropped";
   const m = {
-    version: 5,
+    version: 6,
     sample: "greedy cover of step signatures",
     dropped: DROPPED_SECTIONS,
     stride: STRIDE,
     simulations: SIMULATIONS,
     traps,
+    successors,
     sets,
   };
   return `${JSON.stringify(m, null, 2)}\n`;
@@ -288,8 +294,38 @@ export async function ensureStrykerTraces(
   } finally {
     rmSync(unscheduled, { recursive: true, force: true });
   }
+  await addSuccessors(files, models, log);
   writeFileSync(manifestFile, manifest());
   return files;
+}
+
+/**
+ * Gives every line of `files` the spec's successors of its state, one TLC run per model and design over the
+ * states of all its files; a file whose header says it has them is left as it is.
+ */
+export async function addSuccessors(
+  files: readonly string[],
+  models: string,
+  log: (s: string) => void,
+): Promise<void> {
+  const groups = new Map<string, { model: string; design: Design; sets: [string, TraceSet][] }>();
+  for (const file of files) {
+    const r = readTraceFile(file);
+    if (!r.header || r.errors.length > 0)
+      throw new Error(`unreadable ${file}: ${r.errors[0]?.message ?? "no header"}`);
+    if (r.header.tlc?.["successors"] !== undefined || r.traces.length === 0) continue;
+    const key = `${r.header.model}-${r.header.design}`;
+    const g = groups.get(key) ?? { model: r.header.model, design: r.header.design, sets: [] };
+    g.sets.push([file, { header: r.header, traces: r.traces }]);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const model = loadModel(join(repoRoot(), "spec"), g.model, g.design, models);
+    const states = g.sets.flatMap(([, set]) => set.traces.flatMap((t) => t.steps.map((x) => x.state)));
+    const succ = await expandStates(tlcPort, model, states);
+    for (const [file, set] of g.sets) writeTraceSet(file, withSuccessors(set, succ));
+    log(`${g.model} ${g.design}: successors of ${succ.size} states (${g.sets.length} files)`);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

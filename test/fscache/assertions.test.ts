@@ -1,7 +1,7 @@
-// The implementation's own consistency checks (not kernel BUGs the spec models): each fires, naming what is
-// wrong, on the corrupted structure it guards against. No conforming run reaches them (the conformance-only
-// mutation run lists them as equivalent for that run alone, conformance/stryker/equivalent.json); these tests
-// are what kills their mutants in the whole-suite run.
+// The implementation's own consistency checks, and the BUG sites of the spec that no checked model reaches:
+// each fires, naming what is wrong, on the corrupted structure it guards against. No conforming run reaches
+// them (the conformance-only mutation run lists the consistency checks as equivalent for that run alone,
+// conformance/stryker/equivalent.json); these tests are what kills their mutants in the whole-suite run.
 
 import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
@@ -22,12 +22,15 @@ import type { OpFlag } from "../../src/fscache/names.ts";
 import { runOpWorker } from "../../src/fscache/opwork.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import type { Task } from "../../src/runtime/runtime.ts";
+import { SPEC_OOPS } from "../../src/fscache/oops.ts";
+import type { Design } from "../../src/fscache/index.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 import { oops } from "./drive.ts";
 
 /** A cache with a live data cookie D under index I and D's object (left as the event loop got it). */
-async function setup(): Promise<{ cache: FsCache; cookie: Cookie; obj: FscacheObject }> {
-  const cache = new FsCache({ runtime: new EventLoopRuntime(), backend: new MemoryBackend() });
+async function setup(design?: Design): Promise<{ cache: FsCache; cookie: Cookie; obj: FscacheObject }> {
+  const runtime = new EventLoopRuntime();
+  const cache = new FsCache({ runtime, backend: new MemoryBackend(), ...(design ? { design } : {}) });
   const index = await cache.acquireCookie(null, indexDef, null, "I");
   const file = newFile("a");
   const cookie = await cache.acquireCookie(index, fileDef(file), file, "D");
@@ -153,5 +156,44 @@ describe("consistency checks of the dispatcher", () => {
     expect(await oops(() => runObjectWorker(cache.core, obj, task))).toBe(
       `DispatchStart: object ${obj.id} work item is IDLE`,
     );
+  });
+});
+
+/** D's object once the event loop has looked it up (available), with a WRITE op running on it. */
+async function writing(): Promise<{ cache: FsCache; cookie: Cookie; obj: FscacheObject; w: Operation }> {
+  const { cache, cookie, obj } = await setup();
+  for (let i = 0; i < 100 && !obj.flags.has("IS_AVAILABLE"); i++) await new Promise((r) => setImmediate(r));
+  const w = op(cache, obj, "WRITE", ["ASYNC"]);
+  w.state = "IN_PROGRESS";
+  return { cache, cookie, obj, w };
+}
+
+describe("BUG sites of the spec that no checked model reaches", () => {
+  it("RelinquishDetach (PRE_FIX): the cookie's usage at 1 or below when the object is detached", async () => {
+    const { cache, cookie } = await setup("PRE_FIX");
+    // The caller's and the object's references make at least 2; one too few is the BUG.
+    cookie.usage = 1;
+    expect(await oops(() => cache.relinquishCookie(cookie))).toBe(SPEC_OOPS.RelinquishDetach);
+  });
+
+  it("WriteOp: a write op whose object is active finds its cookie freed", async () => {
+    const { cache, cookie, w } = await writing();
+    cookie.mem = "FREED";
+    expect(await oops(() => runOpWorker(cache.core, w, task))).toBe(SPEC_OOPS.WriteOp);
+  });
+
+  it("WriteOpWritePage: the page written is no longer STORING in stores when the write ends", async () => {
+    const { cache, cookie, obj, w } = await writing();
+    cookie.stores.set(0, { tag: "PENDING", data: new Uint8Array([1]) });
+    obj.flags.add("PENDING_WRITE");
+    // The page leaves stores while the backend writes it (nothing in the kernel may do that).
+    const stealing: Task = {
+      ...task,
+      step: (l) => {
+        if (l.action === "WriteOpWritePage") cookie.stores.delete(0);
+        return Promise.resolve();
+      },
+    };
+    expect(await oops(() => runOpWorker(cache.core, w, stealing))).toBe(SPEC_OOPS.WriteOpWritePage);
   });
 });

@@ -998,6 +998,41 @@ describe("acquire under a parent object that is dying", () => {
     expect(await h.all()).toBe("done");
     expect(h.cache.inspect().oops).toBe("NONE");
   });
+
+  it("the index object this acquisition attached dies before the data object's attach: only the rest is put", async () => {
+    const h = new Harness({ plan: [failOnce("lookupObject", "ENOSPC", ["netfs"])] });
+    const i = h.acquire(null, indexDef, null, "I");
+    await h.all();
+    const index = i.result();
+    if (!index) throw new Error("no index");
+    const f = h.acquire(index, dataDef(), { name: "f", pages: 2, attrCalls: 0 }, "F");
+    const ft = `netfs:${f.t}`;
+    await h.run(ft, "AttachObject");
+    // F's acquisition allocated objects for F and for I, and attaches I's first.
+    await h.step(ft, "AttachObject");
+    const io = obj(index);
+    // G's acquisition finds that object attached, and completes: its object starts, and so does I's lookup,
+    // which fails (ENOSPC). I's object dies while F's acquisition waits before its second attach.
+    const g = h.acquire(index, dataDef(), { name: "g", pages: 2, attrCalls: 0 }, "G");
+    await h.run(`netfs:${g.t}`);
+    expect(g.result()).not.toBeNull();
+    await h.until(() => !io.flags.has("IS_LIVE"), [ft]);
+    const usage = io.usage;
+    await h.run(ft);
+    expect(f.result()).toBeNull();
+    expect(h.steps(ft)).toEqual([
+      "AcquireCookie",
+      "AllocObject",
+      "AttachObject",
+      "AttachObject",
+      "AcquireFail",
+    ]);
+    // fscache_alloc_object's error path puts F's object alone: I's, attached, is not this path's to put.
+    expect(io.usage).toBe(usage);
+    expect(h.core.acquiring).toBe(0);
+    expect(await h.all()).toBe("done");
+    expect(h.cache.inspect().oops).toBe("NONE");
+  });
 });
 
 describe("two acquisitions under an index without an object", () => {
