@@ -256,7 +256,7 @@ class FsCacheTarget implements ReplayTarget {
           break;
         case "WaitOnPageWrite": {
           if (cookie.type === "DATAFILE") {
-            await task.waitUntil(first, cookie.storesWq, () => cookie.stores.size === 0);
+            await task.waitUntil(first, cookie.storesWq, () => api.startsNow("WaitOnPageWrite", cookie));
             await api.waitOnPageWrite(caller, cookie);
           } else {
             await task.step(first);
@@ -265,8 +265,11 @@ class FsCacheTarget implements ReplayTarget {
           const rel = this.nextOf(t);
           const retire = rel?.name === "RelinquishCookie" && rel.params["retire"] === true;
           const relLabel = L("RelinquishCookie", { t, retire });
+          // The calls that start with a wait start when the library's own guard lets them (startsNow).
           if (cookie.type === "INDEX")
-            await task.waitUntil(relLabel, cookie.childrenWq, () => cookie.n_children === 0);
+            await task.waitUntil(relLabel, cookie.childrenWq, () =>
+              api.startsNow("RelinquishCookie", cookie),
+            );
           else await task.step(relLabel);
           await api.relinquishCookie({ task, t, entered: relLabel }, cookie, retire);
           return;

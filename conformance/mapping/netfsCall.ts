@@ -1,5 +1,5 @@
 // One netfs call between acquire and relinquish, as the spec's netfs thread takes it: the call's first step
-// (a plain step, or for WaitOnInvalidate a wait until INVALIDATING is clear), then the API function running
+// (a plain step, or for WaitOnInvalidate a wait until the library's own guard lets it start), then the API function running
 // inside that step (`entered`), so nothing of the call happens before the spec's step does. Shared by the
 // scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation (driver.ts).
 
@@ -28,8 +28,9 @@ export async function netfsCall(
   first: StepLabel,
   o: NetfsCallOptions,
 ): Promise<void> {
+  // The library's own guard: a call that would wait does not start (the spec's thread stays Ready).
   if (name === "WaitOnInvalidate")
-    await task.waitUntil(first, cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
+    await task.waitUntil(first, cookie.flagsWq, () => api.startsNow("WaitOnInvalidate", cookie));
   else await task.step(first);
   o.started?.();
   switch (name) {

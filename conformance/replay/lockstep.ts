@@ -8,7 +8,14 @@ import type { Json } from "../json.ts";
 import type { CoverageTracker } from "../coverage.ts";
 import { formatAction } from "../mapping/lastAction.ts";
 import { formatLabel } from "../../src/runtime/runtime.ts";
-import type { SpecAction, SpecState, Trace, TraceHeader, TraceStepLine } from "../trace/format.ts";
+import {
+  UNSCHEDULED_SUCCESSORS,
+  type SpecAction,
+  type SpecState,
+  type Trace,
+  type TraceHeader,
+  type TraceStepLine,
+} from "../trace/format.ts";
 import { diffStates, NOT_COMPARED } from "./diff.ts";
 import { enabledMismatch, implError, noMatchingStep } from "./divergences.ts";
 import { canonical } from "../json.ts";
@@ -121,6 +128,24 @@ export function mismatch(
   );
 }
 
+/**
+ * The netfs calls whose first step is a wait. A Ready thread's calls are left out of the enabled sets (which
+ * call comes next is the netfs program's choice, scripted from the trace), but where the successors were
+ * computed without a schedule (UNSCHEDULED_SUCCESSORS), the thread's next call in the trace, if it is one of
+ * these, is compared as well: the spec has it enabled exactly when its guard holds, the implementation when
+ * the library's own guard lets it start (startsNow). Without this a guard weakened to "always" went unseen:
+ * the trace takes the call only where the guard holds anyway.
+ */
+const WAITING_CALLS: ReadonlySet<string> = new Set(["WaitOnInvalidate", "WaitOnPageWrite"]);
+
+/** The key of `a` if it is the next call of its Ready thread in the trace (after step `step`) and waits first. */
+function readyWaitKey(a: SpecAction, trace: Trace, step: number): string | null {
+  const t = a.params["t"];
+  if (!WAITING_CALLS.has(a.name) || typeof t !== "string") return null;
+  const next = trace.steps.slice(step + 1).find((x) => x.action?.params["t"] === t)?.action;
+  return next && formatAction(next) === formatAction(a) ? `${formatAction(a)} (Ready)` : null;
+}
+
 function enabledMismatchAt(
   adapter: ReplayAdapter,
   target: ReplayTarget,
@@ -128,16 +153,19 @@ function enabledMismatchAt(
   line: TraceStepLine,
   action: string,
   replay: string,
+  readyWaits: boolean,
 ): StateMismatchError | undefined {
   if (!line.successors) return undefined;
+  const key = (a: SpecAction): string | null =>
+    adapter.enabledKey(a, line.state) ?? (readyWaits ? readyWaitKey(a, trace, line.step) : null);
   const spec: string[] = [];
   for (const a of line.successors) {
-    const k = adapter.enabledKey(a, line.state);
+    const k = key(a);
     if (k !== null) spec.push(k);
   }
   const impl: string[] = [];
   for (const e of target.enabled()) {
-    const k = adapter.enabledKey(adapter.actionOfLabel(e.label), line.state);
+    const k = key(adapter.actionOfLabel(e.label));
     if (k !== null) impl.push(k);
   }
   return enabledMismatch(trace.id, line.step, action, spec, impl, replay);
@@ -152,6 +180,7 @@ export async function replayTrace(
 ): Promise<TraceOutcome> {
   const replay = options.replayCommand(trace.id);
   const checkEnabled = options.checkEnabled ?? true;
+  const readyWaits = header.tlc?.["successors"] === UNSCHEDULED_SUCCESSORS;
   const comparer = options.comparer ?? new StateComparer(adapter);
   const first = trace.steps[0];
   if (!first) return { trace: trace.id, steps: 0 };
@@ -165,7 +194,7 @@ export async function replayTrace(
     const init = comparer.compare(trace, 0, "(initial state)", first, target.abstract(), replay);
     if (init) return { trace: trace.id, steps: 0, error: init };
     const en0 = checkEnabled
-      ? enabledMismatchAt(adapter, target, trace, first, "(initial state)", replay)
+      ? enabledMismatchAt(adapter, target, trace, first, "(initial state)", replay, readyWaits)
       : undefined;
     if (en0) return { trace: trace.id, steps: 0, error: en0 };
     options.coverage?.state(first.node, first.state);
@@ -188,7 +217,9 @@ export async function replayTrace(
       }
       const m = comparer.compare(trace, i, name, line, target.abstract(), replay);
       if (m) return { trace: trace.id, steps: i - 1, error: m };
-      const en = checkEnabled ? enabledMismatchAt(adapter, target, trace, line, name, replay) : undefined;
+      const en = checkEnabled
+        ? enabledMismatchAt(adapter, target, trace, line, name, replay, readyWaits)
+        : undefined;
       if (en) return { trace: trace.id, steps: i - 1, error: en };
       options.coverage?.state(line.node, line.state);
       options.coverage?.transition(prev, action, line);

@@ -16,7 +16,13 @@ import { workDir, type Model } from "../generate/model.ts";
 import type { TlcPort } from "../generate/port.ts";
 import { stateLiteral } from "../generate/tlaValue.ts";
 import { actionOfState } from "../mapping/lastAction.ts";
-import type { SpecAction, SpecState, TraceSet, TraceStepLine } from "../trace/format.ts";
+import {
+  UNSCHEDULED_SUCCESSORS,
+  type SpecAction,
+  type SpecState,
+  type TraceSet,
+  type TraceStepLine,
+} from "../trace/format.ts";
 
 /** The flag variable of the expansion module: FALSE in the given states, TRUE after one step. */
 const FLAG = "xStepped";
@@ -106,7 +112,7 @@ export function withSuccessors(set: TraceSet, succ: ReadonlyMap<string, SpecActi
     }),
   }));
   return {
-    header: { ...set.header, tlc: { ...(set.header.tlc ?? {}), successors: "one-step expansion" } },
+    header: { ...set.header, tlc: { ...(set.header.tlc ?? {}), successors: UNSCHEDULED_SUCCESSORS } },
     traces,
   };
 }

@@ -45,6 +45,13 @@ export interface TraceHeader {
   readonly recorded?: Record<string, Json>;
 }
 
+/**
+ * `header.tlc.successors` of a set whose lines carry successors computed without the model's schedule (one TLC
+ * step from each state, stryker/successors.ts): there a Ready thread's next call is a successor exactly when
+ * the spec's guard lets it start, so the replay compares that too (replay/lockstep.ts).
+ */
+export const UNSCHEDULED_SUCCESSORS = "one-step expansion";
+
 /** One line after the header. */
 export interface TraceStepLine {
   readonly trace: string;

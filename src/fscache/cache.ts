@@ -11,7 +11,7 @@ import { FsCacheError } from "./errors.ts";
 import { type CacheView, inspectCore } from "./inspect.ts";
 import { type ApiResult, type Design, DESIGN_REPAIRS, type Repair } from "./names.ts";
 import * as api from "./netfs.ts";
-import type { Caller, ReadOutcome } from "./netfs.ts";
+import type { Caller, ReadOutcome, WaitingCall } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { OP_FIRST_STEP } from "./operation.ts";
 import { touch } from "./revision.ts";
@@ -55,6 +55,8 @@ export interface TaskApi {
   writePage(caller: Caller, cookie: Cookie, page: number, data: Uint8Array): Promise<ApiResult>;
   waitOnPageWrite(caller: Caller, cookie: Cookie): Promise<void>;
   relinquishCookie(caller: Caller, cookie: Cookie, retire: boolean): Promise<void>;
+  /** Whether a call whose first step is a wait would start now (netfs.ts startsNow). */
+  startsNow(call: WaitingCall, cookie: Cookie): boolean;
 }
 
 const NOBUFS: ReadOutcome = { result: "ENOBUFS", data: null };
@@ -113,6 +115,7 @@ export class FsCache {
       writePage: (caller, cookie, page, data) => api.writePage(core, caller, cookie, page, data),
       waitOnPageWrite: (caller, cookie) => api.waitOnPageWrite(core, caller, cookie),
       relinquishCookie: (caller, cookie, retire) => api.relinquishCookie(core, caller, cookie, retire),
+      startsNow: (call, cookie) => api.startsNow(call, cookie),
     };
   }
 

@@ -4,7 +4,7 @@
 export { FsCache, type FsCacheOptions, type TaskApi } from "./cache.ts";
 export type { CacheListener } from "./context.ts";
 export type { Cookie, CookieDef } from "./cookie.ts";
-export { firstLabel, type Caller, type ReadOutcome } from "./netfs.ts";
+export { firstLabel, type Caller, type ReadOutcome, type WaitingCall } from "./netfs.ts";
 export type {
   CacheView,
   CookieView,

@@ -106,6 +106,26 @@ export function firstLabel(action: string, t: string, params: Record<string, str
   return label(action, { t, ...params });
 }
 
+/** The netfs calls whose first step is a wait. */
+export type WaitingCall = "WaitOnInvalidate" | "WaitOnPageWrite" | "RelinquishCookie";
+
+/**
+ * Whether a call whose first step is a wait would start now: the spec's guards of WaitOnInvalidate (no
+ * INVALIDATING), WaitOnPageWrite (no page in `stores`) and an index cookie's RelinquishCookie (no children).
+ * The calls wait on these; a driver that takes a call's first step itself (Caller.entered) asks them first,
+ * so that the call starts exactly when the library would let it.
+ */
+export function startsNow(call: WaitingCall, cookie: Cookie): boolean {
+  switch (call) {
+    case "WaitOnInvalidate":
+      return !cookie.flags.has("INVALIDATING");
+    case "WaitOnPageWrite":
+      return cookie.stores.size === 0;
+    case "RelinquishCookie":
+      return cookie.type !== "INDEX" || cookie.n_children === 0;
+  }
+}
+
 /** `fscache_alloc_object` for one cookie: the backend object, with the key and aux cachefiles reads at alloc. */
 function newObject(core: CacheCore, cookie: Cookie): FscacheObject {
   const { def, data } = netfsOf(cookie, "AllocObject");
@@ -277,7 +297,7 @@ export async function invalidate(core: CacheCore, caller: Caller, cookie: Cookie
 export async function waitOnInvalidate(core: CacheCore, caller: Caller, cookie: Cookie): Promise<void> {
   checkData(cookie, "waitOnInvalidate");
   const call = new Call(core, caller);
-  await call.waitFor("WaitOnInvalidate", cookie.flagsWq, () => !cookie.flags.has("INVALIDATING"));
+  await call.waitFor("WaitOnInvalidate", cookie.flagsWq, () => startsNow("WaitOnInvalidate", cookie));
   call.finish("OK");
 }
 
@@ -523,7 +543,7 @@ export async function writePage(
 export async function waitOnPageWrite(core: CacheCore, caller: Caller, cookie: Cookie): Promise<void> {
   checkData(cookie, "waitOnPageWrite", true);
   const call = new Call(core, caller);
-  await call.waitFor("WaitOnPageWrite", cookie.storesWq, () => cookie.stores.size === 0);
+  await call.waitFor("WaitOnPageWrite", cookie.storesWq, () => startsNow("WaitOnPageWrite", cookie));
   call.finish(undefined);
 }
 
@@ -541,7 +561,9 @@ export async function relinquishCookie(
   checkRelinquish(cookie);
   const call = new Call(core, caller);
   if (cookie.type === "INDEX") {
-    await call.waitFor("RelinquishCookie", cookie.childrenWq, () => cookie.n_children === 0, { retire });
+    await call.waitFor("RelinquishCookie", cookie.childrenWq, () => startsNow("RelinquishCookie", cookie), {
+      retire,
+    });
   } else {
     await call.step("RelinquishCookie", { retire });
   }
