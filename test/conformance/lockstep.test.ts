@@ -1,13 +1,19 @@
 // Lockstep replay on a toy system (two tasks incrementing a counter on the stepped runtime): a conforming
 // implementation replays every step; a broken one is stopped at the first divergence with a per-variable
-// diff, the enabled-set comparison catches a missing step, and the error names the replay command.
+// diff, the enabled-set comparison catches a missing step, and the error names the replay command. A Ready
+// thread's next call that starts with a wait is compared where the successors carry no schedule.
 
 import { describe, expect, it } from "vitest";
 import { formatError } from "../../conformance/errors.ts";
 import { CoverageTracker } from "../../conformance/coverage.ts";
 import { replayTrace } from "../../conformance/replay/lockstep.ts";
 import type { ReplayAdapter, ReplayTarget } from "../../conformance/replay/target.ts";
-import type { SpecState, Trace, TraceHeader } from "../../conformance/trace/format.ts";
+import {
+  UNSCHEDULED_SUCCESSORS,
+  type SpecState,
+  type Trace,
+  type TraceHeader,
+} from "../../conformance/trace/format.ts";
 import { SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { label } from "../../src/runtime/runtime.ts";
 
@@ -137,5 +143,93 @@ describe("lockstep replay", () => {
     };
     const o = await replayTrace(toyAdapter(1), header, t, { replayCommand, checkEnabled: false });
     expect(o.error).toMatchObject({ code: "NO_MATCHING_STEP", step: 1 });
+  });
+});
+
+/**
+ * A Ready netfs thread tD whose next call, WaitOnPageWrite, starts only once a worker has flushed the pending
+ * page (`guarded`); with `guarded` false the call starts at once, the guard weakened to "always".
+ */
+function waitAdapter(guarded: boolean): ReplayAdapter {
+  return {
+    knownActions: new Set(["Flush", "WaitOnPageWrite"]),
+    async setup(): Promise<ReplayTarget> {
+      const rt = new SteppedRuntime();
+      const q = rt.waitQueue("stores");
+      const s = { stores: 1, pc: "Ready" };
+      rt.spawn("worker", label("Flush", {}), () => {
+        s.stores = 0;
+        rt.wake(q);
+        return Promise.resolve();
+      });
+      const d = rt.spawn("netfs:tD", label("Program", { t: "tD" }), async (task) => {
+        await task.waitUntil(label("WaitOnPageWrite", { t: "tD" }), q, () => !guarded || s.stores === 0);
+        s.pc = "Done";
+      });
+      await rt.runStep(d.id);
+      return {
+        abstract: () => ({ stores: s.stores, pc: s.pc }),
+        enabled: () => rt.enabled(),
+        run: async (e) => {
+          await rt.runStep(e.taskId);
+        },
+        dispose: () => undefined,
+      };
+    },
+    matches: (a, l) => a.name === l.action && (a.params["t"] ?? null) === (l.params["t"] ?? null),
+    // Like the FsCache adapter: a Ready thread's call is the netfs program's choice, not compared.
+    enabledKey: (a, state) =>
+      a.params["t"] === "tD" && state["pc"] === "Ready" ? null : `${a.name}(${String(a.params["t"])})`,
+    actionOfLabel: (l) => ({ name: l.action, params: { ...l.params } }),
+  };
+}
+
+const waitTrace: Trace = {
+  id: "s0",
+  steps: [
+    {
+      trace: "s0",
+      step: 0,
+      action: null,
+      state: { stores: 1, pc: "Ready", lastAction: { name: "Init" } },
+      successors: [{ name: "Flush", params: {} }],
+    },
+    {
+      trace: "s0",
+      step: 1,
+      action: { name: "Flush", params: {} },
+      state: { stores: 0, pc: "Ready", lastAction: { name: "Flush" } },
+      successors: [{ name: "WaitOnPageWrite", params: { t: "tD" } }],
+    },
+    {
+      trace: "s0",
+      step: 2,
+      action: { name: "WaitOnPageWrite", params: { t: "tD" } },
+      state: { stores: 0, pc: "Done", lastAction: { name: "WaitOnPageWrite", t: "tD" } },
+      successors: [],
+      end: true,
+    },
+  ],
+};
+
+describe("a Ready thread's next call that starts with a wait", () => {
+  const unscheduled: TraceHeader = {
+    ...header,
+    source: "simulate",
+    tlc: { successors: UNSCHEDULED_SUCCESSORS },
+  };
+
+  it("is compared where the successors carry no schedule: a guard that never blocks is caught", async () => {
+    expect(
+      (await replayTrace(waitAdapter(true), unscheduled, waitTrace, { replayCommand })).error,
+    ).toBeUndefined();
+    const o = await replayTrace(waitAdapter(false), unscheduled, waitTrace, { replayCommand });
+    expect(o.error).toMatchObject({ code: "ENABLED_MISMATCH", step: 0 });
+    expect(o.error?.message).toContain("implementation only [WaitOnPageWrite(t=tD) (Ready)]");
+  });
+
+  it("is not compared where the successors may be a schedule's (graph dumps keep ACTION_CONSTRAINT)", async () => {
+    const o = await replayTrace(waitAdapter(false), header, waitTrace, { replayCommand });
+    expect(o.error).toBeUndefined();
   });
 });
