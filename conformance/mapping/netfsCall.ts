@@ -1,7 +1,8 @@
 // One netfs call between acquire and relinquish, as the spec's netfs thread takes it: the call's first step
-// (a plain step, or for WaitOnInvalidate a wait until the library's own guard lets it start), then the API function running
-// inside that step (`entered`), so nothing of the call happens before the spec's step does. Shared by the
-// scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation (driver.ts).
+// (a plain step, or for WaitOnInvalidate a wait until the library's own guard lets it start), then the API
+// function running inside that step (`entered`), so nothing of the call happens before the spec's step does.
+// Shared by the scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation
+// (driver.ts).
 
 import type { Cookie, FsCache } from "../../src/fscache/index.ts";
 import type { Caller } from "../../src/fscache/netfs.ts";

@@ -11,7 +11,7 @@
 
 import { canonical, type Json } from "../json.ts";
 import { ConformanceError } from "../errors.ts";
-import { graphDumpCfg } from "../generate/cfg.ts";
+import { dropSections, graphDumpCfg } from "../generate/cfg.ts";
 import { workDir, type Model } from "../generate/model.ts";
 import type { TlcPort } from "../generate/port.ts";
 import { stateLiteral } from "../generate/tlaValue.ts";
@@ -29,10 +29,14 @@ const FLAG = "xStepped";
 
 /** The cfg of the expansion: the model's constants, the module's own Init and Next, no checks. */
 export function expansionCfg(cfg: string): string {
-  const rest = graphDumpCfg(cfg)
-    .split("\n")
-    .filter((l) => !/^\s*(SPECIFICATION|INIT|NEXT|CONSTRAINTS?|ACTION_CONSTRAINTS?)\b/.test(l));
-  return `${rest.join("\n").trimEnd()}\nINIT XInit\nNEXT XNext\n`;
+  const rest = dropSections(graphDumpCfg(cfg), [
+    "SPECIFICATION",
+    "INIT",
+    "NEXT",
+    "CONSTRAINT",
+    "ACTION_CONSTRAINT",
+  ]);
+  return `${rest.trimEnd()}\nINIT XInit\nNEXT XNext\n`;
 }
 
 /** A module that extends `model` and starts from `states` (each a record of all the spec's variables). */
@@ -84,8 +88,8 @@ export async function expandStates(
     for (const [id, acts] of initial) out.set(key(id), acts);
     for (const e of g.edges) {
       const from = initial.get(e.from);
-      const a = actionOfState(g.nodes.get(e.to) ?? {});
       if (!from) continue;
+      const a = actionOfState(g.nodes.get(e.to) ?? {});
       if (typeof a === "string") throw new ConformanceError("TLC_DUMP", `expansion of ${model.module}: ${a}`);
       from.push(a);
     }
