@@ -27,6 +27,8 @@ export const GOAL_MODELS = [
   "MCtrapAttach",
   "MCtrapIoErr",
   "MCtrapWithdraw",
+  "MCtrapWrite",
+  "MCtrapExcl",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -60,6 +62,54 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     id: "WriteStored",
     predicate: `lastAction.name = "WriteOpWritePage" /\\ lastAction.result = "OK"`,
     mutant: "run-op-keeps-waiting",
+  },
+  {
+    // A second Invalidate while the first one's INVALIDATE_OBJECT runs: INVALIDATING is still set, so the call
+    // changes nothing (fscache_invalidate's test_and_set_bit); raising INVALIDATE again would requeue the work.
+    id: "InvalidateWhileInvalidating",
+    predicate: [
+      `lastAction.name = "Invalidate" /\\ object["D"].state = "INVALIDATE_OBJECT"`,
+      `"INVALIDATING" \\in cookie["D"].flags /\\ "INVALIDATE" \\notin object["D"].events`,
+    ].join(" /\\ "),
+    mutant: "invalidate-raises-again",
+  },
+  {
+    // A page write refused because the cookie is invalidating (fscache_write_page's INVALIDATING test), after
+    // a read made the page cached.
+    id: "WriteWhileInvalidating",
+    predicate: `lastAction.name = "WritePage" /\\ "INVALIDATING" \\in cookie["D"].flags`,
+    mutant: "write-ignores-invalidating",
+  },
+  {
+    // The second write of p1 finds it STORING: the write op has taken it and is writing it (already_queued:
+    // the radix tree insert fails with EEXIST, nothing changes). Needs a second op slot (MCtrapWrite).
+    id: "WriteWhileStoring",
+    model: "MCtrapWrite",
+    predicate: `lastAction.name = "WritePage" /\\ lastAction.p = "p1" /\\ cookie["D"].stores["p1"] = "STORING"`,
+    mutant: "write-requeues-storing-page",
+  },
+  {
+    // p2 is written while p1's write op is queued or running: p2 joins the queue and the running op takes it
+    // (already_pending: PENDING_WRITE is set, no second op is submitted).
+    id: "WriteWhilePendingWrite",
+    model: "MCtrapWrite",
+    predicate: [
+      `lastAction.name = "WritePage" /\\ lastAction.p = "p2" /\\ cookie["D"].stores["p1"] # "NONE"`,
+      `cookie["D"].stores["p2"] = "PENDING"`,
+      `\\A k, j \\in OpIds : op[k].kind = "WRITE" /\\ op[j].kind = "WRITE" => k = j`,
+    ].join(" /\\ "),
+    mutant: "write-resubmits-when-pending",
+  },
+  {
+    // INVALIDATE_OBJECT submits its exclusive op while the write op is in progress: the op waits in the
+    // pending queue until the write completes (fscache_submit_exclusive_op's n_in_progress test).
+    id: "InvalidateBehindWrite",
+    model: "MCtrapExcl",
+    predicate: [
+      `lastAction.name = "InvalidateSubmitOp"`,
+      `\\E k \\in OpIds : op[k].kind = "INVALIDATE" /\\ op[k].state = "PENDING"`,
+    ].join(" /\\ "),
+    mutant: "exclusive-ignores-in-progress",
   },
   {
     // KILL_OBJECT has just started the pending ops of an object that was looked up (negative) but whose

@@ -1,7 +1,7 @@
-// The trace files StrykerJS replays for each mutant, generated once with TLC into out/conformance/stryker/
-// and then only read:
-//   - the protocol-goal traces of the trap models (MCtrap, MCtrapFault, MCtrapAttach; generate/goals.ts), in
-//     each sampled design where the model has goals;
+// The trace files StrykerJS replays for each mutant, generated with TLC into out/conformance/stryker/ when
+// missing or stale, and then only read:
+//   - the protocol-goal traces of the trap models (GOAL_MODELS of generate/goals.ts), in each sampled design
+//     where the model has goals;
 //   - seeded TLC simulations of the conformance models MCconf (no faults), MCfail (lookup and creation
 //     faults), MCcalls (the netfs calls outside the op slot), MCwrite (page writes and write errors) and
 //     MCfault (every call but WritePage, every lookup fault, retire), in each sampled design, run without the
@@ -17,9 +17,12 @@
 //     steps, as it does on graph traces,
 // so that one mutant costs a few seconds. Each file carries its design in its header, and the replay runs the
 // implementation in that design (mapping/adapter.ts): the sample exercises POST_FIX and POST_FIX_REPAIRED.
+// The manifest keeps, per file, a hash of what it was generated from (stampOf): a change to the spec, to one
+// model, to one trap model's goals or to the sampling regenerates only the files it touches.
 //
 //   npx tsx conformance/stryker/traces.ts [--force]   (the Stryker test's global setup runs it when missing)
 
+import { createHash } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
@@ -27,11 +30,12 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, sep } from "node:path";
+import { basename, join, resolve, sep } from "node:path";
 import { generateTraces } from "../cli.ts";
 import { dropSections } from "../generate/cfg.ts";
 import { trapTraces, withConstants } from "../generate/generate.ts";
@@ -103,35 +107,114 @@ export function simulatedSets(): CachedSet[] {
 /** The cfg sections the simulations run without (unscheduledModels). */
 export const DROPPED_SECTIONS = ["ACTION_CONSTRAINT", "INVARIANT"] as const;
 
-/** What the cached files were generated from; a different manifest makes ensureStrykerTraces regenerate. */
-export function manifest(): string {
-  const sets = [...goalSets(), ...simulatedSets()].map((s) => `${s.model}-${s.design}-${s.source}`);
-  const traps = "shortest trace to each action the sample lacks";
-  const successors = "one-step TLC expansion of every state, schedule dropped";
-  const m = {
-    version: 6,
-    sample: "greedy cover of step signatures",
-    dropped: DROPPED_SECTIONS,
-    stride: STRIDE,
-    simulations: SIMULATIONS,
-    traps,
-    successors,
-    sets,
-  };
-  return `${JSON.stringify(m, null, 2)}\n`;
-}
+/** The cache's layout; a manifest of another version is discarded whole. */
+export const CACHE_VERSION = 7;
 export const MANIFEST = "manifest.json";
+
+/** How each stage makes its files: part of every stamp, so that changing a method regenerates its files. */
+const METHODS = {
+  sample: "greedy cover of step signatures",
+  traps: "shortest trace to each action the sample lacks",
+  successors: "one-step TLC expansion of every state, schedule dropped",
+} as const;
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/**
+ * What one cached file is generated from, hashed: the spec, its model's module and cfg, and per source the goals
+ * (goals), the simulation and sampling parameters (sample), or the sample's stamp and the actions looked for
+ * (trap). A file whose stamp in the manifest differs is regenerated, and only it.
+ */
+export function stampOf(s: CachedSet, root = repoRoot()): string {
+  const models = join(root, "conformance", "models");
+  const read = (f: string): string => readFileSync(f, "utf8");
+  const common = {
+    version: CACHE_VERSION,
+    successors: METHODS.successors,
+    spec: sha256(read(join(root, "spec", "FSCache.tla"))),
+    module: sha256(read(join(models, `${s.model}.tla`))),
+    cfg: sha256(read(join(models, `${s.model}.cfg`))),
+    model: s.model,
+    design: s.design,
+    source: s.source,
+  };
+  switch (s.source) {
+    case "goals": {
+      const goals = goalsOf(s.model, s.design).map((g) => [g.id, g.predicate]);
+      return sha256(JSON.stringify({ ...common, goals, seed: SIMULATIONS.seed }));
+    }
+    case "simulate":
+    case "sample": {
+      const sampling = { method: METHODS.sample, dropped: DROPPED_SECTIONS, stride: STRIDE, SIMULATIONS };
+      return sha256(JSON.stringify({ ...common, source: "sample", sampling }));
+    }
+    case "trap": {
+      const sample = stampOf({ ...s, source: "sample" }, root);
+      return sha256(
+        JSON.stringify({ ...common, method: METHODS.traps, sample, actions: [...KNOWN_ACTIONS].sort() }),
+      );
+    }
+  }
+}
+
+/** The manifest: each finished file's stamp, by file name. */
+export interface Manifest {
+  readonly version: number;
+  readonly files: Record<string, string>;
+}
+
+/** The manifest in `dir`, or an empty one when it is missing, unreadable or of another version. */
+export function readManifest(dir: string): Manifest {
+  const empty: Manifest = { version: CACHE_VERSION, files: {} };
+  const file = join(dir, MANIFEST);
+  if (!existsSync(file)) return empty;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as Partial<Manifest>;
+    return m.version === CACHE_VERSION && typeof m.files === "object" && m.files !== null
+      ? { version: CACHE_VERSION, files: { ...m.files } }
+      : empty;
+  } catch {
+    return empty;
+  }
+}
+
+/** Writes `file` through a temporary file and a rename, so that a reader never sees half of it. */
+function writeAtomically(file: string, write: (tmp: string) => void): void {
+  const tmp = `${file}.tmp`;
+  try {
+    write(tmp);
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function writeManifest(dir: string, m: Manifest): void {
+  writeAtomically(join(dir, MANIFEST), (tmp) => writeFileSync(tmp, `${JSON.stringify(m, null, 2)}\n`));
+}
+
+/** The manifest of a complete cache in `dir` for the current sources (what ensureStrykerTraces writes). */
+export function currentManifest(dir = tracesDir()): Manifest {
+  const files: Record<string, string> = {};
+  for (const s of cachedSets()) files[basename(cachedFile(dir, s))] = stampOf(s);
+  return { version: CACHE_VERSION, files };
+}
+
+/** Every replayed file's set, in replay order (strykerFiles). */
+function cachedSets(): CachedSet[] {
+  return [
+    ...goalSets(),
+    ...simulatedSets().map((s): CachedSet => ({ ...s, source: "trap" })),
+    ...simulatedSets().map((s): CachedSet => ({ ...s, source: "sample" })),
+  ];
+}
 
 /**
  * The files the Stryker test replays, in order: goal traces first (they kill what the samples cannot), then
  * per simulated model and design the shortest traces to the actions its sample lacks, then the samples.
  */
 export function strykerFiles(dir = tracesDir()): string[] {
-  return [
-    ...goalSets().map((s) => cachedFile(dir, s)),
-    ...simulatedSets().map((s) => cachedFile(dir, { ...s, source: "trap" })),
-    ...simulatedSets().map((s) => cachedFile(dir, { ...s, source: "sample" })),
-  ];
+  return cachedSets().map((s) => cachedFile(dir, s));
 }
 
 /**
@@ -238,9 +321,10 @@ async function actionTraps(
 }
 
 /**
- * Generates, with TLC, the goal and simulation files that are missing and writes the missing samples; returns
- * strykerFiles(dir). Everything is regenerated with `force`, or when the directory's manifest (the models,
- * designs and simulation parameters above) differs from the current one.
+ * Generates, with TLC, every file of strykerFiles(dir) that is missing or stale (its stamp in the manifest is not
+ * its current stampOf; all of them with `force`), gives it the spec's successors, and records its stamp; returns
+ * strykerFiles(dir). Anything else in the directory is removed. A file's stamp is recorded once the file is
+ * complete, so an interrupted run loses only the file it was making.
  */
 export async function ensureStrykerTraces(
   dir = tracesDir(),
@@ -248,54 +332,62 @@ export async function ensureStrykerTraces(
   log: (s: string) => void = () => undefined,
 ): Promise<string[]> {
   const files = strykerFiles(dir);
-  const manifestFile = join(dir, MANIFEST);
-  const current = existsSync(manifestFile) && readFileSync(manifestFile, "utf8") === manifest();
-  if (!force && current && files.every((f) => existsSync(f))) return files;
-  if ((force || !current) && existsSync(dir))
-    for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
+  const want = currentManifest(dir).files;
+  const have = force ? {} : readManifest(dir).files;
+  const fresh = (f: string): boolean => have[basename(f)] === want[basename(f)] && existsSync(f);
+  if (files.every(fresh)) return files;
   mkdirSync(dir, { recursive: true });
+  const keep = new Set(files.filter(fresh).map((f) => basename(f)));
+  for (const f of readdirSync(dir))
+    if (f !== MANIFEST && !keep.has(f)) rmSync(join(dir, f), { recursive: true, force: true });
+  const manifest: Manifest = {
+    version: CACHE_VERSION,
+    files: Object.fromEntries([...keep].map((f) => [f, want[f] ?? ""])),
+  };
+  writeManifest(dir, manifest);
   const models = join(repoRoot(), "conformance", "models");
-  for (const s of goalSets()) {
-    if (existsSync(cachedFile(dir, s))) continue;
+  const done = async (file: string): Promise<void> => {
+    await addSuccessors([file], models, log);
+    manifest.files[basename(file)] = want[basename(file)] ?? "";
+    writeManifest(dir, manifest);
+  };
+  const stale = (s: CachedSet): boolean => !keep.has(basename(cachedFile(dir, s)));
+
+  for (const s of goalSets().filter(stale)) {
     const o = { out: dir, modelDir: models, seed: SIMULATIONS.seed, num: 0, depth: 0 };
     await generateTraces({ ...o, model: s.model, design: s.design, sources: ["goals"] }, log);
+    await done(cachedFile(dir, s));
   }
   const unscheduled = unscheduledModels(models);
   try {
-    for (const s of simulatedSets()) {
+    for (const s of simulatedSets().filter((x) => stale({ ...x, source: "sample" }))) {
       const sampleFile = cachedFile(dir, { ...s, source: "sample" });
-      if (existsSync(sampleFile)) continue;
       const simFile = cachedFile(dir, s);
-      if (!existsSync(simFile)) {
-        const o = { out: dir, modelDir: unscheduled, ...SIMULATIONS };
-        await generateTraces({ ...o, model: s.model, design: s.design, sources: ["simulate"] }, log);
-      }
+      const o = { out: dir, modelDir: unscheduled, ...SIMULATIONS };
+      await generateTraces({ ...o, model: s.model, design: s.design, sources: ["simulate"] }, log);
       const sim = readTraceFile(simFile);
       if (!sim.header || sim.errors.length > 0)
         throw new Error(`unreadable ${simFile}: ${sim.errors[0]?.message ?? "no header"}`);
       const tlc = { ...(sim.header.tlc ?? {}), dropped: [...DROPPED_SECTIONS] };
       const sample = sampleCover({ header: { ...sim.header, tlc }, traces: sim.traces.map(untilTerminated) });
-      writeTraceSet(sampleFile, sample);
+      writeAtomically(sampleFile, (tmp) => writeTraceSet(tmp, sample));
       const steps = sample.traces.reduce((n, t) => n + t.steps.length, 0);
       log(`${sampleFile}: ${sample.traces.length} of ${sim.traces.length} traces, ${steps} states`);
       // The simulation (~100 MB: TLC pads each behaviour to the depth bound) is not replayed; only its sample.
       rmSync(simFile);
+      await done(sampleFile);
     }
-    for (const s of simulatedSets()) {
+    for (const s of simulatedSets().filter((x) => stale({ ...x, source: "trap" }))) {
       const trapFile = cachedFile(dir, { ...s, source: "trap" });
-      if (existsSync(trapFile)) continue;
       const sample = readTraceFile(cachedFile(dir, { ...s, source: "sample" }));
       if (!sample.header || sample.errors.length > 0) throw new Error(`unreadable sample of ${s.model}`);
-      writeTraceSet(
-        trapFile,
-        await actionTraps(models, s, { header: sample.header, traces: sample.traces }, log),
-      );
+      const traps = await actionTraps(models, s, { header: sample.header, traces: sample.traces }, log);
+      writeAtomically(trapFile, (tmp) => writeTraceSet(tmp, traps));
+      await done(trapFile);
     }
   } finally {
     rmSync(unscheduled, { recursive: true, force: true });
   }
-  await addSuccessors(files, models, log);
-  writeFileSync(manifestFile, manifest());
   return files;
 }
 
@@ -323,7 +415,8 @@ export async function addSuccessors(
     const model = loadModel(join(repoRoot(), "spec"), g.model, g.design, models);
     const states = g.sets.flatMap(([, set]) => set.traces.flatMap((t) => t.steps.map((x) => x.state)));
     const succ = await expandStates(tlcPort, model, states);
-    for (const [file, set] of g.sets) writeTraceSet(file, withSuccessors(set, succ));
+    for (const [file, set] of g.sets)
+      writeAtomically(file, (tmp) => writeTraceSet(tmp, withSuccessors(set, succ)));
     log(`${g.model} ${g.design}: successors of ${succ.size} states (${g.sets.length} files)`);
   }
 }

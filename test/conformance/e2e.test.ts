@@ -48,6 +48,8 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapIoErr", design: "POST_FIX" },
   { model: "MCtrapIoErr", design: "POST_FIX_REPAIRED" },
   { model: "MCtrapWithdraw", design: "POST_FIX_REPAIRED" },
+  { model: "MCtrapWrite", design: "POST_FIX" },
+  { model: "MCtrapExcl", design: "POST_FIX" },
 ];
 
 /**
@@ -70,6 +72,11 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "lookup-eio-keeps-cache": "needs a lookup failing with EIO; MCci's lookups all succeed",
   "create-eio-keeps-cache": "needs a negative lookup whose creation fails with EIO",
   "read-eio-keeps-cache": "needs a page read failing with EIO; MCci's reads all succeed",
+  "invalidate-raises-again": "needs two invalidations of one cookie: two calls",
+  "write-ignores-invalidating": "needs a read, an invalidation and a write: three calls",
+  "write-requeues-storing-page": "needs two writes of one page and two op slots",
+  "write-resubmits-when-pending": "needs two writes and two op slots",
+  "exclusive-ignores-in-progress": "needs a write and then an invalidation, and two op slots",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -246,6 +253,12 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     // A lookup's, a create's or a page read's EIO is in MCfail's cover only.
     for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache", "read-eio-keeps-cache"])
       expect(by.get(m)?.killedIn, m).toBe("MCfail/POST_FIX_REPAIRED");
+    // A second call into a running invalidation or write is reached only by its goal.
+    expect(by.get("invalidate-raises-again")?.killedIn).toBe("goals MCtrap/POST_FIX");
+    expect(by.get("write-ignores-invalidating")?.killedIn).toBe("goals MCtrap/POST_FIX");
+    for (const m of ["write-requeues-storing-page", "write-resubmits-when-pending"])
+      expect(by.get(m)?.killedIn, m).toBe("goals MCtrapWrite/POST_FIX");
+    expect(by.get("exclusive-ignores-in-progress")?.killedIn).toBe("goals MCtrapExcl/POST_FIX");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
       "withdraw-takes-tail",

@@ -1,19 +1,22 @@
 // The Stryker trace cache (conformance/stryker/traces.ts) without TLC: the sample keeps a greedy cover of the
 // step signatures (the action and the fields it changed) and every STRIDE-th trace; a simulated behaviour is cut after its first
-// Terminated step; the files are replayed goals first, then the trap traces, then the samples; and a cache
-// whose manifest matches is reused as it is. The replay itself (test/conformance/replay-cached.test.ts) is
+// Terminated step; the files are replayed goals first, then the trap traces, then the samples; each file's
+// stamp changes with exactly the inputs it is made from; and a cache whose manifest matches is reused as it is. The replay itself (test/conformance/replay-cached.test.ts) is
 // Stryker's test command, outside `npm test`: generating the cache takes minutes of TLC.
 
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  CACHE_VERSION,
+  currentManifest,
   ensureStrykerTraces,
   goalSets,
   MANIFEST,
-  manifest,
+  readManifest,
   sampleCover,
+  stampOf,
   simulatedSets,
   strykerFiles,
   untilTerminated,
@@ -121,12 +124,91 @@ describe("Stryker trace sample", () => {
   it("reuses a cache whose manifest matches, without running TLC", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stryker-cache-"));
     dirs.push(dir);
-    // A complete cache: every file present, and the manifest the current parameters produce.
+    // A complete cache: every file present, and the manifest the current sources produce.
     for (const f of strykerFiles(dir)) writeFileSync(f, "");
-    writeFileSync(join(dir, MANIFEST), manifest());
+    writeFileSync(join(dir, MANIFEST), JSON.stringify(currentManifest(dir)));
+    expect(readManifest(dir)).toEqual(currentManifest(dir));
     expect(await ensureStrykerTraces(dir, false)).toEqual(strykerFiles(dir));
     expect(readdirSync(dir).sort()).toEqual(
       [MANIFEST, ...strykerFiles(dir).map((f) => f.slice(dir.length + 1))].sort(),
     );
+  });
+});
+
+describe("the stamp of a cached file", () => {
+  const ROOT = resolve(import.meta.dirname, "../..");
+  /** A copy of the stamps' inputs (spec/FSCache.tla and conformance/models/), to change one of them. */
+  const copyRoot = (): string => {
+    const root = mkdtempSync(join(tmpdir(), "stryker-stamp-"));
+    dirs.push(root);
+    mkdirSync(join(root, "spec"));
+    cpSync(join(ROOT, "spec", "FSCache.tla"), join(root, "spec", "FSCache.tla"));
+    cpSync(join(ROOT, "conformance", "models"), join(root, "conformance", "models"), { recursive: true });
+    return root;
+  };
+  const sets = [
+    ...goalSets(),
+    ...simulatedSets().flatMap((s) => [
+      { ...s, source: "sample" as const },
+      { ...s, source: "trap" as const },
+    ]),
+  ];
+  const stamps = (root: string): string[] => sets.map((s) => stampOf(s, root));
+  const name = (s: { model: string; design: string; source: string }): string =>
+    `${s.model}-${s.design}-${s.source}`;
+
+  it("differs between files and is the same for the same inputs", () => {
+    const root = copyRoot();
+    expect(stamps(root)).toEqual(stamps(ROOT));
+    expect(new Set(stamps(root)).size).toBe(sets.length);
+    // A simulation and its sample are one input: the sample is what is kept of it.
+    const [s] = simulatedSets();
+    if (!s) throw new Error("no simulated set");
+    expect(stampOf(s, root)).toBe(stampOf({ ...s, source: "sample" }, root));
+  });
+
+  it("changes for one model's files alone when that model's cfg changes", () => {
+    const root = copyRoot();
+    const before = stamps(root);
+    appendFileSync(join(root, "conformance", "models", "MCwrite.cfg"), "\\* changed\n");
+    const after = stamps(root);
+    const changed = sets.filter((_, i) => before[i] !== after[i]).map(name);
+    const designs = ["POST_FIX", "POST_FIX_REPAIRED", "PRE_FIX"];
+    expect(changed.sort()).toEqual(
+      designs.flatMap((d) => [`MCwrite-${d}-sample`, `MCwrite-${d}-trap`]).sort(),
+    );
+  });
+
+  it("changes for a trap model's goal files alone when that model changes", () => {
+    const root = copyRoot();
+    const before = stamps(root);
+    appendFileSync(join(root, "conformance", "models", "MCtrapWrite.tla"), "\\* changed\n");
+    const after = stamps(root);
+    const changed = sets.filter((_, i) => before[i] !== after[i]).map(name);
+    expect(changed.sort()).toEqual(
+      goalSets()
+        .filter((s) => s.model === "MCtrapWrite")
+        .map(name)
+        .sort(),
+    );
+    expect(changed.length).toBeGreaterThan(0);
+  });
+
+  it("changes for every file when the spec changes", () => {
+    const root = copyRoot();
+    const before = stamps(root);
+    appendFileSync(join(root, "spec", "FSCache.tla"), "\\* changed\n");
+    const after = stamps(root);
+    expect(sets.filter((_, i) => before[i] === after[i]).map(name)).toEqual([]);
+  });
+
+  it("reads a manifest of another version, or an unreadable one, as empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stryker-manifest-"));
+    dirs.push(dir);
+    expect(readManifest(dir)).toEqual({ version: CACHE_VERSION, files: {} });
+    writeFileSync(join(dir, MANIFEST), JSON.stringify({ version: 6, sets: [] }));
+    expect(readManifest(dir).files).toEqual({});
+    writeFileSync(join(dir, MANIFEST), "{ not json");
+    expect(readManifest(dir).files).toEqual({});
   });
 });

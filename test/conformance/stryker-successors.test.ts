@@ -2,9 +2,9 @@
 // literal a JSON state is written back as, the expansion module and cfg, and one real TLC expansion of a
 // short MCconf behaviour, whose recorded steps must be among the successors found and whose schedule is gone.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { trapTraces } from "../../conformance/generate/generate.ts";
 import { loadModel } from "../../conformance/generate/model.ts";
@@ -18,7 +18,15 @@ import {
   expansionModule,
   withSuccessors,
 } from "../../conformance/stryker/successors.ts";
-import { addSuccessors } from "../../conformance/stryker/traces.ts";
+import {
+  addSuccessors,
+  cachedFile,
+  currentManifest,
+  ensureStrykerTraces,
+  MANIFEST,
+  readManifest,
+  strykerFiles,
+} from "../../conformance/stryker/traces.ts";
 import type { TraceSet } from "../../conformance/trace/format.ts";
 import { readTraceFile } from "../../conformance/trace/reader.ts";
 import { writeTraceSet } from "../../conformance/trace/writer.ts";
@@ -155,4 +163,31 @@ describe("one TLC step from each state of an MCconf behaviour", () => {
     expect(readFileSync(file, "utf8")).toBe(text);
     expect(log).toHaveLength(1);
   }, 120_000);
+
+  it("the cache regenerates a stale file alone, annotated, and records its stamp", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fscache-stale-test-"));
+    dirs.push(dir);
+    // Every file present but empty; the manifest current but for one goal file, as if its goals had changed.
+    const stale = cachedFile(dir, { model: "MCtrapWrite", design: "POST_FIX_REPAIRED", source: "goals" });
+    for (const f of strykerFiles(dir)) writeFileSync(f, "");
+    const current = currentManifest(dir);
+    const name = basename(stale);
+    writeFileSync(
+      join(dir, MANIFEST),
+      JSON.stringify({ ...current, files: { ...current.files, [name]: "an older stamp" } }),
+    );
+    writeFileSync(join(dir, "left-over.ndjson.tmp"), "half a file");
+    await ensureStrykerTraces(dir);
+    expect(readManifest(dir)).toEqual(current);
+    const r = readTraceFile(stale);
+    expect(r.errors).toEqual([]);
+    expect(r.header?.tlc?.["successors"]).toBe("one-step expansion");
+    expect(r.traces.map((t) => t.id).sort()).toEqual([
+      "trap_WriteWhilePendingWrite",
+      "trap_WriteWhileStoring",
+    ]);
+    // The other files are untouched, and nothing else is left in the directory.
+    for (const f of strykerFiles(dir)) if (f !== stale) expect(readFileSync(f, "utf8"), f).toBe("");
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST, ...strykerFiles(dir).map((f) => basename(f))].sort());
+  }, 180_000);
 });
