@@ -252,6 +252,7 @@ class FsCacheTarget implements ReplayTarget {
           await netfsCall(api, task, caller, cookie, next.name, first, {
             page: next.name === "ReadPage" || next.name === "WritePage" ? page() : 0,
             data: () => new Uint8Array(16),
+            recorded: () => this.cache.core.threads.get(t)?.result,
           });
           break;
         case "WaitOnPageWrite": {

@@ -1,8 +1,9 @@
 // One netfs call between acquire and relinquish, as the spec's netfs thread takes it: the call's first step
 // (a plain step, or for WaitOnInvalidate a wait until the library's own guard lets it start), then the API
 // function running inside that step (`entered`), so nothing of the call happens before the spec's step does.
-// Shared by the scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation
-// (driver.ts).
+// What a call returns is the spec's thread `result` after it, which the mapping compares as the thread's
+// recorded result: a call that returns one thing and records another fails here (`recorded`). Shared by the
+// scripted netfs of conformance replay (adapter.ts) and the recorded workloads of validation (driver.ts).
 
 import type { Cookie, FsCache } from "../../src/fscache/index.ts";
 import type { Caller } from "../../src/fscache/netfs.ts";
@@ -18,6 +19,8 @@ export interface NetfsCallOptions {
   readonly data: () => Uint8Array;
   /** Runs once the call's first step has been taken, before the API function. */
   readonly started?: () => void;
+  /** The thread's result as the library recorded it; a call's return value must equal it. */
+  readonly recorded?: () => string | undefined;
 }
 
 export async function netfsCall(
@@ -34,6 +37,7 @@ export async function netfsCall(
     await task.waitUntil(first, cookie.flagsWq, () => api.startsNow("WaitOnInvalidate", cookie));
   else await task.step(first);
   o.started?.();
+  let returned: { readonly value: unknown } | undefined;
   switch (name) {
     case "Invalidate":
       await api.invalidate(caller, cookie);
@@ -45,13 +49,18 @@ export async function netfsCall(
       await api.updateCookie(caller, cookie);
       break;
     case "AttrChanged":
-      await api.attrChanged(caller, cookie);
+      returned = { value: await api.attrChanged(caller, cookie) };
       break;
     case "ReadPage":
-      await api.readPage(caller, cookie, o.page);
+      returned = { value: (await api.readPage(caller, cookie, o.page)).result };
       break;
     case "WritePage":
-      await api.writePage(caller, cookie, o.page, o.data());
+      returned = { value: await api.writePage(caller, cookie, o.page, o.data()) };
       break;
   }
+  const recorded = o.recorded?.();
+  if (returned && o.recorded && returned.value !== recorded)
+    throw new Error(
+      `${name}(t=${caller.t}) returned ${String(returned.value)}, but its thread's result is ${String(recorded)}`,
+    );
 }

@@ -255,4 +255,11 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    if (false as boolean) {\n      queuePending(obj, op);",
     why: "the invalidation's exclusive op runs beside a write op in progress instead of waiting for it",
   },
+  {
+    name: "refused-read-returns-ok",
+    file: "fscache/netfs.ts",
+    find: '    return { result: "ENOBUFS", data: null };',
+    replace: '    return { result: "OK", data: null };',
+    why: "a refused read records ENOBUFS but tells the netfs OK: the call's return value disagrees with its result",
+  },
 ];

@@ -264,6 +264,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
         page: call.page,
         data: () => new Uint8Array(16).fill(call.page),
         started: () => d.callsUsed++,
+        recorded: () => core.threads.get(t)?.result,
       });
     }
     const wait = L("WaitOnPageWrite", { t });

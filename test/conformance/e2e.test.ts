@@ -77,6 +77,7 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "write-requeues-storing-page": "needs two writes of one page and two op slots",
   "write-resubmits-when-pending": "needs two writes and two op slots",
   "exclusive-ignores-in-progress": "needs a write and then an invalidation, and two op slots",
+  "refused-read-returns-ok": "needs a refused read (ENOBUFS); MCci's one read is always served",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -259,6 +260,8 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     for (const m of ["write-requeues-storing-page", "write-resubmits-when-pending"])
       expect(by.get(m)?.killedIn, m).toBe("goals MCtrapWrite/POST_FIX");
     expect(by.get("exclusive-ignores-in-progress")?.killedIn).toBe("goals MCtrapExcl/POST_FIX");
+    // A call's return value is compared with its thread's recorded result (mapping/netfsCall.ts).
+    expect(by.get("refused-read-returns-ok")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
       "withdraw-takes-tail",
