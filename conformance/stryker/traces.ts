@@ -64,11 +64,18 @@ export const SIMULATED_MODELS = ["MCconf", "MCfail", "MCcalls", "MCwrite", "MCfa
 /** The simulations behind the sample: how many per model and design, and how deep (seeded: reproducible). */
 export const SIMULATIONS = { num: 400, depth: 200, seed: 1 } as const;
 
+const SANDBOX = `${sep}.stryker-tmp${sep}`;
+
 /** The repository root, also from inside a Stryker sandbox (`<repo>/.stryker-tmp/sandbox-…/`). */
 export function repoRoot(): string {
   const here = resolve(import.meta.dirname, "..", "..");
-  const i = here.indexOf(`${sep}.stryker-tmp${sep}`);
+  const i = here.indexOf(SANDBOX);
   return i >= 0 ? here.slice(0, i) : here;
+}
+
+/** Whether this code runs in a Stryker sandbox, i.e. inside a mutation run. */
+export function inStrykerSandbox(): boolean {
+  return resolve(import.meta.dirname).includes(SANDBOX);
 }
 
 export function tracesDir(): string {
@@ -324,18 +331,28 @@ async function actionTraps(
  * Generates, with TLC, every file of strykerFiles(dir) that is missing or stale (its stamp in the manifest is not
  * its current stampOf; all of them with `force`), gives it the spec's successors, and records its stamp; returns
  * strykerFiles(dir). Anything else in the directory is removed. A file's stamp is recorded once the file is
- * complete, so an interrupted run loses only the file it was making.
+ * complete, so an interrupted run loses only the file it was making. Without `regenerate` (the default inside
+ * a Stryker sandbox) only missing files are made, and a stale one is an error.
  */
 export async function ensureStrykerTraces(
   dir = tracesDir(),
   force = false,
   log: (s: string) => void = () => undefined,
+  regenerate = !inStrykerSandbox(),
 ): Promise<string[]> {
   const files = strykerFiles(dir);
   const want = currentManifest(dir).files;
   const have = force ? {} : readManifest(dir).files;
   const fresh = (f: string): boolean => have[basename(f)] === want[basename(f)] && existsSync(f);
   if (files.every(fresh)) return files;
+  // Inside a mutation run every mutant must replay the same files: a file made stale by an edit to the spec
+  // or a model is not regenerated under the run (in each mutant's test process), which only fails.
+  const stale = files.filter((f) => existsSync(f) && !fresh(f));
+  if (!regenerate && stale.length > 0)
+    throw new Error(
+      `${dir}: ${stale.length} cached trace file(s) older than the spec, models or goals they are made from ` +
+        `(first: ${basename(stale[0] ?? "")}); run \`npx tsx conformance/stryker/traces.ts\` before StrykerJS`,
+    );
   mkdirSync(dir, { recursive: true });
   const keep = new Set(files.filter(fresh).map((f) => basename(f)));
   for (const f of readdirSync(dir))
@@ -351,16 +368,16 @@ export async function ensureStrykerTraces(
     manifest.files[basename(file)] = want[basename(file)] ?? "";
     writeManifest(dir, manifest);
   };
-  const stale = (s: CachedSet): boolean => !keep.has(basename(cachedFile(dir, s)));
+  const todo = (s: CachedSet): boolean => !keep.has(basename(cachedFile(dir, s)));
 
-  for (const s of goalSets().filter(stale)) {
+  for (const s of goalSets().filter(todo)) {
     const o = { out: dir, modelDir: models, seed: SIMULATIONS.seed, num: 0, depth: 0 };
     await generateTraces({ ...o, model: s.model, design: s.design, sources: ["goals"] }, log);
     await done(cachedFile(dir, s));
   }
   const unscheduled = unscheduledModels(models);
   try {
-    for (const s of simulatedSets().filter((x) => stale({ ...x, source: "sample" }))) {
+    for (const s of simulatedSets().filter((x) => todo({ ...x, source: "sample" }))) {
       const sampleFile = cachedFile(dir, { ...s, source: "sample" });
       const simFile = cachedFile(dir, s);
       const o = { out: dir, modelDir: unscheduled, ...SIMULATIONS };
@@ -377,7 +394,7 @@ export async function ensureStrykerTraces(
       rmSync(simFile);
       await done(sampleFile);
     }
-    for (const s of simulatedSets().filter((x) => stale({ ...x, source: "trap" }))) {
+    for (const s of simulatedSets().filter((x) => todo({ ...x, source: "trap" }))) {
       const trapFile = cachedFile(dir, { ...s, source: "trap" });
       const sample = readTraceFile(cachedFile(dir, { ...s, source: "sample" }));
       if (!sample.header || sample.errors.length > 0) throw new Error(`unreadable sample of ${s.model}`);

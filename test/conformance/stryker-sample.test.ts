@@ -6,7 +6,7 @@
 
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   CACHE_VERSION,
@@ -200,6 +200,24 @@ describe("the stamp of a cached file", () => {
     appendFileSync(join(root, "spec", "FSCache.tla"), "\\* changed\n");
     const after = stamps(root);
     expect(sets.filter((_, i) => before[i] === after[i]).map(name)).toEqual([]);
+  });
+
+  it("inside a mutation run, refuses a stale file instead of regenerating it under the run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "stryker-stale-"));
+    dirs.push(dir);
+    for (const f of strykerFiles(dir)) writeFileSync(f, "kept");
+    const current = currentManifest(dir);
+    const [first] = goalSets();
+    if (!first) throw new Error("no goal set");
+    const stale = `${first.model}-${first.design}-goals.ndjson`;
+    const files = { ...current.files, [stale]: "an older stamp" };
+    writeFileSync(join(dir, MANIFEST), JSON.stringify({ ...current, files }));
+    await expect(ensureStrykerTraces(dir, false, () => undefined, false)).rejects.toThrow(
+      new RegExp(`1 cached trace file\\(s\\) older .*first: ${stale}.*conformance/stryker/traces\\.ts`),
+    );
+    // Nothing was removed or rewritten.
+    expect(readManifest(dir).files).toEqual(files);
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST, ...strykerFiles(dir).map((f) => basename(f))].sort());
   });
 
   it("reads a manifest of another version, or an unreadable one, as empty", () => {
