@@ -20,7 +20,7 @@ export interface NetfsCallOptions {
   /** Runs once the call's first step has been taken, before the API function. */
   readonly started?: () => void;
   /** The thread's result as the library recorded it; a call's return value must equal it. */
-  readonly recorded?: () => string | undefined;
+  readonly recorded: () => string | undefined;
 }
 
 export async function netfsCall(
@@ -58,8 +58,10 @@ export async function netfsCall(
       returned = { value: await api.writePage(caller, cookie, o.page, o.data()) };
       break;
   }
-  const recorded = o.recorded?.();
-  if (returned && o.recorded && returned.value !== recorded)
+  // Only the calls with a result return one (wrapped, so that a result of undefined is still compared).
+  if (!returned) return;
+  const recorded = o.recorded();
+  if (returned.value !== recorded)
     throw new Error(
       `${name}(t=${caller.t}) returned ${String(returned.value)}, but its thread's result is ${String(recorded)}`,
     );

@@ -167,12 +167,20 @@ describe("the stamp of a cached file", () => {
     expect(stampOf(s, root)).toBe(stampOf({ ...s, source: "sample" }, root));
   });
 
-  it("changes for one model's files alone when that model's cfg changes", () => {
+  /** The sets whose stamps an edit of `file` (a path under a copy of the inputs) changes, and the others. */
+  const editing = (...file: string[]): { changed: string[]; unchanged: string[] } => {
     const root = copyRoot();
     const before = stamps(root);
-    appendFileSync(join(root, "conformance", "models", "MCwrite.cfg"), "\\* changed\n");
+    appendFileSync(join(root, ...file), "\\* changed\n");
     const after = stamps(root);
-    const changed = sets.filter((_, i) => before[i] !== after[i]).map(name);
+    return {
+      changed: sets.filter((_, i) => before[i] !== after[i]).map(name),
+      unchanged: sets.filter((_, i) => before[i] === after[i]).map(name),
+    };
+  };
+
+  it("changes for one model's files alone when that model's cfg changes", () => {
+    const { changed } = editing("conformance", "models", "MCwrite.cfg");
     const designs = ["POST_FIX", "POST_FIX_REPAIRED", "PRE_FIX"];
     expect(changed.sort()).toEqual(
       designs.flatMap((d) => [`MCwrite-${d}-sample`, `MCwrite-${d}-trap`]).sort(),
@@ -180,11 +188,7 @@ describe("the stamp of a cached file", () => {
   });
 
   it("changes for a trap model's goal files alone when that model changes", () => {
-    const root = copyRoot();
-    const before = stamps(root);
-    appendFileSync(join(root, "conformance", "models", "MCtrapWrite.tla"), "\\* changed\n");
-    const after = stamps(root);
-    const changed = sets.filter((_, i) => before[i] !== after[i]).map(name);
+    const { changed } = editing("conformance", "models", "MCtrapWrite.tla");
     expect(changed.sort()).toEqual(
       goalSets()
         .filter((s) => s.model === "MCtrapWrite")
@@ -195,11 +199,7 @@ describe("the stamp of a cached file", () => {
   });
 
   it("changes for every file when the spec changes", () => {
-    const root = copyRoot();
-    const before = stamps(root);
-    appendFileSync(join(root, "spec", "FSCache.tla"), "\\* changed\n");
-    const after = stamps(root);
-    expect(sets.filter((_, i) => before[i] === after[i]).map(name)).toEqual([]);
+    expect(editing("spec", "FSCache.tla").unchanged).toEqual([]);
   });
 
   it("inside a mutation run, refuses a stale file instead of regenerating it under the run", async () => {
