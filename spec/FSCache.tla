@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -89,6 +89,7 @@ Without_F9 == AllRepairs \ {"F9"}
 Without_F10 == AllRepairs \ {"F10"}
 Without_F11 == AllRepairs \ {"F11"}
 Without_F12 == AllRepairs \ {"F12"}
+Without_F13 == AllRepairs \ {"F13"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -105,6 +106,7 @@ With_F9 == {"F9"}
 With_F10 == {"F10"}
 With_F11 == {"F11"}
 With_F12 == {"F12"}
+With_F13 == {"F13"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -118,6 +120,17 @@ Withdrawal == FALSE
 \* cache. Reads never fail in the models but `readeio`, whose cfg overrides it
 \* (ReadResults <- MC_ReadResults).
 ReadResults == {"OK"}
+\* Whether a reader's or a writer's fscache_submit_op is two steps: its test of
+\* the object's flags (fscache_object_is_active, then IS_LOOKED_UP), then the
+\* branch's n_ops++ and queueing, with cookie->lock and object->lock held from
+\* the first to the end of the second (ReadSubmitActive, ReadSubmitLookedUp,
+\* WriteSubmitActive, WriteSubmitLookedUp; AttrChanged's exclusive submit stays
+\* one step: no model with the window makes that call). KILL_OBJECT
+\* clears IS_LIVE and KillTest reads n_ops without object->lock, so 3.12 lets
+\* them run between the two (finding F13). Off in every model but `submit`,
+\* whose cfg overrides it (SubmitWindow <- MC_SubmitWindow), so that the other
+\* models keep their state counts; with it off the submit is one step.
+SubmitWindow == FALSE
 \* Scope of this model: index cookies hang off the cache's root index, data
 \* cookies off an index cookie (two levels, as the CI and large models).
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
@@ -160,12 +173,16 @@ WorkSteps == WorkStates \cup {"LookupObject", "LookupCreate", "LookupAvailable",
 DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup WorkSteps
 
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
-              "Ready", "ReadWaitLookup", "ReadWaitActive", "ReadIO", "ReadPutOp",
+              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPutOp",
+              "WriteSubmitActive", "WriteSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
               "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
 \* A thread whose pc is here has started relinquishing (RelinquishCookie ran).
 RelPcs == {"RelinquishKill", "RelinquishDropActive", "RelinquishWait", "RelinquishClear",
            "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach"}
+\* A reader or writer between its submit's test and its n_ops++ (SubmitWindow):
+\* it holds its cookie's cookie->lock and its object's object->lock.
+SubmitPcs == {"ReadSubmitActive", "ReadSubmitLookedUp", "WriteSubmitActive", "WriteSubmitLookedUp"}
 OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut"}
 
 -----------------------------------------------------------------------------
@@ -256,6 +273,8 @@ RunOp(w, k) ==
        ELSE w1
 
 \* fscache_put_operation; at 0 the release: DEC_READ_CNT, UNUSE_COOKIE, n_ops.
+\* All three go through op->object: an object already destroyed (an op counted
+\* after KILL_OBJECT chose DROP_OBJECT, finding F13) is a use after free.
 OpRelease(w, k) ==
     LET r == w.op[k]
         o == r.object
@@ -263,7 +282,9 @@ OpRelease(w, k) ==
         w2 == IF "UNUSE_COOKIE" \in r.flags THEN Unuse(w1, w1.obj[o].cookie) ELSE w1
         w3 == [w2 EXCEPT !.obj[o].n_ops = @ - 1]
         w4 == IF w3.obj[o].n_ops = 0 THEN Raise(w3, o, "CLEARED") ELSE w3
-    IN [w4 EXCEPT !.op[k] = FreeOpRec]
+    IN IF w.obj[o].mem # "LIVE"
+       THEN Bug(w, "OpRelease: fscache_put_operation goes through op->object, already freed (use after free)")
+       ELSE [w4 EXCEPT !.op[k] = FreeOpRec]
 OpPutRef(w, k) == IF w.op[k].usage > 1 THEN [w EXCEPT !.op[k].usage = @ - 1] ELSE OpRelease(w, k)
 
 \* fscache_start_operations: from the head of pending_ops; an exclusive op
@@ -333,16 +354,19 @@ QueuesWhenInactive(r) == "IS_LOOKED_UP" \in r.flags /\ (Fixed("F2") => "IS_LIVE"
 \* run ops on: the submitter waits forever (finding F12). REPAIRED refuses it,
 \* as later kernels' fscache_submit_op does (-EIO when the cache is broken).
 SubmitOk(w, o) == Active(w.obj[o]) \/ (QueuesWhenInactive(w.obj[o]) /\ ~(Fixed("F12") /\ Broken))
-\* fscache_submit_op (caller checked SubmitOk)
-SubmitOp(w, o, k) ==
+\* fscache_submit_op (caller checked SubmitOk), the branch chosen by `active`
+\* (fscache_object_is_active; else the IS_LOOKED_UP branch): n_ops++, then run
+\* the op or queue it.
+SubmitOpAs(w, o, k, active) ==
     LET r == w.obj[o]
         wq == [w EXCEPT !.op[k].state = "PENDING", !.op[k].object = o, !.obj[o].n_ops = @ + 1]
         enq == [wq EXCEPT !.op[k].usage = @ + 1, !.obj[o].pending = Append(@, k)]
-    IN IF Active(r)
+    IN IF active
        THEN IF r.n_exclusive > 0 THEN enq
             ELSE IF r.pending # << >> THEN StartOps(enq, o)
             ELSE RunOp(wq, k)
        ELSE enq
+SubmitOp(w, o, k) == SubmitOpAs(w, o, k, Active(w.obj[o]))
 \* fscache_submit_exclusive_op: no "dying" branch; refused only with a cache I/O error (ASSERT).
 \* REPAIRED (F2) refuses a dead object here too (reachable only from AttrChanged: INVALIDATE_OBJECT
 \* runs in the object's own worker, the only party that clears IS_LIVE).
@@ -616,13 +640,36 @@ ReadWaitLookup(t) ==
                ELSE LET w1 == IF NewDesign THEN Use(W0, c) ELSE W0
                         fl == {"MYTHREAD", "WAITING", "DEC_READ_CNT"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
                         w2 == NewOp([w1 EXCEPT !.obj[o].n_reads = @ + 1], k, "READ", fl)
-                    IN IF SubmitOk(w2, o)
+                    IN IF SubmitOk(w2, o) /\ SubmitWindow
+                       THEN \* the test is made; n_ops++ comes in the next step
+                            /\ Commit(w2)
+                            /\ thread' = [thread EXCEPT ![t].op = k,
+                                             ![t].pc = IF Active(object[o]) THEN "ReadSubmitActive" ELSE "ReadSubmitLookedUp"]
+                            /\ UNCHANGED oops
+                       ELSE IF SubmitOk(w2, o)
                        THEN /\ Commit(SubmitOp(w2, o, k))
                             /\ thread' = [thread EXCEPT ![t].pc = "ReadWaitActive", ![t].op = k]
                             /\ UNCHANGED oops
                        ELSE \* rejected: n_reads--, plain atomic_dec(n_active), kfree(op)
                             /\ UNCHANGED <<cookie, object, op, oops>>
                             /\ Ret(t, "Ready", "ENOBUFS")
+
+\* The rest of fscache_submit_op's locked section (SubmitWindow): the branch its
+\* test chose, although KILL_OBJECT may have cleared IS_LIVE since (F13); then
+\* object->lock and cookie->lock are dropped. The object is still the cookie's
+\* first: unhashing it needs cookie->lock.
+ReadSubmit(t, active) ==
+    /\ Commit(SubmitOpAs(W0, BackingObj(TCookie[t]), thread[t].op, active))
+    /\ SetPc(t, "ReadWaitActive")
+    /\ UNCHANGED oops
+ReadSubmitActive(t) ==
+    /\ thread[t].pc = "ReadSubmitActive"
+    /\ lastAction' = [name |-> "ReadSubmitActive", t |-> t]
+    /\ ReadSubmit(t, TRUE)
+ReadSubmitLookedUp(t) ==
+    /\ thread[t].pc = "ReadSubmitLookedUp"
+    /\ lastAction' = [name |-> "ReadSubmitLookedUp", t |-> t]
+    /\ ReadSubmit(t, FALSE)
 
 \* fscache_wait_for_operation_activation, then check_if_dead: a cancelled op,
 \* or a dead object (dying with the cache broken), gives ENOBUFS. For a dead
@@ -687,6 +734,8 @@ ReadPutOp(t) ==
     /\ lastAction' = [name |-> "ReadPutOp", t |-> t]
     /\ IF op[k].usage = 1 /\ op[k].state \notin {"COMPLETE", "CANCELLED"}
        THEN Oops("ReadPutOp: ASSERTIFCMP(op->state == CANCELLED) in fscache_put_operation: the last put of an op still in progress")
+       ELSE IF OpPutRef(W0, k).bug # "NONE"
+       THEN Oops(OpPutRef(W0, k).bug)
        ELSE /\ Commit(OpPutRef(W0, k))
             /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
             /\ UNCHANGED oops
@@ -699,10 +748,18 @@ ReadPutOp(t) ==
 WritePage(t, p) ==
     LET c == TCookie[t]
         k == FreeOp(W0)
+        \* the submit is reached and its test passes: with SubmitWindow, its n_ops++ is the next step
+        window == /\ SubmitWindow
+                  /\ ~("INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken)
+                  /\ cookie[c].stores[p] = "NONE" /\ "PENDING_WRITE" \notin object[BackingObj(c)].flags
+                  /\ SubmitOk(W0, BackingObj(c))
     IN /\ CallOK(t, "WritePage")
        /\ p \in thread[t].cached
        /\ lastAction' = [name |-> "WritePage", t |-> t, p |-> p]
-       /\ thread' = [thread EXCEPT ![t].calls = @ - 1, ![t].page = p, ![t].pc = "Ready",
+       /\ thread' = [thread EXCEPT ![t].calls = @ - 1, ![t].page = p,
+                       ![t].pc = IF ~window THEN "Ready"
+                                 ELSE IF Active(object[BackingObj(c)]) THEN "WriteSubmitActive" ELSE "WriteSubmitLookedUp",
+                       ![t].op = IF window THEN k ELSE @,
                        ![t].result =
                          IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken THEN "ENOBUFS"
                          ELSE IF cookie[c].stores[p] # "NONE" THEN "OK"                      \* already_queued
@@ -719,9 +776,30 @@ WritePage(t, p) ==
                   ELSE LET w2 == [w1 EXCEPT !.obj[o].flags = @ \cup {"PENDING_WRITE"}]
                            fl == {"ASYNC", "WAITING"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
                            w3 == NewOp(IF NewDesign THEN Use(w2, c) ELSE w2, k, "WRITE", fl)
-                       IN IF SubmitOk(w3, o)
+                       IN IF window
+                          THEN Commit(w3)   \* tested; counted in WriteSubmitActive / WriteSubmitLookedUp
+                          ELSE IF SubmitOk(w3, o)
                           THEN Commit(OpPutRef(SubmitOp(w3, o, k), k))   \* put the submitter's ref
                           ELSE Commit([w2 EXCEPT !.ck[c].stores[p] = "NONE"])   \* dec, delete, kfree
+
+\* The rest of a writer's fscache_submit_op (SubmitWindow), as ReadSubmit; then,
+\* with the locks dropped, __fscache_write_page puts the submitter's ref.
+WriteSubmit(t, active) ==
+    LET k == thread[t].op
+        w1 == OpPutRef(SubmitOpAs(W0, BackingObj(TCookie[t]), k, active), k)
+    IN IF w1.bug # "NONE"
+       THEN Oops(w1.bug)
+       ELSE /\ Commit(w1)
+            /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
+            /\ UNCHANGED oops
+WriteSubmitActive(t) ==
+    /\ thread[t].pc = "WriteSubmitActive"
+    /\ lastAction' = [name |-> "WriteSubmitActive", t |-> t]
+    /\ WriteSubmit(t, TRUE)
+WriteSubmitLookedUp(t) ==
+    /\ thread[t].pc = "WriteSubmitLookedUp"
+    /\ lastAction' = [name |-> "WriteSubmitLookedUp", t |-> t]
+    /\ WriteSubmit(t, FALSE)
 
 \* The netfs contract before relinquish (fscache_uncache_all_inode_pages): wait
 \* until no page of the cookie is queued for or being written to the cache.
@@ -830,8 +908,9 @@ ThreadStepKeepingCache(t) ==
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
-       \/ ReadWaitLookup(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
+       \/ ReadWaitLookup(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
+       \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t)
        \/ WaitOnPageWrite(t) \/ \E r \in RetireChoices : RelinquishCookie(t, r)
        \/ RelinquishKill(t) \/ RelinquishDropActive(t) \/ RelinquishWait(t)
        \/ RelinquishClear(t) \/ RelinquishPut(t)
@@ -1115,7 +1194,9 @@ LOOKUP_FAILURE(o) ==
           ELSE ObjCommit(Transit(DoneParentOp(w2, o), o, "KILL_OBJECT"))
 
 \* fscache_kill_object, as 3.12 runs it in three parts: clear IS_LIVE (clear_bit,
-\* without object->lock) and the OOB mask; then, unlocked, test dependents,
+\* without object->lock, so inside a reader's locked submit where SubmitWindow
+\* splits it: finding F13; REPAIRED takes the lock, see UnlockedDisp) and the
+\* OOB mask; then, unlocked, test dependents,
 \* n_ops and n_children: nothing left -> drop; else, under object->lock, start
 \* the pending ops (so they can run or fail and release), then read the
 \* dependents again (unlocked) to choose KILL_DEPENDENTS or the wait.
@@ -1204,8 +1285,24 @@ ObjStepKeepingCache(o) ==
        \/ DETACH_FROM_COOKIE(o)
     /\ UNCHANGED cache
 
+\* object->lock of o (and cookie->lock of its cookie) held by a reader or a
+\* writer between its submit's test and its n_ops++ (SubmitWindow).
+SubmitLocked(o) == \E t \in Threads : thread[t].pc \in SubmitPcs /\ o \in cookie[TCookie[t]].backing
+\* The object's steps that take neither lock: the dispatcher's, and
+\* fscache_kill_object's clear of IS_LIVE and its test of the counters. REPAIRED
+\* (finding F13): IS_LIVE is cleared under object->lock, as later kernels'
+\* fscache_mark_object_dead does, so not inside a submitter's locked section.
+\* Every other step of the object, and of its ops, waits for the locks: those
+\* that take them must; the few that take neither (the write op's page write,
+\* the lookup's IS_AVAILABLE) touch nothing the submitter's two steps read or
+\* write, so running them after the submitter's second step reaches the same
+\* states. Data objects have no children, so no other object takes o's lock.
+UnlockedDisp == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck", "KillTest"}
+                \cup (IF Fixed("F13") THEN {} ELSE {"KILL_OBJECT"})
+
 ObjStep(o) ==
     /\ oops = "NONE"
+    /\ SubmitLocked(o) => object[o].disp \in UnlockedDisp
     /\ \/ ObjStepKeepingCache(o) \/ DROP_OBJECT(o)
        \/ \E res \in LookupResults : LookupObject(o, res)
        \/ \E res \in {"OK", "ERROR", "EIO"} : LookupCreate(o, res)
@@ -1282,6 +1379,7 @@ OpPut(k) ==
 
 OpStep(k) ==
     /\ oops = "NONE"
+    /\ op[k].object \in Objects => ~SubmitLocked(op[k].object)
     /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
        \/ \E res \in WriteResults : WriteOpWritePage(k, res)
 
@@ -1502,6 +1600,8 @@ UnitHolders(c) ==
                                         "InvalidateWrites", "InvalidateSubmitOp", "UpdateObject"}})
     + Cardinality({k \in OpIds : op[k].state # "FREE" /\ "UNUSE_COOKIE" \in op[k].flags /\
                    op[k].object \in Objects /\ object[op[k].object].cookie = c})
+    \* a reader or writer inside its submit: its op (UNUSE_COOKIE) is not yet on the object
+    + Cardinality({t \in Threads : TCookie[t] = c /\ thread[t].pc \in SubmitPcs})
 UseUnuseBalance ==
     NewDesign => \A c \in Cookies : cookie[c].mem = "LIVE" => cookie[c].n_active = UnitHolders(c)
 

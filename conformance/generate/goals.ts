@@ -29,6 +29,7 @@ export const GOAL_MODELS = [
   "MCtrapWithdraw",
   "MCtrapWrite",
   "MCtrapExcl",
+  "MCtrapWindow",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -208,5 +209,26 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     model: "MCtrapWithdraw",
     predicate: `lastAction.name = "WithdrawWait" /\\ thread["tD"].calls = 0 /\\ thread["tD"].pc # "Done"`,
     mutant: "withdraw-forgets-kill",
+  },
+  {
+    // F13: the reader's submit tested the object active, the withdrawal's KILL ran KILL_OBJECT, which cleared
+    // IS_LIVE inside the reader's locked section (3.12 takes no lock for it), and the reader's second step runs
+    // its op as tested.
+    id: "KillInsideReadSubmit",
+    model: "MCtrapWindow",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "ReadSubmitActive" /\\ "IS_LIVE" \\notin object["D"].flags`,
+    mutant: "submit-rechecks-object",
+  },
+  {
+    // A write submitted after the withdrawal killed the object under a read that marked the page cached: 3.12's
+    // submit takes the IS_LOOKED_UP branch for a dying object (F2) and, with the window, counts and queues the
+    // op in its second step. It exercises WriteSubmitLookedUp, which the repaired design refuses; its mutant
+    // dies on the read goal above.
+    id: "WriteQueuedOnDyingObject",
+    model: "MCtrapWindow",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "WriteSubmitLookedUp"`,
+    mutant: "submit-rechecks-object",
   },
 ];

@@ -122,6 +122,7 @@ class FsCacheTarget implements ReplayTarget {
       backend,
       design,
       maxOps: k.MaxOps,
+      submitWindow: k.SubmitWindow === true,
       listener: {
         cookieFreed: (c) => this.retained.cookies.set(c.id, c),
         objectFreed: (o) => this.retained.objects.set(o.id, o),

@@ -16,6 +16,11 @@ export interface ModelConstants {
   readonly NetfsCalls: string[];
   /** Whether the cache is withdrawn during the run (FSCache.tla's `Withdrawal`; absent in older headers). */
   readonly Withdrawal?: boolean;
+  /**
+   * Whether a reader's submit is two steps with object->lock held between (FSCache.tla's `SubmitWindow`;
+   * absent in older headers).
+   */
+  readonly SubmitWindow?: boolean;
 }
 
 /** The constants a model must print: names and TLA+ expressions. */
@@ -32,7 +37,7 @@ export const CONSTANT_NAMES: readonly (keyof ModelConstants)[] = [
 ];
 
 /** The constants printed besides CONSTANT_NAMES (optional when read back). */
-const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal"];
+const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal", "SubmitWindow"];
 
 /** A module extending `model` that prints the constants and stops after the initial states. */
 export function constantsModule(name: string, model: string): string {
@@ -63,6 +68,7 @@ const validate = new Ajv({ strict: false }).compile({
     MaxCalls: { type: "integer", minimum: 0, maximum: 64 },
     NetfsCalls: names,
     Withdrawal: { type: "boolean" },
+    SubmitWindow: { type: "boolean" },
   },
 });
 

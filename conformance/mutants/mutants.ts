@@ -165,6 +165,22 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F12",
   },
   {
+    name: "kill-clears-live-unlocked",
+    file: "fscache/operation.ts",
+    find: '  if (action === "KILL_OBJECT") return core.repaired("KILL_MARKS_DEAD_UNDER_LOCK");',
+    replace: '  if (action === "KILL_OBJECT") return false;',
+    why: "repair F13 lost: KILL_OBJECT clears IS_LIVE while a reader holds object->lock between its submit's test and its count",
+    repair: "F13",
+  },
+  {
+    name: "submit-rechecks-object",
+    file: "fscache/netfs.ts",
+    find: "  submitAs(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",
+    replace:
+      "  submitAs(core, obj, op, submitBranch(core, obj) ?? branch);\n  touch(obj);\n  obj.submitLocker = null;",
+    why: "a submit's second step decides its branch again instead of keeping the one its test chose",
+  },
+  {
     name: "put-ignores-op-state",
     file: "fscache/netfs.ts",
     find: '  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',

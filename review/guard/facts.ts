@@ -16,7 +16,7 @@ interface Known {
 export const PRIMITIVES = {
   use: { name: "useCookie", file: "src/fscache/cookie.ts" },
   unuse: { name: "unuseCookie", file: "src/fscache/cookie.ts" },
-  submit: { name: "submitOp", file: "src/fscache/operation.ts" },
+  submit: { name: "submitAs", file: "src/fscache/operation.ts" },
   submitExclusive: { name: "submitExclusiveOp", file: "src/fscache/operation.ts" },
   alloc: { name: "allocOp", file: "src/fscache/operation.ts" },
 } as const satisfies Record<string, Known>;

@@ -13,7 +13,21 @@ export type Design = (typeof DESIGNS)[number];
  * The findings in POST_FIX that POST_FIX_REPAIRED repairs, as the spec's `AllRepairs` lists them (a test
  * compares the two); each can be left out with `Without_<finding>`.
  */
-export const FINDINGS = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"] as const;
+export const FINDINGS = [
+  "F1",
+  "F2",
+  "F3",
+  "F4",
+  "F5",
+  "F6",
+  "F7",
+  "F8",
+  "F9",
+  "F10",
+  "F11",
+  "F12",
+  "F13",
+] as const;
 export type Finding = (typeof FINDINGS)[number];
 
 /** What TLC is expected to say: no violation, an invariant violated, or a temporal property violated. */

@@ -36,6 +36,12 @@ export interface FsCacheOptions {
   readonly maxOps?: number;
   /** Told of freed cookies and objects, which leave the registries (default: nobody). */
   readonly listener?: CacheListener;
+  /**
+   * Whether a read's submission holds object->lock across two steps, its test of the object and its count of
+   * the op, as 3.12 lets the unlocked KILL_OBJECT run between them (finding F13; the spec's SubmitWindow).
+   * Default false: one step, as in the spec's models without the window.
+   */
+  readonly submitWindow?: boolean;
 }
 
 /** The netfs API run inside the caller's own task, as thread `caller.t` of the spec. */
@@ -93,8 +99,17 @@ export class FsCache {
         op: (core, op) => {
           const name = `op:${op.id}`;
           const first = OP_FIRST_STEP[op.kind] ?? "OpPut";
-          const h = core.runtime.spawn(name, label(first, { k: op.id }), (task) =>
-            runOpWorker(core, op, task),
+          const obj = op.object;
+          // Its first step waits, as the later ones do, while a reader holds the object's lock (opwork.ts).
+          const gate =
+            core.submitWindow && obj
+              ? { queue: core.objectLockWq, condition: () => obj.submitLocker === null }
+              : undefined;
+          const h = core.runtime.spawn(
+            name,
+            label(first, { k: op.id }),
+            (task) => runOpWorker(core, op, task),
+            gate,
           );
           watch(core, h.done, name);
         },
@@ -102,6 +117,7 @@ export class FsCache {
       // Undefined: CacheCore's default, no limit.
       options.maxOps,
       options.listener ?? {},
+      options.submitWindow ?? false,
     );
     const core = this.core;
     this.netfs = {

@@ -77,6 +77,8 @@ export class CacheCore {
    */
   acquiring = 0;
   readonly addremoveWq: WaitQueue;
+  /** Woken when a reader drops the object->lock it held across its submit's two steps (submitWindow). */
+  readonly objectLockWq: WaitQueue;
   /** `fscache_cache_cleared_wq`: woken when the last object is destroyed. */
   readonly clearedWq: WaitQueue;
   private readonly repairSet: ReadonlySet<Repair>;
@@ -92,8 +94,15 @@ export class CacheCore {
     /** The most ops alive at once (the spec's MaxOps): one more is the kernel's failed allocation. */
     readonly maxOps: number = Infinity,
     readonly listener: CacheListener = {},
+    /**
+     * Whether a read's `fscache_submit_op` is two steps, its test of the object's flags and then its `n_ops++`,
+     * with object->lock held from one to the other (the spec's SubmitWindow). Off, the submit is one step and
+     * no lock is held across steps, as in the spec's models without it.
+     */
+    readonly submitWindow = false,
   ) {
     this.repairSet = new Set(repairs);
+    this.objectLockWq = runtime.waitQueue("object->lock");
     this.addremoveWq = runtime.waitQueue("fscache_addremove_sem");
     this.clearedWq = runtime.waitQueue("fscache_cache_cleared_wq");
   }

@@ -130,6 +130,10 @@ export type Design = (typeof DESIGNS)[number];
  * - BROKEN_CACHE_REFUSES_OPS (F12): `fscache_submit_op` refuses an op when the cache is broken (IOERROR), as
  *   later kernels do (-EIO): 3.12 finds no object "active" then and queues the op on any looked-up object,
  *   where on an available, live object of another cookie nothing ever starts it and the reader waits forever.
+ * - KILL_MARKS_DEAD_UNDER_LOCK (F13): KILL_OBJECT clears IS_LIVE under object->lock, as later kernels'
+ *   `fscache_mark_object_dead` does: 3.12 clears it unlocked, so it can fall between a reader's
+ *   `fscache_submit_op` test (object active) and its `n_ops++`, which then adds an op to a dying object, and
+ *   KILL_OBJECT's unlocked test of the counters may already have chosen DROP_OBJECT.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -151,6 +155,7 @@ export const SPEC_REPAIR_FINDINGS = {
   ASYNC_OPS_NEED_AVAILABLE: "F10",
   DEAD_READ_CANCELS_OP: "F11",
   BROKEN_CACHE_REFUSES_OPS: "F12",
+  KILL_MARKS_DEAD_UNDER_LOCK: "F13",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

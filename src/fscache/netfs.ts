@@ -19,7 +19,17 @@ import {
 } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { discardStrandedWrites, pageName } from "./opwork.ts";
-import { allocOp, freeOp, opComplete, putOp, submitExclusiveOp, submitOp } from "./operation.ts";
+import {
+  allocOp,
+  freeOp,
+  opComplete,
+  putOp,
+  type Operation,
+  submitAs,
+  type SubmitBranch,
+  submitBranch,
+  submitExclusiveOp,
+} from "./operation.ts";
 import { BackendError } from "./backend.ts";
 import { touch } from "./revision.ts";
 
@@ -348,6 +358,42 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
 }
 
 /**
+ * The rest of `fscache_submit_op` once its test chose `branch`. With CacheCore.submitWindow it is a step of its
+ * own: object->lock (and cookie->lock) stay held from the test to the count, so the object's and its ops' steps
+ * that take them wait; 3.12's KILL_OBJECT takes neither and may clear IS_LIVE in between, and its unlocked test
+ * of n_ops may choose to drop the object (F13). The branch stands as tested, as in the kernel.
+ */
+async function submitAfterTest(
+  core: CacheCore,
+  call: Call,
+  obj: FscacheObject,
+  op: Operation,
+  branch: SubmitBranch,
+  by: "read" | "write",
+): Promise<void> {
+  if (!core.submitWindow) {
+    submitAs(core, obj, op, branch);
+    return;
+  }
+  touch(obj);
+  obj.submitLocker = call.th.t;
+  const active = branch === "ACTIVE";
+  await call.step(
+    by === "read"
+      ? active
+        ? "ReadSubmitActive"
+        : "ReadSubmitLookedUp"
+      : active
+        ? "WriteSubmitActive"
+        : "WriteSubmitLookedUp",
+  );
+  submitAs(core, obj, op, branch);
+  touch(obj);
+  obj.submitLocker = null;
+  core.wake(core.objectLockWq);
+}
+
+/**
  * `fscache_read_or_alloc_page`: ReadPage, ReadWaitLookup, ReadWaitActive, then ReadIO (unless cancelled) and
  * ReadPutOp. `data` is null when the cache holds nothing for the page (ENODATA, or a hole).
  */
@@ -398,7 +444,8 @@ export async function readPage(
   if (counted) cookie.n_active++;
   touch(obj);
   obj.n_reads++;
-  if (!submitOp(core, obj, op)) {
+  const branch = submitBranch(core, obj);
+  if (branch === null) {
     obj.n_reads--;
     if (counted) cookie.n_active--;
     freeOp(core, op);
@@ -406,6 +453,7 @@ export async function readPage(
   }
   touch(call.th);
   call.th.op = op.id;
+  await submitAfterTest(core, call, obj, op, branch, "read");
 
   await call.waitFor("ReadWaitActive", op.waitq, () => op.state !== "PENDING");
   let outcome: ReadOutcome = { result: "ENOBUFS", data: null };
@@ -525,7 +573,8 @@ export async function writePage(
   touch(obj);
   obj.flags.add("PENDING_WRITE");
   if (counted) cookie.n_active++;
-  if (!submitOp(core, obj, op)) {
+  const branch = submitBranch(core, obj);
+  if (branch === null) {
     if (counted) cookie.n_active--;
     cookie.stores.delete(page);
     core.wake(cookie.storesWq);
@@ -535,6 +584,16 @@ export async function writePage(
     call.finish("ENOBUFS");
     return "ENOBUFS";
   }
+  if (core.submitWindow) {
+    // The call's result is known once the test passes; the thread holds the op until it is counted.
+    touch(call.th);
+    call.th.result = "OK";
+    call.th.op = op.id;
+  }
+  await submitAfterTest(core, call, obj, op, branch, "write");
+  touch(call.th);
+  call.th.op = 0;
+  // The submitter's ref, put once the locks are dropped: the op queue holds its own.
   putOp(core, op);
   call.finish("OK");
   return "OK";

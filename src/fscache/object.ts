@@ -50,6 +50,11 @@ export class FscacheObject {
   holdsCookieRef = false;
   /** PRE_FIX (caaef69): retirement is recorded on the object by relinquish. */
   retire = false;
+  /**
+   * The netfs thread holding this object's object->lock (and its cookie's cookie->lock) between its submit's
+   * test and its `n_ops++` (CacheCore.submitWindow), else null. Steps that take either lock wait for it.
+   */
+  submitLocker: string | null = null;
   /** Aux data read at alloc time (cachefiles keeps it in `lookup_data` for the lookup). */
   readonly lookupAux: Uint8Array;
 

@@ -36,6 +36,7 @@ export const SPEC_OOPS = {
   WriteOp: "WriteOp: stores_lock of a freed cookie",
   WriteOpWritePage: "WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish",
   WithdrawWait: "WithdrawWait: ASSERT the dying list is empty",
+  OpRelease: "OpRelease: fscache_put_operation goes through op->object, already freed (use after free)",
 } as const;
 
 export type OopsSite = keyof typeof SPEC_OOPS;

@@ -76,41 +76,64 @@ function deadRefused(core: CacheCore, obj: FscacheObject): boolean {
 }
 
 /** `fscache_submit_op` (under object->lock): run, queue, or refuse (op CANCELLED, returns false). */
-export function submitOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
-  touch(op);
-  op.state = "PENDING";
-  if (objectIsActive(core, obj)) {
-    op.object = obj;
-    touch(obj);
-    obj.n_ops++;
-    if (obj.n_exclusive > 0) {
-      queuePending(obj, op);
-    } else if (obj.pending_ops.length > 0) {
-      queuePending(obj, op);
-      startOperations(core, obj);
-    } else {
-      runOp(core, obj, op);
-    }
-    return true;
-  }
+/** The branch of `fscache_submit_op` that takes an op: the object is active, or only looked up. */
+export type SubmitBranch = "ACTIVE" | "LOOKED_UP";
+
+/** `fscache_submit_op`'s test of the object's flags: the branch that takes the op, or null if it is refused. */
+export function submitBranch(core: CacheCore, obj: FscacheObject): SubmitBranch | null {
+  if (objectIsActive(core, obj)) return "ACTIVE";
   // With the cache broken (IOERROR) no object is active, and 3.12 queues the op on a looked-up object that may
   // stay available and live with nothing to start it (F12); repair BROKEN_CACHE_REFUSES_OPS refuses it.
   const brokenRefused = core.broken && core.repaired("BROKEN_CACHE_REFUSES_OPS");
-  if (!deadRefused(core, obj) && !brokenRefused && obj.flags.has("IS_LOOKED_UP")) {
-    // 3.12 queues on any looked-up object, even one KILL_OBJECT has already passed: the defect the repair
-    // closes, since nothing will ever start or cancel it there.
-    op.object = obj;
-    touch(obj);
-    obj.n_ops++;
-    queuePending(obj, op);
-    return true;
-  }
-  op.state = "CANCELLED";
-  return false;
+  // 3.12 queues on any looked-up object, even one KILL_OBJECT has already passed: the defect the repair
+  // closes, since nothing will ever start or cancel it there.
+  if (!deadRefused(core, obj) && !brokenRefused && obj.flags.has("IS_LOOKED_UP")) return "LOOKED_UP";
+  return null;
 }
 
 /**
- * `fscache_submit_exclusive_op`: as submitOp but counted in `n_exclusive`, waiting for everything in progress.
+ * The rest of `fscache_submit_op` once `branch` is chosen: count the op, then run it or queue it. Its test may
+ * be a step earlier (CacheCore.submitWindow), so the object may have changed since (F13).
+ */
+export function submitAs(core: CacheCore, obj: FscacheObject, op: Operation, branch: SubmitBranch): void {
+  touch(op);
+  op.state = "PENDING";
+  op.object = obj;
+  touch(obj);
+  obj.n_ops++;
+  if (branch === "LOOKED_UP" || obj.n_exclusive > 0) {
+    queuePending(obj, op);
+  } else if (obj.pending_ops.length > 0) {
+    queuePending(obj, op);
+    startOperations(core, obj);
+  } else {
+    runOp(core, obj, op);
+  }
+}
+
+/**
+ * Whether an object step `action` takes object->lock or its cookie's cookie->lock, and so waits for a reader
+ * holding them across its submit (CacheCore.submitWindow). The dispatcher's steps take neither, nor does
+ * 3.12's fscache_kill_object: it clears IS_LIVE and tests the counters unlocked (F13); repair
+ * KILL_MARKS_DEAD_UNDER_LOCK clears IS_LIVE under object->lock, as later kernels' fscache_mark_object_dead.
+ * The few other steps that take neither touch nothing the reader's two steps do, so they wait with no loss.
+ */
+export function takesObjectLock(core: CacheCore, action: string): boolean {
+  if (UNLOCKED_OBJECT_STEPS.has(action)) return false;
+  if (action === "KILL_OBJECT") return core.repaired("KILL_MARKS_DEAD_UNDER_LOCK");
+  return true;
+}
+const UNLOCKED_OBJECT_STEPS: ReadonlySet<string> = new Set([
+  "DispatchStart",
+  "DispatchSelect",
+  "DispatchUnmask",
+  "DispatchRecheck",
+  "KillTest",
+]);
+
+/**
+ * `fscache_submit_exclusive_op`: as `fscache_submit_op` (submitBranch, submitAs) but counted in `n_exclusive`,
+ * waiting for everything in progress.
  * 3.12 has no "dying" branch: any looked-up object queues the op, and an object neither active nor looked up
  * is refused (returns false): 3.12 ASSERTs a cache I/O error there, which the callers report. Repair
  * NO_OPS_ON_DEAD_OBJECT refuses a dead object here too (the spec's SubmitExclusiveOk); that only matters for
@@ -248,6 +271,8 @@ export function putOp(core: CacheCore, op: Operation): void {
   if (op.usage > 0) return;
   const obj = op.object;
   bugOnNull(obj, `put_operation: op ${op.id} released without an object`);
+  // An op counted after KILL_OBJECT had chosen to drop its object outlives it (F13): a use after free.
+  bugOn(obj.mem !== "LIVE", SPEC_OOPS.OpRelease);
   if (op.flags.has("DEC_READ_CNT")) {
     touch(obj);
     obj.n_reads--;

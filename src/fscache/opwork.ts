@@ -44,6 +44,13 @@ export async function runOpWorker(core: CacheCore, op: Operation, task: Task): P
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
     touch(op);
     op.pc = action;
+    // Every op step takes its object's lock (or commutes with a submitter's two steps): it waits while one holds it.
+    if (core.submitWindow)
+      return task.waitUntil(
+        label(action, { k, ...params }),
+        core.objectLockWq,
+        () => obj.submitLocker === null,
+      );
     return task.step(label(action, { k, ...params }));
   };
   switch (op.kind) {

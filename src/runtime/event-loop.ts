@@ -2,7 +2,7 @@
 // steps the runtime yields to the event loop (setImmediate), so I/O callbacks and other tasks get their
 // turn; a step that awaits I/O keeps the others out until it yields, which is what makes it atomic.
 
-import type { Runtime, StepLabel, Task, TaskHandle, WaitQueue } from "./runtime.ts";
+import type { Runtime, StartGate, StepLabel, Task, TaskHandle, WaitQueue } from "./runtime.ts";
 import { checkCondition, TaskRecord } from "./task-core.ts";
 
 /** A task asleep in `waitUntil`. */
@@ -59,8 +59,9 @@ export class EventLoopRuntime implements Runtime {
     this.onStep = options.onStep;
   }
 
-  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>): TaskHandle {
-    const task = new TaskRecord(this.nextId++, name, first, body, this.observer);
+  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>, gate?: StartGate): TaskHandle {
+    // A gated task queues as a woken sleeper: dispatch tests its condition and puts it to sleep if false.
+    const task = new TaskRecord(this.nextId++, name, first, body, this.observer, gate);
     this.ready.push(task);
     this.kick();
     return task.handle;

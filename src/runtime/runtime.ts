@@ -36,6 +36,15 @@ export interface Task {
   waitUntil(label: StepLabel, queue: WaitQueue, condition: () => boolean): Promise<void>;
 }
 
+/**
+ * A condition the first step of a spawned task waits for, as `waitUntil` does for a later one: a task parked
+ * behind a lock another task holds across steps (e.g. an op worker whose object's lock a submitter holds).
+ */
+export interface StartGate {
+  readonly queue: WaitQueue;
+  readonly condition: () => boolean;
+}
+
 /** What `spawn` returns: the task's completion, and its identity for schedulers and reports. */
 export interface TaskHandle {
   readonly id: number;
@@ -47,9 +56,10 @@ export interface TaskHandle {
 export interface Runtime {
   /**
    * Starts a concurrent task. Nothing of `body` runs before the task's first step is scheduled: the task is
-   * created parked at `first`, and `body` starts as the code of that step.
+   * created parked at `first`, and `body` starts as the code of that step. With a `gate`, that first step
+   * runs only once `gate.condition()` holds (tested at once, then after each wake-up of `gate.queue`).
    */
-  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>): TaskHandle;
+  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>, gate?: StartGate): TaskHandle;
   /** Creates a wait queue. */
   waitQueue(name: string): WaitQueue;
   /** Wakes every task sleeping on `queue` (`wake_up_bit`, `wake_up_atomic_t`). */

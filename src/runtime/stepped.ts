@@ -6,6 +6,7 @@
 import {
   formatLabel,
   type Runtime,
+  type StartGate,
   type StepLabel,
   type Task,
   type TaskHandle,
@@ -124,8 +125,8 @@ export class SteppedRuntime implements Runtime {
   }
 
   /** Registers the task parked at `first`; its body runs only when a scheduler runs that step. */
-  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>): TaskHandle {
-    const task = new TaskRecord(this.nextId++, name, first, body, this.observer);
+  spawn(name: string, first: StepLabel, body: (task: Task) => Promise<void>, gate?: StartGate): TaskHandle {
+    const task = new TaskRecord(this.nextId++, name, first, body, this.observer, gate);
     // Errors are reported by runStep; a caller that awaits `done` still sees the rejection.
     task.quietDone();
     this.live.push(task);

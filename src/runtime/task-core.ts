@@ -2,7 +2,7 @@
 // atomic step of a task and settles once the task reaches its next yield point or ends. The runtimes differ
 // only in who decides which task resumes next (a FIFO on the event loop, or an outside scheduler).
 
-import type { StepLabel, Task, TaskHandle, WaitQueue } from "./runtime.ts";
+import type { StartGate, StepLabel, Task, TaskHandle, WaitQueue } from "./runtime.ts";
 
 /** Where a task is: parked before a step, asleep in `waitUntil`, running a step, or finished. */
 export type TaskState =
@@ -66,8 +66,12 @@ export class TaskRecord {
     first: StepLabel,
     private readonly body: (task: Task) => Promise<void>,
     private readonly observer: TaskObserver,
+    gate?: StartGate,
   ) {
-    this.state = { kind: "parked", label: first };
+    // A gated first step sleeps as a `waitUntil` would, marked woken so that its condition is tested at once.
+    this.state = gate
+      ? { kind: "waiting", label: first, queue: gate.queue, condition: gate.condition, woken: true }
+      : { kind: "parked", label: first };
     this.handle = { id, name, done: this.finished.promise };
     this.task = {
       id,

@@ -140,6 +140,43 @@ export function runtimeContract(name: string, make: () => RuntimeHarness): void 
       expect(sleepers()).toEqual([]);
     });
 
+    it("a gated spawn's first step waits as waitUntil does: not before a wake-up finds its gate open", async () => {
+      const { runtime, settle, sleepers } = make();
+      const q = runtime.waitQueue("gate");
+      let open = false;
+      let ran = false;
+      const done = watch(
+        runtime.spawn(
+          "gated",
+          L("First"),
+          () => {
+            ran = true;
+            return Promise.resolve();
+          },
+          { queue: q, condition: () => open },
+        ),
+      );
+      await settle();
+      expect(ran).toBe(false);
+      expect(sleepers()).toEqual(["gated"]);
+      open = true; // no wake-up: still asleep
+      await settle();
+      expect(ran).toBe(false);
+      runtime.wake(q);
+      await settle();
+      await flush();
+      expect(ran).toBe(true);
+      expect(done()).toBe("resolved");
+      // An open gate at spawn time runs the first step with no wake-up.
+      let free = false;
+      runtime.spawn("free", L("First", 1), () => ((free = true), Promise.resolve()), {
+        queue: q,
+        condition: () => true,
+      });
+      await settle();
+      expect(free).toBe(true);
+    });
+
     it("a sleeper woken while its condition is false goes back to sleep", async () => {
       const { runtime, settle, sleepers } = make();
       const q = runtime.waitQueue("q");

@@ -1,0 +1,124 @@
+// A reader's submit at the kernel's grain (FsCacheOptions.submitWindow, the spec's SubmitWindow): its test of
+// the object and its count of the op are two steps with object->lock held between. 3.12's KILL_OBJECT clears
+// IS_LIVE without that lock and may run in between (finding F13); the repair makes it wait. Stepped runtime,
+// memory backend; the KILL is raised as the write error or a withdrawal would raise it.
+
+import { describe, expect, it } from "vitest";
+import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
+import { FsCache } from "../../src/fscache/index.ts";
+import type { Design } from "../../src/fscache/names.ts";
+import { raiseEvent } from "../../src/fscache/object.ts";
+import { SPEC_OOPS } from "../../src/fscache/oops.ts";
+import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { fileDef, indexDef, newFile } from "./workload.ts";
+
+/** A cache with one data cookie whose object is available, and a read stopped inside its locked submit. */
+async function readerInsideSubmit(design: Design) {
+  const runtime = new SteppedRuntime();
+  const cache = new FsCache({ runtime, backend: new MemoryBackend(), design, submitWindow: true });
+  const index = cache.acquireCookie(null, indexDef, null);
+  await runtime.runUntilQuiescent(firstEnabled);
+  const file = newFile("a");
+  const acquired = cache.acquireCookie(await index, fileDef(file), file);
+  await runtime.runUntilQuiescent(firstEnabled);
+  const cookie = await acquired;
+  if (!cookie) throw new Error("no cookie");
+  const obj = cookie.backing_objects[0];
+  if (!obj) throw new Error("no object");
+  expect(obj.flags.has("IS_AVAILABLE")).toBe(true);
+
+  const labels = (): string[] => runtime.enabled().map((e) => e.label.action);
+  const run = async (action: string): Promise<void> => {
+    const step = runtime.enabled().find((e) => e.label.action === action);
+    if (!step) throw new Error(`${action} is not enabled: ${labels().join(", ")}`);
+    await runtime.runStep(step.taskId);
+  };
+  const read = cache.readPage(cookie, 0);
+  read.catch(() => undefined);
+  await run("ReadPage");
+  await run("ReadWaitLookup");
+  expect(labels()).toEqual(["ReadSubmitActive"]);
+  expect(obj.submitLocker).not.toBeNull();
+  // The KILL a failed page write (ERROR) or the withdrawal would raise, with the object idle: it is queued.
+  raiseEvent(cache.core, obj, "KILL");
+  await run("DispatchStart");
+  await run("DispatchSelect");
+  return { runtime, cache, obj, labels, run, read };
+}
+
+describe("the submit window (F13)", () => {
+  it("3.12: KILL_OBJECT runs inside the reader's locked submit, and the op outlives its dropped object", async () => {
+    const { cache, obj, labels, run } = await readerInsideSubmit("POST_FIX");
+    expect(labels().sort()).toEqual(["KILL_OBJECT", "ReadSubmitActive"]);
+    await run("KILL_OBJECT");
+    expect(obj.flags.has("IS_LIVE")).toBe(false);
+    // The unlocked test of the counters sees no op yet: the object is to be dropped.
+    await run("KillTest");
+    await run("DispatchSelect");
+    // DROP_OBJECT takes cookie->lock, which the reader holds: it waits.
+    expect(labels()).toEqual(["ReadSubmitActive"]);
+    await run("ReadSubmitActive");
+    expect(obj.n_ops).toBe(1);
+    expect(obj.submitLocker).toBeNull();
+    await run("ReadWaitActive");
+    await run("ReadIO");
+    await run("DROP_OBJECT");
+    expect(obj.mem).toBe("FREED");
+    // The reader's put of its op goes through the freed object.
+    await run("ReadPutOp");
+    expect(cache.inspect().oops).toBe(SPEC_OOPS.OpRelease);
+  });
+
+  it("repaired: KILL_OBJECT waits for the reader's lock, then sees the op counted", async () => {
+    const { runtime, cache, obj, labels, run, read } = await readerInsideSubmit("POST_FIX_REPAIRED");
+    expect(labels()).toEqual(["ReadSubmitActive"]);
+    await run("ReadSubmitActive");
+    expect(labels().sort()).toEqual(["KILL_OBJECT", "ReadWaitActive"]);
+    await run("KILL_OBJECT");
+    await run("KillTest");
+    // The op is counted: KILL_OBJECT waits for it instead of dropping the object.
+    expect(obj.disp).toBe("KillStartOps");
+    await runtime.runUntilQuiescent(firstEnabled);
+    expect((await read).result).toBe("ENODATA");
+    expect(cache.inspect().oops).toBe("NONE");
+    expect(obj.mem).toBe("FREED");
+  });
+
+  it("an op worker's first step waits while a submitter holds its object's lock", async () => {
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend: new MemoryBackend(), submitWindow: true });
+    const index = cache.acquireCookie(null, indexDef, null);
+    await runtime.runUntilQuiescent(firstEnabled);
+    const file = newFile("b");
+    const acquired = cache.acquireCookie(await index, fileDef(file), file);
+    await runtime.runUntilQuiescent(firstEnabled);
+    const cookie = await acquired;
+    if (!cookie) throw new Error("no cookie");
+    const first = cache.readPage(cookie, 0);
+    await runtime.runUntilQuiescent(firstEnabled);
+    await first;
+    const labels = (): string[] => runtime.enabled().map((e) => e.label.action);
+    const run = async (action: string): Promise<void> => {
+      const step = runtime.enabled().find((e) => e.label.action === action);
+      if (!step) throw new Error(`${action} is not enabled: ${labels().join(", ")}`);
+      await runtime.runStep(step.taskId);
+    };
+    // A write starts its op at once (the object is active): the op worker's first step is WriteOp.
+    const write = cache.writePage(cookie, 0, new Uint8Array(cache.core.pageSize));
+    await run("WritePage");
+    await run("WriteSubmitActive");
+    expect(labels()).toContain("WriteOp");
+    // A read enters its locked submit: the write op waits until the reader counts its op.
+    const read = cache.readPage(cookie, 0);
+    await run("ReadPage");
+    await run("ReadWaitLookup");
+    expect(labels()).toEqual(["ReadSubmitActive"]);
+    expect(runtime.blocked().map((b) => b.label.action)).toContain("WriteOp");
+    await run("ReadSubmitActive");
+    expect(labels()).toContain("WriteOp");
+    await runtime.runUntilQuiescent(firstEnabled);
+    expect(await write).toBe("OK");
+    expect((await read).result).toBe("ENODATA");
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+});
