@@ -640,15 +640,13 @@ ReadWaitLookup(t) ==
                ELSE LET w1 == IF NewDesign THEN Use(W0, c) ELSE W0
                         fl == {"MYTHREAD", "WAITING", "DEC_READ_CNT"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
                         w2 == NewOp([w1 EXCEPT !.obj[o].n_reads = @ + 1], k, "READ", fl)
-                    IN IF SubmitOk(w2, o) /\ SubmitWindow
-                       THEN \* the test is made; n_ops++ comes in the next step
-                            /\ Commit(w2)
+                    IN IF SubmitOk(w2, o)
+                       THEN /\ Commit(IF SubmitWindow THEN w2 ELSE SubmitOp(w2, o, k))
+                            \* with SubmitWindow the test is made and n_ops++ comes in the next step
                             /\ thread' = [thread EXCEPT ![t].op = k,
-                                             ![t].pc = IF Active(object[o]) THEN "ReadSubmitActive" ELSE "ReadSubmitLookedUp"]
-                            /\ UNCHANGED oops
-                       ELSE IF SubmitOk(w2, o)
-                       THEN /\ Commit(SubmitOp(w2, o, k))
-                            /\ thread' = [thread EXCEPT ![t].pc = "ReadWaitActive", ![t].op = k]
+                                             ![t].pc = IF ~SubmitWindow THEN "ReadWaitActive"
+                                                       ELSE IF Active(object[o]) THEN "ReadSubmitActive"
+                                                       ELSE "ReadSubmitLookedUp"]
                             /\ UNCHANGED oops
                        ELSE \* rejected: n_reads--, plain atomic_dec(n_active), kfree(op)
                             /\ UNCHANGED <<cookie, object, op, oops>>
@@ -748,9 +746,9 @@ ReadPutOp(t) ==
 WritePage(t, p) ==
     LET c == TCookie[t]
         k == FreeOp(W0)
+        refused == "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken
         \* the submit is reached and its test passes: with SubmitWindow, its n_ops++ is the next step
-        window == /\ SubmitWindow
-                  /\ ~("INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken)
+        window == /\ SubmitWindow /\ ~refused
                   /\ cookie[c].stores[p] = "NONE" /\ "PENDING_WRITE" \notin object[BackingObj(c)].flags
                   /\ SubmitOk(W0, BackingObj(c))
     IN /\ CallOK(t, "WritePage")
@@ -761,13 +759,12 @@ WritePage(t, p) ==
                                  ELSE IF Active(object[BackingObj(c)]) THEN "WriteSubmitActive" ELSE "WriteSubmitLookedUp",
                        ![t].op = IF window THEN k ELSE @,
                        ![t].result =
-                         IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken THEN "ENOBUFS"
+                         IF refused THEN "ENOBUFS"
                          ELSE IF cookie[c].stores[p] # "NONE" THEN "OK"                      \* already_queued
                          ELSE IF "PENDING_WRITE" \in object[BackingObj(c)].flags THEN "OK"   \* already_pending
                          ELSE IF SubmitOk(W0, BackingObj(c)) THEN "OK" ELSE "ENOBUFS"]
        /\ UNCHANGED oops
-       /\ IF "INVALIDATING" \in cookie[c].flags \/ k = 0 \/ cookie[c].backing = {} \/ Broken
-             \/ cookie[c].stores[p] # "NONE"
+       /\ IF refused \/ cookie[c].stores[p] # "NONE"
           THEN UNCHANGED <<cookie, object, op>>
           ELSE LET o == BackingObj(c)
                    w1 == [W0 EXCEPT !.ck[c].stores[p] = "PENDING"]

@@ -11,6 +11,7 @@ import { FsCacheError } from "./errors.ts";
 import { type CacheView, inspectCore } from "./inspect.ts";
 import { type ApiResult, type Design, DESIGN_REPAIRS, type Repair } from "./names.ts";
 import * as api from "./netfs.ts";
+import { objectLockGate } from "./object.ts";
 import type { Caller, ReadOutcome, WaitingCall } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { OP_FIRST_STEP } from "./operation.ts";
@@ -37,8 +38,8 @@ export interface FsCacheOptions {
   /** Told of freed cookies and objects, which leave the registries (default: nobody). */
   readonly listener?: CacheListener;
   /**
-   * Whether a read's submission holds object->lock across two steps, its test of the object and its count of
-   * the op, as 3.12 lets the unlocked KILL_OBJECT run between them (finding F13; the spec's SubmitWindow).
+   * Whether a read's or a write's submission holds object->lock across two steps, its test of the object and its
+   * count of the op, as 3.12 lets the unlocked KILL_OBJECT run between them (finding F13; the spec's SubmitWindow).
    * Default false: one step, as in the spec's models without the window.
    */
   readonly submitWindow?: boolean;
@@ -99,12 +100,8 @@ export class FsCache {
         op: (core, op) => {
           const name = `op:${op.id}`;
           const first = OP_FIRST_STEP[op.kind] ?? "OpPut";
-          const obj = op.object;
-          // Its first step waits, as the later ones do, while a reader holds the object's lock (opwork.ts).
-          const gate =
-            core.submitWindow && obj
-              ? { queue: core.objectLockWq, condition: () => obj.submitLocker === null }
-              : undefined;
+          // Its first step waits, as the later ones do, while a submitter holds the object's lock (opwork.ts).
+          const gate = op.object ? objectLockGate(core, op.object) : undefined;
           const h = core.runtime.spawn(
             name,
             label(first, { k: op.id }),

@@ -95,9 +95,9 @@ export class CacheCore {
     readonly maxOps: number = Infinity,
     readonly listener: CacheListener = {},
     /**
-     * Whether a read's `fscache_submit_op` is two steps, its test of the object's flags and then its `n_ops++`,
-     * with object->lock held from one to the other (the spec's SubmitWindow). Off, the submit is one step and
-     * no lock is held across steps, as in the spec's models without it.
+     * Whether a read's or a write's `fscache_submit_op` is two steps, its test of the object's flags and then
+     * its `n_ops++`, with object->lock held from one to the other (the spec's SubmitWindow). Off, the submit is
+     * one step and no lock is held across steps, as in the spec's models without it.
      */
     readonly submitWindow = false,
   ) {

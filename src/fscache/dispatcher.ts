@@ -3,14 +3,14 @@
 // DispatchSelect / <work steps> / DispatchUnmask of docs/model.md.
 //
 // No lock objects: a step is atomic on both runtimes, so each step is its own spinlock critical section. The
-// one lock held across steps is a reader's object->lock inside its submit (CacheCore.submitWindow), which
+// one lock held across steps is a submitter's object->lock inside its submit (CacheCore.submitWindow), which
 // the steps that take it wait for.
 
 import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore } from "./context.ts";
 import { bugOn } from "./errors.ts";
 import { type EventName, highestEvent, type OobTableName, type StateName } from "./names.ts";
-import { type FscacheObject, objectPut } from "./object.ts";
+import { type FscacheObject, objectLockGate, objectPut } from "./object.ts";
 import { takesObjectLock } from "./operation.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { firstStep, isWaitState, OOB_TABLES, STATES, waitEvents, type WorkStateName } from "./states.ts";
@@ -83,12 +83,8 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
     touch(obj);
     obj.disp = action;
     // A step that takes object->lock or cookie->lock waits while a submitter holds them across two steps.
-    if (core.submitWindow && takesObjectLock(core, action))
-      return task.waitUntil(
-        label(action, { o, ...params }),
-        core.objectLockWq,
-        () => obj.submitLocker === null,
-      );
+    const gate = takesObjectLock(core, action) ? objectLockGate(core, obj) : undefined;
+    if (gate) return task.waitUntil(label(action, { o, ...params }), gate.queue, gate.condition);
     return task.step(label(action, { o, ...params }));
   };
   const w: WorkCtx = { core, obj, step: yieldTo };

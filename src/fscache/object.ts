@@ -2,6 +2,7 @@
 // raising/enqueueing (`fscache_raise_event`, `fscache_enqueue_object`) and the put → destroy path that
 // finally releases the object's ref on its cookie.
 
+import type { StartGate } from "../runtime/runtime.ts";
 import type { BackendObject } from "./backend.ts";
 import type { CacheCore } from "./context.ts";
 import { type Cookie, cookiePut } from "./cookie.ts";
@@ -67,6 +68,15 @@ export class FscacheObject {
     this.cookie = cookie;
     this.lookupAux = lookupAux;
   }
+}
+
+/**
+ * What a step that takes `obj`'s object->lock (or its cookie's cookie->lock) waits for: no submitter holding
+ * them across its two steps (CacheCore.submitWindow). Undefined when no lock is ever held across steps.
+ */
+export function objectLockGate(core: CacheCore, obj: FscacheObject): StartGate | undefined {
+  if (!core.submitWindow) return undefined;
+  return { queue: core.objectLockWq, condition: () => obj.submitLocker === null };
 }
 
 /** `fscache_object_is_active`: available, live, and the cache not broken by an I/O error. */

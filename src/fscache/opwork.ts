@@ -9,7 +9,14 @@ import type { CacheCore } from "./context.ts";
 import { type Cookie, discardPendingStores, type StoreEntry, unuseCookie, useCookie } from "./cookie.ts";
 import { bugOn, bugOnNull } from "./errors.ts";
 import type { WriteResult } from "./names.ts";
-import { derefCookie, type FscacheObject, netfsOf, objectIsActive, raiseEvent } from "./object.ts";
+import {
+  derefCookie,
+  type FscacheObject,
+  netfsOf,
+  objectIsActive,
+  objectLockGate,
+  raiseEvent,
+} from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { opComplete, type Operation, putOp } from "./operation.ts";
 
@@ -41,16 +48,12 @@ export async function runOpWorker(core: CacheCore, op: Operation, task: Task): P
   const k = op.id;
   const obj = op.object;
   bugOnNull(obj, `op worker: op ${k} has no object`);
+  const gate = objectLockGate(core, obj);
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
     touch(op);
     op.pc = action;
     // Every op step takes its object's lock (or commutes with a submitter's two steps): it waits while one holds it.
-    if (core.submitWindow)
-      return task.waitUntil(
-        label(action, { k, ...params }),
-        core.objectLockWq,
-        () => obj.submitLocker === null,
-      );
+    if (gate) return task.waitUntil(label(action, { k, ...params }), gate.queue, gate.condition);
     return task.step(label(action, { k, ...params }));
   };
   switch (op.kind) {

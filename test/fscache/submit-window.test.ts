@@ -12,27 +12,36 @@ import { SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
-/** A cache with one data cookie whose object is available, and a read stopped inside its locked submit. */
-async function readerInsideSubmit(design: Design) {
+/**
+ * A stepped cache with the submit window and one data cookie, acquired and settled; `labels` lists the enabled
+ * steps and `run` takes the one named.
+ */
+async function cacheWithFile(design: Design, name: string) {
   const runtime = new SteppedRuntime();
   const cache = new FsCache({ runtime, backend: new MemoryBackend(), design, submitWindow: true });
   const index = cache.acquireCookie(null, indexDef, null);
   await runtime.runUntilQuiescent(firstEnabled);
-  const file = newFile("a");
+  const file = newFile(name);
   const acquired = cache.acquireCookie(await index, fileDef(file), file);
   await runtime.runUntilQuiescent(firstEnabled);
   const cookie = await acquired;
   if (!cookie) throw new Error("no cookie");
-  const obj = cookie.backing_objects[0];
-  if (!obj) throw new Error("no object");
-  expect(obj.flags.has("IS_AVAILABLE")).toBe(true);
-
   const labels = (): string[] => runtime.enabled().map((e) => e.label.action);
   const run = async (action: string): Promise<void> => {
     const step = runtime.enabled().find((e) => e.label.action === action);
     if (!step) throw new Error(`${action} is not enabled: ${labels().join(", ")}`);
     await runtime.runStep(step.taskId);
   };
+  return { runtime, cache, cookie, labels, run };
+}
+
+/** A cache with one data cookie whose object is available, and a read stopped inside its locked submit. */
+async function readerInsideSubmit(design: Design) {
+  const { runtime, cache, cookie, labels, run } = await cacheWithFile(design, "a");
+  const obj = cookie.backing_objects[0];
+  if (!obj) throw new Error("no object");
+  expect(obj.flags.has("IS_AVAILABLE")).toBe(true);
+
   const read = cache.readPage(cookie, 0);
   read.catch(() => undefined);
   await run("ReadPage");
@@ -85,24 +94,10 @@ describe("the submit window (F13)", () => {
   });
 
   it("an op worker's first step waits while a submitter holds its object's lock", async () => {
-    const runtime = new SteppedRuntime();
-    const cache = new FsCache({ runtime, backend: new MemoryBackend(), submitWindow: true });
-    const index = cache.acquireCookie(null, indexDef, null);
-    await runtime.runUntilQuiescent(firstEnabled);
-    const file = newFile("b");
-    const acquired = cache.acquireCookie(await index, fileDef(file), file);
-    await runtime.runUntilQuiescent(firstEnabled);
-    const cookie = await acquired;
-    if (!cookie) throw new Error("no cookie");
+    const { runtime, cache, cookie, labels, run } = await cacheWithFile("POST_FIX_REPAIRED", "b");
     const first = cache.readPage(cookie, 0);
     await runtime.runUntilQuiescent(firstEnabled);
     await first;
-    const labels = (): string[] => runtime.enabled().map((e) => e.label.action);
-    const run = async (action: string): Promise<void> => {
-      const step = runtime.enabled().find((e) => e.label.action === action);
-      if (!step) throw new Error(`${action} is not enabled: ${labels().join(", ")}`);
-      await runtime.runStep(step.taskId);
-    };
     // A write starts its op at once (the object is active): the op worker's first step is WriteOp.
     const write = cache.writePage(cookie, 0, new Uint8Array(cache.core.pageSize));
     await run("WritePage");
