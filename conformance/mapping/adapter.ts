@@ -63,6 +63,7 @@ export async function loadImplementation(srcRoot: string): Promise<Implementatio
 const TERMINATED_TASK = -1;
 const REL_PCS = new Set([
   "RelinquishKill",
+  "RelinquishEnqueue",
   "RelinquishDropActive",
   "RelinquishWait",
   "RelinquishClear",
@@ -123,6 +124,7 @@ class FsCacheTarget implements ReplayTarget {
       design,
       maxOps: k.MaxOps,
       submitWindow: k.SubmitWindow === true,
+      raiseWindow: k.RaiseWindow === true,
       listener: {
         cookieFreed: (c) => this.retained.cookies.set(c.id, c),
         objectFreed: (o) => this.retained.objects.set(o.id, o),

@@ -21,6 +21,11 @@ export interface ModelConstants {
    * absent in older headers).
    */
   readonly SubmitWindow?: boolean;
+  /**
+   * Whether a netfs thread's raise is two steps with cookie->lock held between (FSCache.tla's `RaiseWindow`;
+   * absent in older headers).
+   */
+  readonly RaiseWindow?: boolean;
 }
 
 /** The constants a model must print: names and TLA+ expressions. */
@@ -37,7 +42,7 @@ export const CONSTANT_NAMES: readonly (keyof ModelConstants)[] = [
 ];
 
 /** The constants printed besides CONSTANT_NAMES (optional when read back). */
-const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal", "SubmitWindow"];
+const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal", "SubmitWindow", "RaiseWindow"];
 
 /** A module extending `model` that prints the constants and stops after the initial states. */
 export function constantsModule(name: string, model: string): string {
@@ -69,6 +74,7 @@ const validate = new Ajv({ strict: false }).compile({
     NetfsCalls: names,
     Withdrawal: { type: "boolean" },
     SubmitWindow: { type: "boolean" },
+    RaiseWindow: { type: "boolean" },
   },
 });
 

@@ -181,6 +181,21 @@ export const MUTANTS: readonly Mutant[] = [
     why: "a submit's second step decides its branch again instead of keeping the one its test chose",
   },
   {
+    name: "raise-reads-mask-early",
+    file: "fscache/netfs.ts",
+    find: "  await enqueueStep();\n  if (obj.event_mask.has(ev)) enqueueObject(core, obj);",
+    replace:
+      "  const masked = obj.event_mask.has(ev);\n  await enqueueStep();\n  if (masked) enqueueObject(core, obj);",
+    why: "a netfs raise reads the object's event_mask with its set of the bit, not after: a mask stored between is missed",
+  },
+  {
+    name: "drop-ignores-raise-lock",
+    file: "fscache/object.ts",
+    find: 'new Set([\n  "DROP_OBJECT",\n  "DETACH_FROM_COOKIE",',
+    replace: 'new Set([\n  "DETACH_FROM_COOKIE",',
+    why: "DROP_OBJECT unhashes its object without cookie->lock, inside a netfs thread's raise on it",
+  },
+  {
     name: "put-ignores-op-state",
     file: "fscache/netfs.ts",
     find: '  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',

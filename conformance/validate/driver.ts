@@ -178,7 +178,14 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   record(null);
 
   const REL = new Set(["RelinquishKill", "RelinquishDropActive", "RelinquishWait", "RelinquishClear"]);
-  const relPcs = new Set([...REL, "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"]);
+  const relPcs = new Set([
+    ...REL,
+    "RelinquishEnqueue",
+    "RelinquishPut",
+    "RelinquishWaitCreating",
+    "RelinquishDetach",
+    "Done",
+  ]);
   /** The spec's ParentUsable: the parent is live and its owner has not started relinquishing. */
   const parentUsable = (parent: string): boolean => {
     if (parent === "FSDEF") return true;

@@ -43,6 +43,12 @@ export interface FsCacheOptions {
    * Default false: one step, as in the spec's models without the window.
    */
   readonly submitWindow?: boolean;
+  /**
+   * Whether a netfs thread's event raise sets the bit in one step and tests the object's mask and enqueues in
+   * the next, cookie->lock held between, while the object's dispatcher runs (the spec's RaiseWindow). Default
+   * false: one step.
+   */
+  readonly raiseWindow?: boolean;
 }
 
 /** The netfs API run inside the caller's own task, as thread `caller.t` of the spec. */
@@ -115,6 +121,7 @@ export class FsCache {
       options.maxOps,
       options.listener ?? {},
       options.submitWindow ?? false,
+      options.raiseWindow ?? false,
     );
     const core = this.core;
     this.netfs = {

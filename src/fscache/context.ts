@@ -77,7 +77,10 @@ export class CacheCore {
    */
   acquiring = 0;
   readonly addremoveWq: WaitQueue;
-  /** Woken when a reader drops the object->lock it held across its submit's two steps (submitWindow). */
+  /**
+   * Woken when a netfs thread drops a lock it held across two steps: a reader's or writer's object->lock inside
+   * its submit (submitWindow), or a raiser's cookie->lock inside its raise (raiseWindow).
+   */
   readonly objectLockWq: WaitQueue;
   /** `fscache_cache_cleared_wq`: woken when the last object is destroyed. */
   readonly clearedWq: WaitQueue;
@@ -100,6 +103,12 @@ export class CacheCore {
      * one step and no lock is held across steps, as in the spec's models without it.
      */
     readonly submitWindow = false,
+    /**
+     * Whether a netfs thread's `fscache_raise_event` (acquire, invalidate, update, relinquish) is two steps, the
+     * set of the event bit and then the test of the object's event_mask and the enqueue, with cookie->lock held
+     * from one to the other (the spec's RaiseWindow). Off, a raise is one step.
+     */
+    readonly raiseWindow = false,
   ) {
     this.repairSet = new Set(repairs);
     this.objectLockWq = runtime.waitQueue("object->lock");

@@ -36,6 +36,11 @@ export class Cookie {
   /** Relinquish has been called (misuse detection in every design; PRE_FIX has no RELINQUISHED flag). */
   relinquishing = false;
   /**
+   * The netfs thread holding this cookie's cookie->lock between its raise's set of an event bit and its test of
+   * the object's event_mask (CacheCore.raiseWindow), else null. The object steps that take the lock wait for it.
+   */
+  raiseLocker: string | null = null;
+  /**
    * The netfs has begun to relinquish the cookie through the facade (which first waits for its page writes):
    * from here on, new calls on it and new children under it are refused, so none can slip in between that
    * wait and the relinquish (a page queued there would trip relinquish's BUG on non-empty stores, and a

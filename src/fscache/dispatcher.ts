@@ -3,14 +3,14 @@
 // DispatchSelect / <work steps> / DispatchUnmask of docs/model.md.
 //
 // No lock objects: a step is atomic on both runtimes, so each step is its own spinlock critical section. The
-// one lock held across steps is a submitter's object->lock inside its submit (CacheCore.submitWindow), which
-// the steps that take it wait for.
+// locks held across steps are a submitter's object->lock inside its submit (CacheCore.submitWindow) and a
+// raiser's cookie->lock inside its raise (CacheCore.raiseWindow), which the steps that take them wait for.
 
 import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore } from "./context.ts";
 import { bugOn } from "./errors.ts";
 import { type EventName, highestEvent, type OobTableName, type StateName } from "./names.ts";
-import { type FscacheObject, objectLockGate, objectPut } from "./object.ts";
+import { type FscacheObject, objectPut, objectStepGate } from "./object.ts";
 import { takesObjectLock } from "./operation.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { firstStep, isWaitState, OOB_TABLES, STATES, waitEvents, type WorkStateName } from "./states.ts";
@@ -82,8 +82,8 @@ export async function runObjectWorker(core: CacheCore, obj: FscacheObject, task:
   const yieldTo = (action: string, params: Record<string, string> = {}): Promise<void> => {
     touch(obj);
     obj.disp = action;
-    // A step that takes object->lock or cookie->lock waits while a submitter holds them across two steps.
-    const gate = takesObjectLock(core, action) ? objectLockGate(core, obj) : undefined;
+    // A step that takes object->lock or cookie->lock waits while a submitter or a raiser holds it across two steps.
+    const gate = objectStepGate(core, obj, takesObjectLock(core, action), action);
     if (gate) return task.waitUntil(label(action, { o, ...params }), gate.queue, gate.condition);
     return task.step(label(action, { o, ...params }));
   };

@@ -7,9 +7,10 @@ import type { CacheCore, ThreadRecord } from "./context.ts";
 import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
 import { bugOn, bugOnNull, FsCacheError } from "./errors.ts";
 import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWritePage } from "./misuse.ts";
-import type { ApiResult } from "./names.ts";
+import type { ApiResult, EventName } from "./names.ts";
 import {
   derefCookie,
+  enqueueObject,
   FscacheObject,
   netfsOf,
   objectIsDead,
@@ -232,7 +233,7 @@ export async function acquireCookie(
     if (obj) {
       touch(obj);
       obj.store_limit = cookie.storeLimit;
-      raiseEvent(core, obj, "NEW_CHILD");
+      await raiseAsNetfs(core, call, obj, "NEW_CHILD", () => call.step("AcquireEnqueue"), "OK");
       call.finish("OK");
       return cookie;
     }
@@ -299,7 +300,8 @@ export async function invalidate(core: CacheCore, caller: Caller, cookie: Cookie
   if (obj && !cookie.flags.has("INVALIDATING")) {
     touch(cookie);
     cookie.flags.add("INVALIDATING");
-    if (obj.flags.has("IS_LIVE")) raiseEvent(core, obj, "INVALIDATE");
+    if (obj.flags.has("IS_LIVE"))
+      await raiseAsNetfs(core, call, obj, "INVALIDATE", () => call.step("InvalidateEnqueue"), "OK");
   }
   call.finish("OK");
 }
@@ -317,7 +319,9 @@ export async function updateCookie(core: CacheCore, caller: Caller, cookie: Cook
   checkLive(cookie, "updateCookie");
   const call = new Call(core, caller);
   await call.step("UpdateCookie");
-  for (const obj of cookie.backing_objects) raiseEvent(core, obj, "UPDATE");
+  // One cache: at most one backing object.
+  const obj = cookie.backing_objects[0];
+  if (obj) await raiseAsNetfs(core, call, obj, "UPDATE", () => call.step("UpdateEnqueue"), "OK");
   call.finish("OK");
 }
 
@@ -355,6 +359,43 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
   }
   call.finish(result);
   return result;
+}
+
+/**
+ * `fscache_raise_event` by a netfs thread, under its cookie's cookie->lock. With CacheCore.raiseWindow a newly
+ * set bit ends the step: the test of the object's event_mask and the enqueue are the next step, `enqueueStep`,
+ * with cookie->lock held between, while the object's dispatcher may store its mask and re-read its events. No
+ * wake-up is lost because each side writes before it reads (the bit, then the mask; the mask, a full barrier,
+ * then the events): one of the two sees the other's write. `result` is the call's, settled with the set.
+ */
+async function raiseAsNetfs(
+  core: CacheCore,
+  call: Call,
+  obj: FscacheObject,
+  ev: EventName,
+  enqueueStep: () => Promise<void>,
+  result?: ApiResult,
+): Promise<void> {
+  if (!core.raiseWindow || obj.events.has(ev)) {
+    raiseEvent(core, obj, ev);
+    return;
+  }
+  bugOn(obj.mem !== "LIVE", `raise ${ev}: ${obj.mem} object ${obj.id}`);
+  touch(obj);
+  obj.events.add(ev);
+  const cookie = obj.cookie;
+  bugOnNull(cookie, `raise ${ev}: object ${obj.id} has no cookie`);
+  touch(cookie);
+  cookie.raiseLocker = call.th.t;
+  if (result !== undefined) {
+    touch(call.th);
+    call.th.result = result;
+  }
+  await enqueueStep();
+  if (obj.event_mask.has(ev)) enqueueObject(core, obj);
+  touch(cookie);
+  cookie.raiseLocker = null;
+  core.wake(core.objectLockWq);
 }
 
 /**
@@ -638,7 +679,8 @@ export async function relinquishCookie(
     if (retire) cookie.flags.add("RETIRED");
 
     await call.step("RelinquishKill");
-    for (const obj of cookie.backing_objects) raiseEvent(core, obj, "KILL");
+    const obj = cookie.backing_objects[0];
+    if (obj) await raiseAsNetfs(core, call, obj, "KILL", () => call.step("RelinquishEnqueue"));
 
     await call.step("RelinquishDropActive");
     touch(cookie);

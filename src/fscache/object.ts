@@ -79,6 +79,35 @@ export function objectLockGate(core: CacheCore, obj: FscacheObject): StartGate |
   return { queue: core.objectLockWq, condition: () => obj.submitLocker === null };
 }
 
+/**
+ * What object step `action` of `obj` waits for: a submitter's object->lock if the step takes it (as
+ * objectLockGate), and a raiser's cookie->lock if the step takes that (CacheCore.raiseWindow): DROP_OBJECT and
+ * DETACH_FROM_COOKIE unhash the object under it, INVALIDATE_OBJECT submits its exclusive op under it. The
+ * lock is the cookie's the object is hashed on. Undefined when the step never waits.
+ */
+export function objectStepGate(
+  core: CacheCore,
+  obj: FscacheObject,
+  takesObjectLock: boolean,
+  action: string,
+): StartGate | undefined {
+  const submit = takesObjectLock ? objectLockGate(core, obj) : undefined;
+  if (!core.raiseWindow || !COOKIE_LOCK_STEPS.has(action)) return submit;
+  const raiseFree = (): boolean => {
+    const cookie = obj.cookie;
+    return cookie === null || cookie.raiseLocker === null || !cookie.backing_objects.includes(obj);
+  };
+  return {
+    queue: core.objectLockWq,
+    condition: submit ? () => submit.condition() && raiseFree() : raiseFree,
+  };
+}
+const COOKIE_LOCK_STEPS: ReadonlySet<string> = new Set([
+  "DROP_OBJECT",
+  "DETACH_FROM_COOKIE",
+  "InvalidateSubmitOp",
+]);
+
 /** `fscache_object_is_active`: available, live, and the cache not broken by an I/O error. */
 export function objectIsActive(core: CacheCore, obj: FscacheObject): boolean {
   return obj.flags.has("IS_AVAILABLE") && obj.flags.has("IS_LIVE") && !core.broken;

@@ -31,6 +31,8 @@ const MODELS = join(REPO, "conformance", "models");
 const GRAPHS: readonly { model: string; design: Design; dir: string }[] = [
   { model: "MCcalls", design: "POST_FIX_REPAIRED", dir: MODELS },
   { model: "MCfail", design: "POST_FIX_REPAIRED", dir: MODELS },
+  // A netfs thread's raise in two steps (cheaper than MCci's cover).
+  { model: "MCraise", design: "POST_FIX_REPAIRED", dir: MODELS },
   { model: "MCci", design: "POST_FIX_REPAIRED", dir: join(REPO, "spec") },
   // Last, so that the mutants the models above kill are named as before: the reader's submit in two steps.
   { model: "MCwindow", design: "POST_FIX_REPAIRED", dir: MODELS },
@@ -63,6 +65,9 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "submit-rechecks-object": "needs a reader's submit in two steps and a kill between them (F13's window)",
   "kill-clears-live-unlocked":
     "needs a reader's submit in two steps (SubmitWindow), which MCci's model keeps as one, and a kill during it (F13)",
+  "raise-reads-mask-early": "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
+  "drop-ignores-raise-lock":
+    "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
   "wait-for-cmd-update-to-invalidate": "needs an UpdateCookie call, which MCci's netfs does not make",
   "invalidate-leaves-pending-stores": "needs a write and then an invalidation: two calls",
   "drop-keeps-looking-up": "needs the index lookup to fail while a read waits (F8)",
@@ -260,6 +265,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("kill-clears-live-unlocked")?.killedIn).toBe("MCwindow/POST_FIX_REPAIRED");
     // The second step keeps the branch its test chose, whatever the kill did in between.
     expect(by.get("submit-rechecks-object")?.killedIn).toBe("goals MCtrapWindow/POST_FIX");
+    // A raise's enqueue that misses a mask stored after its set, and DROP_OBJECT inside a raiser's cookie->lock.
+    for (const m of ["raise-reads-mask-early", "drop-ignores-raise-lock"])
+      expect(by.get(m)?.killedIn, m).toBe("MCraise/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
     // A lookup's, a create's or a page read's EIO is in MCfail's cover only.
     for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache", "read-eio-keeps-cache"])

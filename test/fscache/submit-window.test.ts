@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { FsCache } from "../../src/fscache/index.ts";
 import type { Design } from "../../src/fscache/names.ts";
-import { raiseEvent } from "../../src/fscache/object.ts";
+import { enqueueObject, raiseEvent } from "../../src/fscache/object.ts";
 import { SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
@@ -91,6 +91,30 @@ describe("the submit window (F13)", () => {
     expect((await read).result).toBe("ENODATA");
     expect(cache.inspect().oops).toBe("NONE");
     expect(obj.mem).toBe("FREED");
+  });
+
+  it("the dispatcher's own steps, which take neither lock, run inside a reader's locked submit", async () => {
+    const { runtime, cache, cookie, labels, run } = await cacheWithFile("POST_FIX_REPAIRED", "c");
+    const obj = cookie.backing_objects[0];
+    if (!obj) throw new Error("no object");
+    const read = cache.readPage(cookie, 0);
+    await run("ReadPage");
+    await run("ReadWaitLookup");
+    expect(labels()).toEqual(["ReadSubmitActive"]);
+    // Queue the work item with no event pending, and again while it runs: two runs that each wake for nothing,
+    // the second starting from the first one's end (a DispatchStart of the same task).
+    enqueueObject(cache.core, obj);
+    await run("DispatchStart");
+    enqueueObject(cache.core, obj);
+    expect(obj.wq).toBe("REQUEUED");
+    for (const step of ["DispatchSelect", "DispatchUnmask", "DispatchRecheck", "DispatchStart"])
+      await run(step);
+    for (const step of ["DispatchSelect", "DispatchUnmask", "DispatchRecheck"]) await run(step);
+    expect(obj.wq).toBe("IDLE");
+    expect(labels()).toEqual(["ReadSubmitActive"]);
+    await runtime.runUntilQuiescent(firstEnabled);
+    expect((await read).result).toBe("ENODATA");
+    expect(cache.inspect().oops).toBe("NONE");
   });
 
   it("an op worker's first step waits while a submitter holds its object's lock", async () => {
