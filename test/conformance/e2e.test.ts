@@ -100,25 +100,39 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
   const goals = new Map<string, TraceSet>();
 
   beforeAll(async () => {
-    for (const g of GRAPHS) {
-      prepared.set(
-        key(g),
-        await prepareGraph(graphModel({ model: g.model, modelDir: g.dir, specDesign: g.design })),
-      );
-    }
-    for (const g of GOAL_SETS) {
-      const sets = await generateTraceSets({
-        model: g.model,
-        modelDir: MODELS,
-        design: g.design,
-        sources: ["goals"],
-        seed: 1,
-        num: 0,
-        depth: 0,
-      });
-      const set = sets[0]?.set;
+    // The graphs and the goal traces are two independent chains of TLC runs (one core each): run them side by
+    // side, wait for both (no TLC left running if one fails), then keep the goal sets in GOAL_SETS order,
+    // which the mutant suite replays first.
+    const graphs = (async () => {
+      for (const g of GRAPHS)
+        prepared.set(
+          key(g),
+          await prepareGraph(graphModel({ model: g.model, modelDir: g.dir, specDesign: g.design })),
+        );
+    })();
+    const goalSets = (async () => {
+      const sets: (TraceSet | undefined)[] = [];
+      for (const g of GOAL_SETS) {
+        const generated = await generateTraceSets({
+          model: g.model,
+          modelDir: MODELS,
+          design: g.design,
+          sources: ["goals"],
+          seed: 1,
+          num: 0,
+          depth: 0,
+        });
+        sets.push(generated[0]?.set);
+      }
+      return sets;
+    })();
+    const [graphsDone, setsDone] = await Promise.allSettled([graphs, goalSets]);
+    if (graphsDone.status === "rejected") throw graphsDone.reason;
+    if (setsDone.status === "rejected") throw setsDone.reason;
+    GOAL_SETS.forEach((g, i) => {
+      const set = setsDone.value[i];
       if (set) goals.set(key(g), set);
-    }
+    });
   }, 900_000);
 
   afterAll(() => {
