@@ -183,9 +183,9 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "raise-reads-mask-early",
     file: "fscache/netfs.ts",
-    find: "  await enqueueStep();\n  if (obj.event_mask.has(ev)) enqueueObject(core, obj);",
+    find: "  await enqueueStep();\n  raiseEventEnqueue(core, obj, ev);",
     replace:
-      "  const masked = obj.event_mask.has(ev);\n  await enqueueStep();\n  if (masked) enqueueObject(core, obj);",
+      "  const masked = obj.event_mask.has(ev);\n  await enqueueStep();\n  if (masked) raiseEventEnqueue(core, obj, ev);",
     why: "a netfs raise reads the object's event_mask with its set of the bit, not after: a mask stored between is missed",
   },
   {

@@ -10,12 +10,13 @@ import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWr
 import type { ApiResult, EventName } from "./names.ts";
 import {
   derefCookie,
-  enqueueObject,
   FscacheObject,
   netfsOf,
   objectIsDead,
   objectPut,
   raiseEvent,
+  raiseEventEnqueue,
+  raiseEventSet,
   unhashObject,
 } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
@@ -376,13 +377,11 @@ async function raiseAsNetfs(
   enqueueStep: () => Promise<void>,
   result?: ApiResult,
 ): Promise<void> {
-  if (!core.raiseWindow || obj.events.has(ev)) {
+  if (!core.raiseWindow) {
     raiseEvent(core, obj, ev);
     return;
   }
-  bugOn(obj.mem !== "LIVE", `raise ${ev}: ${obj.mem} object ${obj.id}`);
-  touch(obj);
-  obj.events.add(ev);
+  if (!raiseEventSet(obj, ev)) return;
   const cookie = obj.cookie;
   bugOnNull(cookie, `raise ${ev}: object ${obj.id} has no cookie`);
   touch(cookie);
@@ -392,7 +391,7 @@ async function raiseAsNetfs(
     call.th.result = result;
   }
   await enqueueStep();
-  if (obj.event_mask.has(ev)) enqueueObject(core, obj);
+  raiseEventEnqueue(core, obj, ev);
   touch(cookie);
   cookie.raiseLocker = null;
   core.wake(core.objectLockWq);

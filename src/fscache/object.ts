@@ -123,10 +123,20 @@ export function objectIsDead(core: CacheCore, obj: FscacheObject): boolean {
  * A bit raised while masked stays pending for the dispatcher's re-check.
  */
 export function raiseEvent(core: CacheCore, obj: FscacheObject, ev: EventName): void {
+  if (raiseEventSet(obj, ev)) raiseEventEnqueue(core, obj, ev);
+}
+
+/** `fscache_raise_event`'s first half, `test_and_set_bit` of the event: whether the bit was newly set. */
+export function raiseEventSet(obj: FscacheObject, ev: EventName): boolean {
   bugOn(obj.mem !== "LIVE", `raise ${ev}: ${obj.mem} object ${obj.id}`);
-  if (obj.events.has(ev)) return;
+  if (obj.events.has(ev)) return false;
   touch(obj);
   obj.events.add(ev);
+  return true;
+}
+
+/** `fscache_raise_event`'s second half: `test_bit` of the event in `event_mask`, and if set the enqueue. */
+export function raiseEventEnqueue(core: CacheCore, obj: FscacheObject, ev: EventName): void {
   if (obj.event_mask.has(ev)) enqueueObject(core, obj);
 }
 

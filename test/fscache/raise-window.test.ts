@@ -40,7 +40,13 @@ async function cacheWithFile() {
   return { runtime, cache, cookie, obj, labels, run };
 }
 
-/** The object runs an update (its mask is 0) and the data thread is inside relinquish's raise of KILL. */
+/** The dispatcher's steps from a run's start to its unmask, handling the UPDATE that queued it. */
+const THROUGH_UPDATE = ["DispatchSelect", "UPDATE_OBJECT", "UpdateObject"];
+
+/**
+ * The object runs an update (its mask is 0) and the data thread is inside relinquish's raise of KILL;
+ * `endsClean` runs the rest and checks that relinquish returns, nothing oopses and the object is freed.
+ */
 async function killRaisedWhileRunning(after: readonly string[]) {
   const f = await cacheWithFile();
   const update = f.cache.updateCookie(f.cookie);
@@ -50,7 +56,13 @@ async function killRaisedWhileRunning(after: readonly string[]) {
   await f.run("WaitOnPageWrite", "RelinquishCookie", "RelinquishKill");
   expect(f.obj.events.has("KILL")).toBe(true);
   expect(f.cookie.raiseLocker).not.toBeNull();
-  return { ...f, relinquish };
+  const endsClean = async (): Promise<void> => {
+    await f.runtime.runUntilQuiescent(firstEnabled);
+    await relinquish;
+    expect(f.cache.inspect().oops).toBe("NONE");
+    expect(f.obj.mem).toBe("FREED");
+  };
+  return { ...f, endsClean };
 }
 
 describe("the raise window", () => {
@@ -70,50 +82,33 @@ describe("the raise window", () => {
   });
 
   it("a bit set before the dispatcher stores its mask is found by its re-read; the enqueue then finds mask 0", async () => {
-    const { runtime, cache, obj, run, relinquish } = await killRaisedWhileRunning([
-      "DispatchSelect",
-      "UPDATE_OBJECT",
-      "UpdateObject",
-    ]);
+    const { obj, run, endsClean } = await killRaisedWhileRunning(THROUGH_UPDATE);
     await run("DispatchUnmask", "DispatchRecheck");
     // The re-read saw KILL: the run goes on, every event masked again.
     expect(obj.disp).toBe("DispatchSelect");
     expect(obj.event_mask.size).toBe(0);
     await run("RelinquishEnqueue");
     expect(obj.wq).toBe("RUNNING");
-    await runtime.runUntilQuiescent(firstEnabled);
-    await relinquish;
-    expect(cache.inspect().oops).toBe("NONE");
-    expect(obj.mem).toBe("FREED");
+    await endsClean();
   });
 
   it("an enqueue after the mask is stored queues the running item again: two runs, none lost", async () => {
-    const { runtime, cache, obj, run, relinquish } = await killRaisedWhileRunning([
-      "DispatchSelect",
-      "UPDATE_OBJECT",
-      "UpdateObject",
-    ]);
+    const { obj, run, endsClean } = await killRaisedWhileRunning(THROUGH_UPDATE);
     await run("DispatchUnmask", "RelinquishEnqueue");
     expect(obj.wq).toBe("REQUEUED");
     await run("DispatchRecheck");
     expect(obj.disp).toBe("DispatchSelect");
-    await runtime.runUntilQuiescent(firstEnabled);
-    await relinquish;
-    expect(cache.inspect().oops).toBe("NONE");
-    expect(obj.mem).toBe("FREED");
+    await endsClean();
   });
 
   it("DROP_OBJECT waits for the raiser's cookie->lock; KILL_OBJECT, which does not take it, runs", async () => {
-    const { runtime, cache, obj, labels, run, relinquish } = await killRaisedWhileRunning([]);
+    const { runtime, obj, labels, run, endsClean } = await killRaisedWhileRunning([]);
     await run("DispatchSelect", "KILL_OBJECT", "KillTest", "DispatchSelect");
     expect(obj.disp).toBe("DROP_OBJECT");
     expect(labels()).toEqual(["RelinquishEnqueue"]);
     expect(runtime.blocked().map((b) => b.label.action)).toContain("DROP_OBJECT");
     await run("RelinquishEnqueue");
     expect(labels()).toContain("DROP_OBJECT");
-    await runtime.runUntilQuiescent(firstEnabled);
-    await relinquish;
-    expect(cache.inspect().oops).toBe("NONE");
-    expect(obj.mem).toBe("FREED");
+    await endsClean();
   });
 });
