@@ -57,10 +57,13 @@ export function simulateCfg(cfg: string): string {
   return dropSections(cfg, ["VIEW", "PROPERTY", "SYMMETRY"]);
 }
 
-/** A trap run: the model's cfg with its checks replaced by one invariant `TrapGoal`, no VIEW. */
-export function trapCfg(cfg: string, invariant = "TrapGoal"): string {
-  return `${dropSections(cfg, ["VIEW", "INVARIANT", "PROPERTY", "SYMMETRY"]).trimEnd()}\nINVARIANT ${invariant}\n`;
+/** A trap run: the model's cfg with its checks replaced by the trap module's one invariant, no VIEW. */
+export function trapCfg(cfg: string): string {
+  return `${dropSections(cfg, ["VIEW", "INVARIANT", "PROPERTY", "SYMMETRY"]).trimEnd()}\nINVARIANT TrapGoals\n`;
 }
+
+/** What the trap invariant prints, with the goal's number, for each goal a state newly reaches. */
+export const TRAP_HIT = "FSCACHE_TRAP_HIT";
 
 /** A goal: a state predicate over the model's variables that some behaviour should reach. */
 export interface TrapGoal {
@@ -75,13 +78,29 @@ export function actionGoals(actions: readonly string[]): TrapGoal[] {
   return actions.map((a) => ({ id: a, predicate: `${"lastAction"}.name = "${a}"` }));
 }
 
-/** A module extending `model` whose invariant `TrapGoal` is the negated goal. */
-export function trapModule(name: string, model: string, goal: TrapGoal, invariant = "TrapGoal"): string {
+/**
+ * A module extending `model` whose invariant `TrapGoals` fails at each state that reaches a goal not reached
+ * before, printing those goals' numbers (1-based, in `goals` order): run with `-continue` and one worker,
+ * TLC's breadth-first search then reports one shortest behaviour per reachable goal, the same one a run per
+ * goal would (the search order does not depend on the invariants, and a state reaching several goals
+ * reports them all). TLC register i records that goal i was reached; once all are, `TLCSet("exit", TRUE)`
+ * ends the search where it is.
+ */
+export function trapModule(name: string, model: string, goals: readonly TrapGoal[]): string {
+  const n = goals.length;
+  const cases = goals.map((g, i) => `trapI = ${i + 1} -> (${g.predicate})`).join("\n    [] ");
   return [
     `---- MODULE ${name} ----`,
-    `EXTENDS ${model}`,
-    `\\* Trap property: TLC's counterexample to this invariant is a shortest behaviour reaching the goal.`,
-    `${invariant} == ~(${goal.predicate})`,
+    `EXTENDS ${model}, TLC`,
+    `ASSUME \\A trapI \\in 1..${n} : TLCSet(trapI, FALSE)`,
+    `TrapGoal(trapI) ==`,
+    `    CASE ${cases}`,
+    `TrapGoals ==`,
+    `    \\/ \\A trapI \\in 1..${n} : TLCGet(trapI) \\/ ~TrapGoal(trapI)`,
+    `    \\/ /\\ \\A trapI \\in {trapJ \\in 1..${n} : ~TLCGet(trapJ) /\\ TrapGoal(trapJ)} :`,
+    `             TLCSet(trapI, TRUE) /\\ PrintT(<<"${TRAP_HIT}", trapI>>)`,
+    `       /\\ (\\A trapI \\in 1..${n} : TLCGet(trapI)) => TLCSet("exit", TRUE)`,
+    `       /\\ FALSE`,
     "====",
     "",
   ].join("\n");

@@ -1,5 +1,5 @@
 // Trace generation from the four sources: the full state graph (edge-covering paths), seeded random
-// simulation, the model's own counterexample, and trap properties (one TLC run per goal). Every source yields
+// simulation, the model's own counterexample, and trap properties (one TLC run per model for all its goals). Every source yields
 // a TraceSet in the one trace format; actions and parameters always come from the lastAction variable.
 
 import { ConformanceError } from "../errors.ts";
@@ -234,37 +234,45 @@ export async function counterexampleTraces(
   }
 }
 
-/** One trap run per goal: a shortest behaviour reaching it, or the goal reported unreachable. */
+/**
+ * The trap runs of `goals`, one TLC run for all of them: a shortest behaviour reaching each goal, or the goal
+ * reported unreachable (only when the run completed).
+ */
 export async function trapTraces(
   port: TlcPort,
   model: Model,
   goals: readonly TrapGoal[],
   onGoal?: () => void,
 ): Promise<Generated> {
-  const wd = workDir(model.specDir, model.modelDir);
   const errors: ConformanceError[] = [];
   const traces: Trace[] = [];
   const unreachable: string[] = [];
+  const set = (): TraceSet => ({
+    header: header(model, "trap", { tlc: { goals: goals.map((g) => g.id), unreachable } }),
+    traces,
+  });
+  if (goals.length === 0) return { set: set(), errors, unreachable };
+  const wd = workDir(model.specDir, model.modelDir);
   try {
-    for (const g of goals) {
-      const mod = `Trap_${g.id}`;
-      wd.write(`${mod}.tla`, trapModule(mod, model.module, g));
-      wd.write(`${mod}.cfg`, trapCfg(model.cfg));
-      const r = await port.check({ dir: wd.dir, module: mod, cfg: `${mod}.cfg`, ...timeout(model) });
+    // One run for all goals (cfg.ts trapModule): each goal's trace is the one a run of its own would find.
+    const mod = `Trap_${model.module}`;
+    wd.write(`${mod}.tla`, trapModule(mod, model.module, goals));
+    wd.write(`${mod}.cfg`, trapCfg(model.cfg));
+    const r = await port.reachGoals({ dir: wd.dir, module: mod, cfg: `${mod}.cfg`, ...timeout(model) });
+    if (r.failure) errors.push(new ConformanceError("TLC_FAILED", `trap ${mod}: ${r.failure}`));
+    goals.forEach((g, i) => {
       onGoal?.();
-      if (r.failure) errors.push(new ConformanceError("TLC_FAILED", `trap ${g.id}: ${r.failure}`));
-      else if (r.ok) unreachable.push(g.id);
-      else if (r.trace) {
-        const t = statesToTrace(`trap_${g.id}`, r.trace);
-        if (t.error) errors.push(t.error);
-        if (t.trace) traces.push(t.trace);
+      const states = r.reached.get(i + 1);
+      if (states === undefined) {
+        // A failed run proves nothing unreachable.
+        if (!r.failure) unreachable.push(g.id);
+        return;
       }
-    }
-    return {
-      set: { header: header(model, "trap", { tlc: { goals: goals.map((g) => g.id), unreachable } }), traces },
-      errors,
-      unreachable,
-    };
+      const t = statesToTrace(`trap_${g.id}`, states);
+      if (t.error) errors.push(t.error);
+      if (t.trace) traces.push(t.trace);
+    });
+    return { set: set(), errors, unreachable };
   } finally {
     wd.dispose();
   }

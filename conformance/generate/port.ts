@@ -27,6 +27,15 @@ export interface CheckOutcome {
   readonly failure?: string;
 }
 
+/** A trap run of several goals (cfg.ts trapModule): the behaviour reaching each goal that was reached. */
+export interface GoalsOutcome {
+  /** By goal number (1-based, the goals' order): the states of a shortest behaviour reaching it. */
+  readonly reached: ReadonlyMap<number, SpecState[]>;
+  readonly distinct?: number;
+  /** A description of a TLC failure: parse error, crash, timeout, a trace that cannot be read. */
+  readonly failure?: string;
+}
+
 export interface TlcPort {
   /** `-dump dot,actionlabels`: the full state graph; throws ConformanceError (TLC_FAILED, TLC_DUMP). */
   dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>>;
@@ -42,4 +51,6 @@ export interface TlcPort {
   printedConstants(run: ModelRun): Promise<Record<string, unknown>>;
   /** Breadth-first model checking. */
   check(run: ModelRun): Promise<CheckOutcome>;
+  /** Breadth-first model checking with `-continue` of a trap module: every goal's first hit. */
+  reachGoals(run: ModelRun): Promise<GoalsOutcome>;
 }

@@ -3,6 +3,8 @@
 
 import { join } from "node:path";
 import {
+  continuedViolations,
+  formatParseError,
   type ParseError,
   type Parsed,
   type SimulationTrace,
@@ -17,7 +19,8 @@ import { readFile } from "node:fs/promises";
 import { ConformanceError } from "../errors.ts";
 import type { GraphEdge, StateGraph } from "../graph/graph.ts";
 import type { SpecState } from "../trace/format.ts";
-import type { CheckOutcome, ModelRun, TlcPort } from "./port.ts";
+import { TRAP_HIT } from "./cfg.ts";
+import type { CheckOutcome, GoalsOutcome, ModelRun, TlcPort } from "./port.ts";
 
 const DEFAULT_TIMEOUT = 10 * 60_000;
 
@@ -153,5 +156,41 @@ export const tlcPort: TlcPort = {
       return trace ? { ok: false, violation, trace, ...base } : { ok: false, violation, ...base };
     }
     return { ok: false, failure: describeRun(r), ...base };
+  },
+
+  async reachGoals(run): Promise<GoalsOutcome> {
+    const r = await runTlc({
+      spec: `${run.module}.tla`,
+      config: run.cfg,
+      cwd: run.dir,
+      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
+      extraArgs: ["-continue"],
+    });
+    const distinct = r.stats.distinct;
+    const base = distinct === undefined ? {} : { distinct };
+    // With -continue TLC 2.18 exits 0 after reporting every violation.
+    if (r.outcome !== "success") return { reached: new Map(), failure: describeRun(r), ...base };
+    const problems: ParseError[] = [];
+    const reached = new Map<number, SpecState[]>();
+    const hit = new RegExp(`^<<"${TRAP_HIT}", (\\d+)>>$`);
+    for (const v of continuedViolations(r, problems)) {
+      // The trap invariant prints each goal it newly reaches, then fails: those goals share this trace.
+      const goals = v.printed.flatMap((l) => {
+        const m = hit.exec(l.trim());
+        return m ? [Number(m[1])] : [];
+      });
+      if (goals.length === 0 || v.trace === undefined)
+        return { reached, failure: `${run.module}: a violation without its goals or its trace`, ...base };
+      const states = v.trace.states.map((s) => stateJson(s.state));
+      for (const g of goals) reached.set(g, states);
+    }
+    const [problem] = problems;
+    if (problem !== undefined)
+      return {
+        reached,
+        failure: `${run.module}: unreadable trace state: ${formatParseError(problem)}`,
+        ...base,
+      };
+    return { reached, ...base };
   },
 };

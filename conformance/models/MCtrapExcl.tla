@@ -4,7 +4,7 @@
 (* INVALIDATE_OBJECT can allocate its op while the write op holds the other. *)
 (* With one slot (the other models) the allocation fails and the object is   *)
 (* killed instead, so an exclusive op queued behind one in progress is never *)
-(* reached. Used only for trap runs, one per goal of                         *)
+(* reached. Used only for trap runs, for the goals of                        *)
 (* conformance/generate/goals.ts.                                            *)
 EXTENDS FSCache
 

@@ -5,7 +5,7 @@
 (* A read that finds the object looked up (negative) while it is still being *)
 (* created queues its op: OBJECT_AVAILABLE starts it, or, when the creation  *)
 (* fails, KILL_OBJECT does (finding F10 for the ASYNC attr op). Used only    *)
-(* for trap runs, one per goal of conformance/generate/goals.ts.             *)
+(* for trap runs, for the goals of conformance/generate/goals.ts.            *)
 EXTENDS FSCache
 
 MC_Cookies == {"I", "D"}

@@ -4,7 +4,7 @@
 (* once, and fscache_withdraw_cache runs beside the netfs: it waits for     *)
 (* acquisitions, takes the cache off the cache list (a later acquisition    *)
 (* fails), kills the listed objects head first and waits until every object *)
-(* is destroyed. Used only for trap runs, one per goal of                   *)
+(* is destroyed. Used only for trap runs, for the goals of                  *)
 (* conformance/generate/goals.ts.                                           *)
 EXTENDS FSCache
 

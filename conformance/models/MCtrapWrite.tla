@@ -4,7 +4,7 @@
 (* second write can be submitted while the first write op holds its slot.    *)
 (* With one slot (the other models) such a write is refused for want of an   *)
 (* op before fscache_write_page looks at the page, so already_queued and     *)
-(* already_pending are never reached. Used only for trap runs, one per goal  *)
+(* already_pending are never reached. Used only for trap runs, for the goals *)
 (* of conformance/generate/goals.ts.                                         *)
 EXTENDS FSCache
 

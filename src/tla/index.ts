@@ -22,6 +22,7 @@ export type { SourceRange } from "./location.ts";
 export type { SanyError, SanyReport } from "./sany.ts";
 export { readSanyReport } from "./sany.ts";
 export type {
+  ContinuedViolation,
   ProcessEnd,
   TlcError,
   TlcOutcome,
@@ -33,7 +34,7 @@ export type {
   TraceState,
   Violation,
 } from "./result.ts";
-export { interpretTlc, parseDuration } from "./result.ts";
+export { continuedViolations, interpretTlc, parseDuration } from "./result.ts";
 export type { DotEdge, DotLine, DotLineAt, DotNode, StateGraph } from "./dot.ts";
 export { DotReader, parseDot, parseDotLine } from "./dot.ts";
 export type { SimulationTrace } from "./simulate.ts";

@@ -228,6 +228,51 @@ function locationOf(r: SourceRange | undefined): { location?: SourceRange } {
   return r === undefined ? {} : { location: r };
 }
 
+/** One violation of a `-continue` run, with the plain lines (`Print` output) printed since the previous one. */
+export interface ContinuedViolation {
+  readonly printed: readonly string[];
+  readonly violation?: Violation;
+  readonly trace?: TlcTrace;
+}
+
+/** The messages that open a violation report; a `-continue` run prints one per violating state. */
+const VIOLATION_HEADS = new Set([2107, 2108, 2110, 2112, 2114, 2116, 2132]);
+
+/**
+ * Every violation of a run made with `-continue`, in the order TLC printed them. TLC 2.18 then carries on
+ * and exits 0, so `interpretTlc`'s single `violation` and `trace` (which would merge all traces) do not
+ * apply. A state that cannot be parsed is added to `problems`.
+ */
+export function continuedViolations(result: TlcResult, problems: ParseError[]): ContinuedViolation[] {
+  const out: ContinuedViolation[] = [];
+  let printed: string[] = [];
+  let group: TlcMessage[] | undefined;
+  const close = (): void => {
+    if (group === undefined) return;
+    out.push({ printed, ...readViolation(group, problems) });
+    printed = [];
+    group = undefined;
+  };
+  for (const m of result.messages) {
+    if (m.kind === "plain") {
+      // Prints made while a state is checked come before that state's report.
+      if (m.text.trim() === "") continue;
+      close();
+      printed.push(m.text);
+      continue;
+    }
+    if (VIOLATION_HEADS.has(m.code)) {
+      close();
+      group = [m];
+    } else {
+      // Other messages (progress, statistics) may come between; readViolation ignores them.
+      group?.push(m);
+    }
+  }
+  close();
+  return out;
+}
+
 function readViolation(
   framed: readonly TlcMessage[],
   problems: ParseError[],
