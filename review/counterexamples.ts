@@ -61,13 +61,19 @@ function commandOf(e: ModelEntry): string {
   return `npm run cli -- check --model ${e.model} --variant ${e.variant}${repair} --json`;
 }
 
-/** The targets, from the manifest (so a new finding's entry is drawn without touching review/). */
+/**
+ * The targets, from the manifest (so a new finding's entry is drawn without touching review/). A finding
+ * reproduced by several models (F13: the reader's submit, and attr_changed's) is drawn once, from its first
+ * entry.
+ */
 export async function targets(root: string): Promise<Target[]> {
   const entries = await readManifest(join(root, "spec/models.json"));
   const out: Target[] = [];
   for (const e of entries) {
-    if (e.without !== undefined) out.push({ id: e.without, entry: e, command: commandOf(e) });
-    else if (e.model === OOPS_2013.model && e.variant === OOPS_2013.variant && e.with === OOPS_2013.with) {
+    if (e.without !== undefined) {
+      const id = e.without;
+      if (!out.some((t) => t.id === id)) out.push({ id, entry: e, command: commandOf(e) });
+    } else if (e.model === OOPS_2013.model && e.variant === OOPS_2013.variant && e.with === OOPS_2013.with) {
       out.push({ id: "oops-2013", entry: e, command: commandOf(e) });
     }
   }

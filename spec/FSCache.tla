@@ -124,8 +124,8 @@ ReadResults == {"OK"}
 \* the object's flags (fscache_object_is_active, then IS_LOOKED_UP), then the
 \* branch's n_ops++ and queueing, with cookie->lock and object->lock held from
 \* the first to the end of the second (ReadSubmitActive, ReadSubmitLookedUp,
-\* WriteSubmitActive, WriteSubmitLookedUp; AttrChanged's exclusive submit stays
-\* one step: no model with the window makes that call). KILL_OBJECT
+\* WriteSubmitActive, WriteSubmitLookedUp), and so is AttrChanged's
+\* fscache_submit_exclusive_op (AttrSubmitActive, AttrSubmitLookedUp). KILL_OBJECT
 \* clears IS_LIVE and KillTest reads n_ops without object->lock, so 3.12 lets
 \* them run between the two (finding F13). Off in every model but `submit`,
 \* whose cfg overrides it (SubmitWindow <- MC_SubmitWindow), so that the other
@@ -188,7 +188,7 @@ DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup 
 RaisePcs == {"AcquireEnqueue", "InvalidateEnqueue", "UpdateEnqueue", "RelinquishEnqueue"}
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
               "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPutOp",
-              "WriteSubmitActive", "WriteSubmitLookedUp",
+              "WriteSubmitActive", "WriteSubmitLookedUp", "AttrSubmitActive", "AttrSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
               "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
              \cup RaisePcs
@@ -196,8 +196,12 @@ ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild",
 RelPcs == {"RelinquishKill", "RelinquishEnqueue", "RelinquishDropActive", "RelinquishWait", "RelinquishClear",
            "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach"}
 \* A reader or writer between its submit's test and its n_ops++ (SubmitWindow):
-\* it holds its cookie's cookie->lock and its object's object->lock.
+\* it holds its cookie's cookie->lock and its object's object->lock, and the
+\* n_active unit its op (UNUSE_COOKIE) will carry.
 SubmitPcs == {"ReadSubmitActive", "ReadSubmitLookedUp", "WriteSubmitActive", "WriteSubmitLookedUp"}
+\* AttrChanged between its exclusive submit's test and its n_ops++: the same
+\* locks, and no n_active unit (its op is not UNUSE_COOKIE).
+AttrSubmitPcs == {"AttrSubmitActive", "AttrSubmitLookedUp"}
 OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut"}
 
 -----------------------------------------------------------------------------
@@ -393,17 +397,19 @@ SubmitOp(w, o, k) == SubmitOpAs(w, o, k, Active(w.obj[o]))
 \* REPAIRED (F2) refuses a dead object here too (reachable only from AttrChanged: INVALIDATE_OBJECT
 \* runs in the object's own worker, the only party that clears IS_LIVE).
 SubmitExclusiveOk(w, o) == Active(w.obj[o]) \/ QueuesWhenInactive(w.obj[o])
-SubmitExclusive(w, o, k) ==
+\* The branch chosen by `active` (fscache_object_is_active; else IS_LOOKED_UP).
+SubmitExclusiveAs(w, o, k, active) ==
     LET r == w.obj[o]
         wq == [w EXCEPT !.op[k].state = "PENDING", !.op[k].object = o,
                         !.obj[o].n_ops = @ + 1, !.obj[o].n_exclusive = @ + 1]
         enq == [wq EXCEPT !.op[k].usage = @ + 1, !.obj[o].pending = Append(@, k)]
-    IN IF Active(r)
+    IN IF active
        THEN LET w1 == IF r.n_in_progress > 0 THEN enq
                       ELSE IF r.pending # << >> THEN StartOps(enq, o)
                       ELSE RunOp(wq, k)
             IN [w1 EXCEPT !.obj[o].flags = @ \ {"PENDING_WRITE"}]
        ELSE enq
+SubmitExclusive(w, o, k) == SubmitExclusiveAs(w, o, k, Active(w.obj[o]))
 
 \* Pop every dependent: raise e on it and put the ref it held (the order is
 \* irrelevant: each pop touches only that dependent).
@@ -616,7 +622,9 @@ UpdateCookie(t) ==
 \* takes its own n_active unit) submitted exclusively, under cookie->lock, to the
 \* first object; no object (or no op slot) gives ENOBUFS. 3.12 has no "dying"
 \* branch for exclusive ops and ASSERTs a cache I/O error instead; REPAIRED (F2)
-\* refuses the op on a dead object.
+\* refuses the op on a dead object. With SubmitWindow the submit's test ends the
+\* step (the call's result is settled by it) and n_ops++ is the next,
+\* AttrSubmitActive or AttrSubmitLookedUp, with both locks held between.
 AttrChanged(t) ==
     LET c == TCookie[t]
         k == FreeOp(W0)
@@ -627,12 +635,38 @@ AttrChanged(t) ==
           ELSE LET o == BackingObj(c)
                    w1 == NewOp(W0, k, "ATTR_CHANGED", {"ASYNC", "EXCLUSIVE"})
                IN IF SubmitExclusiveOk(w1, o)
-                  THEN /\ Commit(OpPutRef(SubmitExclusive(w1, o, k), k))   \* put the submitter's ref
-                       /\ Call(t, "Ready", "OK")
-                       /\ UNCHANGED oops
+                  THEN IF SubmitWindow
+                       THEN /\ Commit(w1)
+                            /\ thread' = [thread EXCEPT ![t].op = k, ![t].result = "OK", ![t].calls = @ - 1,
+                                             ![t].pc = IF Active(object[o]) THEN "AttrSubmitActive"
+                                                       ELSE "AttrSubmitLookedUp"]
+                            /\ UNCHANGED oops
+                       ELSE /\ Commit(OpPutRef(SubmitExclusive(w1, o, k), k))   \* put the submitter's ref
+                            /\ Call(t, "Ready", "OK")
+                            /\ UNCHANGED oops
                   ELSE IF Fixed("F7") \/ Broken   \* with IOERROR set, 3.12 returns -EIO
                   THEN Call(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
                   ELSE Oops("AttrChanged: ASSERT cache I/O error (exclusive op refused)")
+
+\* The rest of fscache_submit_exclusive_op's locked section (SubmitWindow): the
+\* branch its test chose, although KILL_OBJECT may have cleared IS_LIVE since
+\* (F13); then the locks are dropped and the submitter's ref is put.
+AttrSubmit(t, active) ==
+    LET k == thread[t].op
+        w1 == OpPutRef(SubmitExclusiveAs(W0, BackingObj(TCookie[t]), k, active), k)
+    IN IF w1.bug # "NONE"
+       THEN Oops(w1.bug)
+       ELSE /\ Commit(w1)
+            /\ thread' = [thread EXCEPT ![t].pc = "Ready", ![t].op = 0]
+            /\ UNCHANGED oops
+AttrSubmitActive(t) ==
+    /\ thread[t].pc = "AttrSubmitActive"
+    /\ lastAction' = [name |-> "AttrSubmitActive", t |-> t]
+    /\ AttrSubmit(t, TRUE)
+AttrSubmitLookedUp(t) ==
+    /\ thread[t].pc = "AttrSubmitLookedUp"
+    /\ lastAction' = [name |-> "AttrSubmitLookedUp", t |-> t]
+    /\ AttrSubmit(t, FALSE)
 
 \* __fscache_read_or_alloc_page(page p), entry checks.
 ReadPage(t, p) ==
@@ -946,7 +980,7 @@ ThreadStepKeepingCache(t) ==
        \/ \E p \in Pages : ReadPage(t, p)
        \/ ReadWaitLookup(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
-       \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t)
+       \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t) \/ AttrSubmitActive(t) \/ AttrSubmitLookedUp(t)
        \/ WaitOnPageWrite(t) \/ \E r \in RetireChoices : RelinquishCookie(t, r)
        \/ AcquireEnqueue(t) \/ InvalidateEnqueue(t) \/ UpdateEnqueue(t) \/ RelinquishEnqueue(t)
        \/ RelinquishKill(t) \/ RelinquishDropActive(t) \/ RelinquishWait(t)
@@ -1323,8 +1357,9 @@ ObjStepKeepingCache(o) ==
     /\ UNCHANGED cache
 
 \* object->lock of o (and cookie->lock of its cookie) held by a reader or a
-\* writer between its submit's test and its n_ops++ (SubmitWindow).
-SubmitLocked(o) == \E t \in Threads : thread[t].pc \in SubmitPcs /\ o \in cookie[TCookie[t]].backing
+\* writer between its submit's test and its n_ops++, or by AttrChanged inside its
+\* exclusive submit (SubmitWindow).
+SubmitLocked(o) == \E t \in Threads : thread[t].pc \in SubmitPcs \cup AttrSubmitPcs /\ o \in cookie[TCookie[t]].backing
 \* The object's steps that take neither lock: the dispatcher's, and
 \* fscache_kill_object's clear of IS_LIVE and its test of the counters. REPAIRED
 \* (finding F13): IS_LIVE is cleared under object->lock, as later kernels'

@@ -231,4 +231,22 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     predicate: `lastAction.name = "WriteSubmitLookedUp"`,
     mutant: "submit-rechecks-object",
   },
+  {
+    // F13 through attr_changed: its exclusive submit tested the object active, the withdrawal's KILL_OBJECT
+    // cleared IS_LIVE in between, and the second step counts the op on the dying object as tested.
+    id: "KillInsideAttrSubmit",
+    model: "MCtrapWindow",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "AttrSubmitActive" /\\ "IS_LIVE" \\notin object["D"].flags`,
+    mutant: "attr-submit-unsplit",
+  },
+  {
+    // attr_changed's exclusive submit on an object looked up but not active (not yet available, or dying in
+    // 3.12): the IS_LOOKED_UP branch queues the op in the second step.
+    id: "AttrQueuedOnLookedUp",
+    model: "MCtrapWindow",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "AttrSubmitLookedUp"`,
+    mutant: "attr-submit-unsplit",
+  },
 ];

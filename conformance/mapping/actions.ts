@@ -44,6 +44,8 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   ReadSubmitLookedUp: thread(),
   WriteSubmitActive: thread(),
   WriteSubmitLookedUp: thread(),
+  AttrSubmitActive: thread(),
+  AttrSubmitLookedUp: thread(),
   ReadWaitActive: thread(),
   ReadIO: thread({ chosen: ["result"] }),
   ReadPutOp: thread(),

@@ -1,10 +1,11 @@
 ------------------------------ MODULE MCtrapWindow ------------------------------
 (* Trap model for the submit window (SubmitWindow, finding F13): the CI     *)
-(* model's cookie tree, the data thread reads and writes up to twice (one   *)
-(* op slot), and the cache is withdrawn beside the netfs, which kills D's   *)
-(* object while its thread goes on: inside a reader's locked submit, or     *)
-(* before a write whose submit then takes the dying object's IS_LOOKED_UP   *)
-(* branch (3.12, F2). Used only for trap runs, one per goal of              *)
+(* model's cookie tree, the data thread reads, writes or changes the        *)
+(* file's attributes up to twice (one op slot), and the cache is withdrawn  *)
+(* beside the netfs, which kills D's object while its thread goes on:       *)
+(* inside a reader's or attr_changed's locked submit, or before a write     *)
+(* whose submit then takes the dying object's IS_LOOKED_UP branch (3.12,    *)
+(* F2). Used only for trap runs, for the goals of                           *)
 (* conformance/generate/goals.ts.                                           *)
 EXTENDS FSCache
 
@@ -14,7 +15,7 @@ MC_IndexCookies == {"I"}
 MC_Threads == {"tI", "tD"}
 MC_TCookie == [t \in {"tI", "tD"} |-> IF t = "tI" THEN "I" ELSE "D"]
 MC_Pages == {"p1"}
-MC_NetfsCalls == {"ReadPage", "WritePage"}
+MC_NetfsCalls == {"ReadPage", "WritePage", "AttrChanged"}
 MC_LookupResults == {"POSITIVE"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {FALSE}

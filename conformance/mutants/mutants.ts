@@ -175,10 +175,18 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
-    find: "  submitAs(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",
+    find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",
     replace:
-      "  submitAs(core, obj, op, submitBranch(core, obj) ?? branch);\n  touch(obj);\n  obj.submitLocker = null;",
+      '  submit(core, obj, op, (by === "attr" ? exclusiveBranch : submitBranch)(core, obj) ?? branch);\n  touch(obj);\n  obj.submitLocker = null;',
     why: "a submit's second step decides its branch again instead of keeping the one its test chose",
+  },
+  {
+    name: "attr-submit-unsplit",
+    file: "fscache/netfs.ts",
+    find: '  const submit = by === "attr" ? submitExclusiveAs : submitAs;\n  if (!core.submitWindow) {',
+    replace:
+      '  const submit = by === "attr" ? submitExclusiveAs : submitAs;\n  if (!core.submitWindow || by === "attr") {',
+    why: "attr_changed's exclusive submit counts its op in the step of its test, as if nothing could run between",
   },
   {
     name: "raise-reads-mask-early",
@@ -282,8 +290,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "exclusive-ignores-in-progress",
     file: "fscache/operation.ts",
-    find: "    if (obj.n_in_progress > 0) {\n      queuePending(obj, op);",
-    replace: "    if (false as boolean) {\n      queuePending(obj, op);",
+    find: "  if (obj.n_in_progress > 0) {\n    queuePending(obj, op);",
+    replace: "  if (false as boolean) {\n    queuePending(obj, op);",
     why: "the invalidation's exclusive op runs beside a write op in progress instead of waiting for it",
   },
   {

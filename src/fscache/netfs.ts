@@ -27,10 +27,11 @@ import {
   opComplete,
   putOp,
   type Operation,
+  exclusiveBranch,
   submitAs,
   type SubmitBranch,
   submitBranch,
-  submitExclusiveOp,
+  submitExclusiveAs,
 } from "./operation.ts";
 import { BackendError } from "./backend.ts";
 import { touch } from "./revision.ts";
@@ -345,7 +346,18 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
   if (obj && op) {
     touch(obj);
     obj.store_limit = cookie.storeLimit;
-    if (submitExclusiveOp(core, obj, op)) {
+    const branch = exclusiveBranch(core, obj);
+    if (branch !== null) {
+      if (core.submitWindow) {
+        // As a writer's: the result is known once the test passes; the thread holds the op until it is counted.
+        touch(call.th);
+        call.th.result = "OK";
+        call.th.op = op.id;
+      }
+      await submitAfterTest(core, call, obj, op, branch, "attr");
+      touch(call.th);
+      call.th.op = 0;
+      // The submitter's ref, put once the locks are dropped.
       putOp(core, op);
       result = "OK";
     } else {
@@ -409,10 +421,12 @@ async function submitAfterTest(
   obj: FscacheObject,
   op: Operation,
   branch: SubmitBranch,
-  by: "read" | "write",
+  by: "read" | "write" | "attr",
 ): Promise<void> {
+  // attr_changed's op is exclusive (fscache_submit_exclusive_op); reads and writes are not.
+  const submit = by === "attr" ? submitExclusiveAs : submitAs;
   if (!core.submitWindow) {
-    submitAs(core, obj, op, branch);
+    submit(core, obj, op, branch);
     return;
   }
   touch(obj);
@@ -423,11 +437,15 @@ async function submitAfterTest(
       ? active
         ? "ReadSubmitActive"
         : "ReadSubmitLookedUp"
-      : active
-        ? "WriteSubmitActive"
-        : "WriteSubmitLookedUp",
+      : by === "write"
+        ? active
+          ? "WriteSubmitActive"
+          : "WriteSubmitLookedUp"
+        : active
+          ? "AttrSubmitActive"
+          : "AttrSubmitLookedUp",
   );
-  submitAs(core, obj, op, branch);
+  submit(core, obj, op, branch);
   touch(obj);
   obj.submitLocker = null;
   core.wake(core.objectLockWq);

@@ -140,39 +140,57 @@ const UNLOCKED_OBJECT_STEPS: ReadonlySet<string> = new Set([
  * attr_changed: INVALIDATE_OBJECT submits from the object's own worker, the only party that clears IS_LIVE.
  */
 export function submitExclusiveOp(core: CacheCore, obj: FscacheObject, op: Operation): boolean {
+  const branch = exclusiveBranch(core, obj);
+  if (branch === null) {
+    touch(op);
+    op.state = "CANCELLED";
+    return false;
+  }
+  submitExclusiveAs(core, obj, op, branch);
+  return true;
+}
+
+/** `fscache_submit_exclusive_op`'s test of the object's flags: the branch that takes the op, or null. */
+export function exclusiveBranch(core: CacheCore, obj: FscacheObject): SubmitBranch | null {
+  if (objectIsActive(core, obj)) return "ACTIVE";
+  if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) return "LOOKED_UP";
+  return null;
+}
+
+/**
+ * The rest of `fscache_submit_exclusive_op` once `branch` is chosen: count the op as exclusive, then run it
+ * or queue it behind everything in progress. As with submitAs, the test may be a step earlier (F13).
+ */
+export function submitExclusiveAs(
+  core: CacheCore,
+  obj: FscacheObject,
+  op: Operation,
+  branch: SubmitBranch,
+): void {
   touch(op);
   op.state = "PENDING";
-  if (objectIsActive(core, obj)) {
-    op.object = obj;
-    touch(obj);
-    obj.n_ops++;
-    obj.n_exclusive++;
-    if (obj.n_in_progress > 0) {
-      queuePending(obj, op);
-    } else if (obj.pending_ops.length > 0) {
-      queuePending(obj, op);
-      startOperations(core, obj);
-    } else {
-      runOp(core, obj, op);
-    }
-    obj.flags.delete("PENDING_WRITE");
-    return true;
-  }
-  if (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP")) {
-    op.object = obj;
-    touch(obj);
-    obj.n_ops++;
-    obj.n_exclusive++;
+  op.object = obj;
+  touch(obj);
+  obj.n_ops++;
+  obj.n_exclusive++;
+  if (branch === "LOOKED_UP") {
     queuePending(obj, op);
-    return true;
+    return;
   }
-  op.state = "CANCELLED";
-  return false;
+  if (obj.n_in_progress > 0) {
+    queuePending(obj, op);
+  } else if (obj.pending_ops.length > 0) {
+    queuePending(obj, op);
+    startOperations(core, obj);
+  } else {
+    runOp(core, obj, op);
+  }
+  obj.flags.delete("PENDING_WRITE");
 }
 
 /** Whether submitExclusiveOp would accept an op for `obj` (checked before a caller changes anything). */
 export function exclusiveSubmittable(core: CacheCore, obj: FscacheObject): boolean {
-  return objectIsActive(core, obj) || (!deadRefused(core, obj) && obj.flags.has("IS_LOOKED_UP"));
+  return exclusiveBranch(core, obj) !== null;
 }
 
 /** The pending list holds its own op ref. */

@@ -140,4 +140,49 @@ describe("the submit window (F13)", () => {
     expect((await read).result).toBe("ENODATA");
     expect(cache.inspect().oops).toBe("NONE");
   });
+
+  /** attr_changed stopped inside its locked exclusive submit, with a KILL queued on the idle object. */
+  async function attrInsideSubmit(design: Design) {
+    const { runtime, cache, cookie, labels, run } = await cacheWithFile(design, "d");
+    const obj = cookie.backing_objects[0];
+    if (!obj) throw new Error("no object");
+    const attr = cache.attrChanged(cookie);
+    await run("AttrChanged");
+    expect(labels()).toEqual(["AttrSubmitActive"]);
+    expect(obj.submitLocker).not.toBeNull();
+    raiseEvent(cache.core, obj, "KILL");
+    await run("DispatchStart");
+    await run("DispatchSelect");
+    return { runtime, cache, obj, labels, run, attr };
+  }
+
+  it("3.12: KILL_OBJECT runs inside attr_changed's locked submit, which then counts its op on the dying object", async () => {
+    const { obj, labels, run } = await attrInsideSubmit("POST_FIX");
+    expect(labels().sort()).toEqual(["AttrSubmitActive", "KILL_OBJECT"]);
+    await run("KILL_OBJECT");
+    expect(obj.flags.has("IS_LIVE")).toBe(false);
+    await run("KillTest");
+    await run("DispatchSelect");
+    // DROP_OBJECT needs cookie->lock, which the submitter holds.
+    expect(labels()).toEqual(["AttrSubmitActive"]);
+    await run("AttrSubmitActive");
+    // The branch stands as tested: the op is counted, as exclusive, after IS_LIVE was cleared (F13).
+    expect(obj.n_ops).toBe(1);
+    expect(obj.n_exclusive).toBe(1);
+    expect(obj.submitLocker).toBeNull();
+  });
+
+  it("repaired: KILL_OBJECT waits for attr_changed's lock, and the op is run before the object dies", async () => {
+    const { runtime, cache, obj, labels, run, attr } = await attrInsideSubmit("POST_FIX_REPAIRED");
+    expect(labels()).toEqual(["AttrSubmitActive"]);
+    await run("AttrSubmitActive");
+    expect(obj.n_exclusive).toBe(1);
+    await run("KILL_OBJECT");
+    await run("KillTest");
+    expect(obj.disp).toBe("KillStartOps");
+    await runtime.runUntilQuiescent(firstEnabled);
+    expect(await attr).toBe("OK");
+    expect(cache.inspect().oops).toBe("NONE");
+    expect(obj.mem).toBe("FREED");
+  });
 });
