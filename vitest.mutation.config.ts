@@ -37,6 +37,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   "test/conformance/e2e.test.ts": TLC,
   "test/conformance/tlc-dump.test.ts": TLC,
   "test/conformance/stryker-successors.test.ts": TLC,
+  "test/conformance/trap-goals.test.ts": TLC,
   "test/validate/tlc.test.ts": TLC,
   "test/static/": SOURCES,
   "test/review/": SOURCES,

@@ -29,13 +29,14 @@ describe("spec/models.json", () => {
     for (const m of ["ci", "ci-live", "lookup"]) expect(repaired.map((e) => e.model)).toContain(m);
   });
 
-  it("lists the findings the spec repairs, each left out once", async () => {
+  it("lists the findings the spec repairs, each left out at least once", async () => {
     const spec = await readFile(join(SPEC_DIR, "FSCache.tla"), "utf8");
     const all = /^AllRepairs == \{([^}]*)\}/m.exec(spec)?.[1];
     expect(all?.split(",").map((f) => f.trim().replaceAll('"', ""))).toEqual([...FINDINGS]);
     for (const f of FINDINGS) expect(spec).toContain(`Without_${f} == AllRepairs \\ {"${f}"}`);
     const without = entries.filter((e) => e.without !== undefined);
-    expect(without.map((e) => e.without)).toEqual([...FINDINGS]);
+    // In finding order; a finding may be reproduced by more than one model (F13: submit and submitattr).
+    expect([...new Set(without.map((e) => e.without))]).toEqual([...FINDINGS]);
     // Each repair is needed: leaving it out brings its finding back.
     expect(without.filter((e) => e.expect === "pass").map((e) => e.without)).toEqual([]);
   });
