@@ -30,7 +30,8 @@ export class BackendError extends Error {
   constructor(
     readonly code: BackendErrorCode,
     readonly op: keyof CacheBackend,
-    detail: string,
+    /** What went wrong, without the `op: code:` prefix of the message (to re-raise it under another op). */
+    readonly detail: string,
     options: { readonly afterNegative?: boolean } = {},
   ) {
     super(`${op}: ${code}: ${detail}`);

@@ -179,7 +179,7 @@ export class DiskBackend implements CacheBackend {
       } catch (e) {
         // Found negative, creating failed: FS-Cache has the object looked up but never available.
         const b = toBackendError("lookupObject", e);
-        throw new BackendError(b.code, "lookupObject", b.message, { afterNegative: true });
+        throw new BackendError(b.code, "lookupObject", b.detail, { afterNegative: true });
       }
       return "NEGATIVE";
     });
