@@ -86,6 +86,19 @@ export function behavioursFromSimulation(files: readonly Parsed<SimulationTrace>
   return { behaviours, errors };
 }
 
+/** Breadth-first model checking of `run`, with TLC's distinct state count when it reported one. */
+async function checkRun(run: ModelRun, extraArgs: readonly string[] = []) {
+  const r = await runTlc({
+    spec: `${run.module}.tla`,
+    config: run.cfg,
+    cwd: run.dir,
+    timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
+    extraArgs,
+  });
+  const distinct = r.stats.distinct;
+  return { r, base: distinct === undefined ? {} : { distinct } };
+}
+
 export const tlcPort: TlcPort = {
   async dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>> {
     const dot = join(run.dir, "graph.dot");
@@ -141,14 +154,7 @@ export const tlcPort: TlcPort = {
   },
 
   async check(run): Promise<CheckOutcome> {
-    const r = await runTlc({
-      spec: `${run.module}.tla`,
-      config: run.cfg,
-      cwd: run.dir,
-      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
-    });
-    const distinct = r.stats.distinct;
-    const base = distinct === undefined ? {} : { distinct };
+    const { r, base } = await checkRun(run);
     if (r.outcome === "success") return { ok: true, ...base };
     if (r.violation) {
       const violation = r.violation.name ?? r.violation.kind;
@@ -159,15 +165,7 @@ export const tlcPort: TlcPort = {
   },
 
   async reachGoals(run): Promise<GoalsOutcome> {
-    const r = await runTlc({
-      spec: `${run.module}.tla`,
-      config: run.cfg,
-      cwd: run.dir,
-      timeoutMs: run.timeoutMs ?? DEFAULT_TIMEOUT,
-      extraArgs: ["-continue"],
-    });
-    const distinct = r.stats.distinct;
-    const base = distinct === undefined ? {} : { distinct };
+    const { r, base } = await checkRun(run, ["-continue"]);
     // With -continue TLC 2.18 exits 0 after reporting every violation.
     if (r.outcome !== "success") return { reached: new Map(), failure: describeRun(r), ...base };
     const problems: ParseError[] = [];

@@ -348,17 +348,7 @@ export async function attrChanged(core: CacheCore, caller: Caller, cookie: Cooki
     obj.store_limit = cookie.storeLimit;
     const branch = exclusiveBranch(core, obj);
     if (branch !== null) {
-      if (core.submitWindow) {
-        // As a writer's: the result is known once the test passes; the thread holds the op until it is counted.
-        touch(call.th);
-        call.th.result = "OK";
-        call.th.op = op.id;
-      }
-      await submitAfterTest(core, call, obj, op, branch, "attr");
-      touch(call.th);
-      call.th.op = 0;
-      // The submitter's ref, put once the locks are dropped.
-      putOp(core, op);
+      await submitAndPut(core, call, obj, op, branch, "attr");
       result = "OK";
     } else {
       freeOp(core, op);
@@ -449,6 +439,30 @@ async function submitAfterTest(
   touch(obj);
   obj.submitLocker = null;
   core.wake(core.objectLockWq);
+}
+
+/**
+ * A writer's or attr_changed's submit once its test chose `branch`: the call's result is OK from the test on,
+ * so with CacheCore.submitWindow the thread holds it, and the op, until the op is counted; then, the locks
+ * dropped, the submitter puts its ref (the op queue holds its own).
+ */
+async function submitAndPut(
+  core: CacheCore,
+  call: Call,
+  obj: FscacheObject,
+  op: Operation,
+  branch: SubmitBranch,
+  by: "write" | "attr",
+): Promise<void> {
+  if (core.submitWindow) {
+    touch(call.th);
+    call.th.result = "OK";
+    call.th.op = op.id;
+  }
+  await submitAfterTest(core, call, obj, op, branch, by);
+  touch(call.th);
+  call.th.op = 0;
+  putOp(core, op);
 }
 
 /**
@@ -642,17 +656,7 @@ export async function writePage(
     call.finish("ENOBUFS");
     return "ENOBUFS";
   }
-  if (core.submitWindow) {
-    // The call's result is known once the test passes; the thread holds the op until it is counted.
-    touch(call.th);
-    call.th.result = "OK";
-    call.th.op = op.id;
-  }
-  await submitAfterTest(core, call, obj, op, branch, "write");
-  touch(call.th);
-  call.th.op = 0;
-  // The submitter's ref, put once the locks are dropped: the op queue holds its own.
-  putOp(core, op);
+  await submitAndPut(core, call, obj, op, branch, "write");
   call.finish("OK");
   return "OK";
 }
