@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The conformance covers that do not fit in `npm test`'s time budget (conformance/README.md lists their
 # figures): MCconf in all three designs, the fault model MCfault (lookup ERROR, write errors, retire, op-slot exhaustion, WaitOnInvalidate,
-# AttrChanged) in both designs, MCwrite in all three, MCwindowAttr (attr_changed's submit window) in both designs,
+# AttrChanged) in both designs, MCwrite in all three, MCwindowAttr (attr_changed's submit window) and MCpages (the
+# multi-page reader) in both designs,
 # and the POST_FIX covers of MCcalls and MCfail (npm test
 # replays their POST_FIX_REPAIRED covers). Each full state graph is streamed from TLC and every transition
 # replayed on every core; the first failing model stops the run (exit 1), with its failing paths written
@@ -28,3 +29,5 @@ run MCfault POST_FIX
 run MCfault POST_FIX_REPAIRED
 run MCwindowAttr POST_FIX
 run MCwindowAttr POST_FIX_REPAIRED
+run MCpages POST_FIX
+run MCpages POST_FIX_REPAIRED

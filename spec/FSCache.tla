@@ -56,7 +56,7 @@ CONSTANTS
     Pages,          \* page ids (strings)
     MaxOps,         \* operation slots
     MaxCalls,       \* netfs calls per thread between acquire and relinquish
-    NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","AttrChanged","ReadPage","WritePage"}
+    NetfsCalls,     \* subset of {"Invalidate","WaitOnInvalidate","UpdateCookie","AttrChanged","ReadPage","ReadPages","WritePage"}
     LookupResults,  \* subset of {"POSITIVE","NEGATIVE","ERROR","EIO"} ("EIO": also a cache I/O error)
     WriteResults,   \* subset of {"OK","ERROR","EIO"} ("EIO": the backend also reports a cache I/O error)
     RetireChoices   \* subset of BOOLEAN
@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -90,6 +90,7 @@ Without_F10 == AllRepairs \ {"F10"}
 Without_F11 == AllRepairs \ {"F11"}
 Without_F12 == AllRepairs \ {"F12"}
 Without_F13 == AllRepairs \ {"F13"}
+Without_F14 == AllRepairs \ {"F14"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -107,6 +108,7 @@ With_F10 == {"F10"}
 With_F11 == {"F11"}
 With_F12 == {"F12"}
 With_F13 == {"F13"}
+With_F14 == {"F14"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -147,7 +149,8 @@ RaiseWindow == FALSE
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
 ASSUME \A c \in DataCookies : Parent[c] \in IndexCookies
 ASSUME \A t \in Threads : TCookie[t] \in Cookies
-ASSUME NetfsCalls \subseteq {"Invalidate", "WaitOnInvalidate", "UpdateCookie", "AttrChanged", "ReadPage", "WritePage"}
+ASSUME NetfsCalls \subseteq {"Invalidate", "WaitOnInvalidate", "UpdateCookie", "AttrChanged", "ReadPage", "ReadPages",
+                             "WritePage"}
 
 -----------------------------------------------------------------------------
 (* Events, states and tables (§2.2, §2.3)                                  *)
@@ -187,7 +190,7 @@ DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup 
 \* mask (RaiseWindow): it holds its cookie's cookie->lock.
 RaisePcs == {"AcquireEnqueue", "InvalidateEnqueue", "UpdateEnqueue", "RelinquishEnqueue"}
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
-              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPutOp",
+              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPutOp",
               "WriteSubmitActive", "WriteSubmitLookedUp", "AttrSubmitActive", "AttrSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
               "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
@@ -202,7 +205,8 @@ SubmitPcs == {"ReadSubmitActive", "ReadSubmitLookedUp", "WriteSubmitActive", "Wr
 \* AttrChanged between its exclusive submit's test and its n_ops++: the same
 \* locks, and no n_active unit (its op is not UNUSE_COOKIE).
 AttrSubmitPcs == {"AttrSubmitActive", "AttrSubmitLookedUp"}
-OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut"}
+OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut",
+          "ReadCopier", "ReadCopierPut", "ReadCopierRequeue"}
 
 -----------------------------------------------------------------------------
 (* Records                                                                 *)
@@ -221,7 +225,10 @@ NewObject(c) == [mem |-> "LIVE", state |-> "WAIT_FOR_INIT", oob |-> "init",
                  dmask |-> {}, lop |-> 0]
 UnbornObject(c) == [NewObject(c) EXCEPT !.mem = "UNBORN", !.cookie = "NULL", !.usage = 0,
                                         !.flags = {}, !.oob_mask = {}, !.event_mask = {}]
-FreeOpRec == [state |-> "FREE", kind |-> "NONE", object |-> "NULL", flags |-> {}, usage |-> 0, pc |-> "NONE"]
+\* io and todo: a multi-page read's pages (ReadPages) whose backing read is in
+\* flight, and those whose read completed, queued on op->to_do for the copier.
+FreeOpRec == [state |-> "FREE", kind |-> "NONE", object |-> "NULL", flags |-> {}, usage |-> 0, pc |-> "NONE",
+              io |-> {}, todo |-> << >>]
 
 -----------------------------------------------------------------------------
 (* Helpers over a bundle w = [obj, ck, op] of the shared kernel state, so   *)
@@ -280,7 +287,8 @@ FreeOp(w) == IF \E k \in OpIds : w.op[k].state = "FREE"
              THEN CHOOSE k \in OpIds : w.op[k].state = "FREE" /\ \A j \in OpIds : j < k => w.op[j].state # "FREE"
              ELSE 0
 NewOp(w, k, kind, flags) == [w EXCEPT !.op[k] = [state |-> "INITIALISED", kind |-> kind, object |-> "NULL",
-                                                 flags |-> flags, usage |-> 1, pc |-> "NONE"]]
+                                                 flags |-> flags, usage |-> 1, pc |-> "NONE",
+                                                 io |-> {}, todo |-> << >>]]
 FirstOpPc(kind) == CASE kind = "INVALIDATE" -> "OpInvalidateObject" [] kind = "WRITE" -> "WriteOp"
                      [] kind = "ATTR_CHANGED" -> "OpAttrChanged" [] OTHER -> "NONE"
 
@@ -455,7 +463,8 @@ Init ==
                                     page |-> "NONE", retire |-> FALSE, result |-> "NONE", alloc |-> {},
                                     cached |-> {}]]
     /\ oops = "NONE"
-    /\ cache = [flags |-> {}, wd |-> IF Withdrawal THEN "WithdrawCache" ELSE "NONE", list |-> << >>, dying |-> {}]
+    /\ cache = [flags |-> {}, wd |-> IF Withdrawal THEN "WithdrawCache" ELSE "NONE", list |-> << >>, dying |-> {},
+                 waiters |-> << >>]
     /\ lastAction = [name |-> "Init"]
 
 -----------------------------------------------------------------------------
@@ -678,6 +687,18 @@ ReadPage(t, p) ==
        ELSE thread' = [thread EXCEPT ![t].pc = "ReadWaitLookup", ![t].result = "NONE", ![t].calls = @ - 1, ![t].page = p]
     /\ UNCHANGED <<cookie, object, op, oops>>
 
+\* __fscache_read_or_alloc_pages over all of Pages (page "ALL"), entry checks as
+\* ReadPage's; from here it shares the single-page reader's steps up to the
+\* backend call (ReadPagesIO), except F1's ASSERT, which it does not have.
+ReadPages(t) ==
+    LET c == TCookie[t] IN
+    /\ CallOK(t, "ReadPages")
+    /\ lastAction' = [name |-> "ReadPages", t |-> t]
+    /\ IF cookie[c].backing = {} \/ "INVALIDATING" \in cookie[c].flags
+       THEN thread' = [thread EXCEPT ![t].pc = "Ready", ![t].result = "ENOBUFS", ![t].calls = @ - 1, ![t].page = "ALL"]
+       ELSE thread' = [thread EXCEPT ![t].pc = "ReadWaitLookup", ![t].result = "NONE", ![t].calls = @ - 1, ![t].page = "ALL"]
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
 \* fscache_wait_for_deferred_lookup returns, then the op is allocated (3.12:
 \* plain atomic_inc(n_active), not inc-not-zero) and, under cookie->lock,
 \* submitted to the first object; ASSERT(IS_LOOKED_UP) on it.
@@ -691,7 +712,7 @@ ReadWaitLookup(t) ==
           ELSE IF cookie[c].backing = {}
           THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>       \* inc then dec
           ELSE LET o == BackingObj(c) IN
-               IF "IS_LOOKED_UP" \notin object[o].flags
+               IF "IS_LOOKED_UP" \notin object[o].flags /\ thread[t].page # "ALL"
                THEN IF Fixed("F1")   \* finding F1: a failed lookup leaves the object attached
                     THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
                     ELSE Oops("ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed")
@@ -747,7 +768,7 @@ ReadWaitActive(t) ==
                   ELSE Commit(w1) /\ Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED oops
           ELSE IF Dead(object[o])
           THEN Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
-          ELSE SetPc(t, "ReadIO") /\ UNCHANGED <<cookie, object, op, oops>>
+          ELSE SetPc(t, IF thread[t].page = "ALL" THEN "ReadPagesIO" ELSE "ReadIO") /\ UNCHANGED <<cookie, object, op, oops>>
 
 \* The backend's read_or_alloc_page / allocate_page in the netfs thread; both
 \* call the netfs's mark_page_cached (the page becomes PG_fscache: thread[t].cached);
@@ -781,6 +802,36 @@ ReadIO(t, res) ==
                                /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
                                                 ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
                                /\ UNCHANGED oops
+
+\* The backend's read_or_alloc_pages / allocate_pages (cachefiles) in the netfs
+\* thread. With NO_DATA_YET, allocate_pages marks every page cached and
+\* completes the op: ENODATA. Else each page's backing read is started with a
+\* monitor that holds an op ref (op.io), the op becomes ASYNC with
+\* cachefiles_read_copier as its processor, and the call returns 0: the pages
+\* complete later (ReadWaiter, ReadCopier), after the reader's put. Every page
+\* has data in the backing file, and no backing read fails (the copier's
+\* "Readpage failed" path is not modelled).
+ReadPagesIO(t) ==
+    LET k == thread[t].op
+        o == op[k].object
+        c == object[o].cookie
+    IN /\ thread[t].pc = "ReadPagesIO"
+       /\ lastAction' = [name |-> "ReadPagesIO", t |-> t]
+       /\ IF ~CookieOK(W0, o)
+          THEN Oops("ReadPagesIO: the NO_DATA_YET test through a NULL/freed object->cookie")
+          ELSE IF "NO_DATA_YET" \in cookie[c].flags
+          THEN IF ~cookie[c].netfs
+               THEN Oops("ReadPagesIO: mark_page_cached through cleared netfs data")
+               ELSE LET w1 == OpComplete(W0, k, FALSE)
+                    IN IF w1.bug # "NONE" THEN Oops(w1.bug)
+                       ELSE /\ Commit(w1)
+                            /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup Pages,
+                                             ![t].result = "ENODATA"]
+                            /\ UNCHANGED oops
+          ELSE /\ Commit([W0 EXCEPT !.op[k].io = Pages, !.op[k].usage = @ + Cardinality(Pages),
+                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}])
+               /\ Ret(t, "ReadPutOp", "OK")
+               /\ UNCHANGED oops
 
 \* fscache_put_retrieval; the last put ASSERTs that the op completed or was
 \* cancelled (fscache_put_operation's ASSERTIFCMP).
@@ -978,6 +1029,7 @@ ThreadStepKeepingCache(t) ==
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
+       \/ ReadPages(t) \/ ReadPagesIO(t)
        \/ ReadWaitLookup(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
        \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t) \/ AttrSubmitActive(t) \/ AttrSubmitLookedUp(t)
@@ -1459,11 +1511,107 @@ OpPut(k) ==
     /\ OpAct(k, "OpPut")
     /\ OpCommit(OpPutRef([W0 EXCEPT !.op[k].pc = "NONE"], k))
 
+-----------------------------------------------------------------------------
+(* A multi-page read's completions (cachefiles rdwr.c)                     *)
+
+\* fscache_enqueue_retrieval -> fscache_enqueue_operation: ASSERTs that the
+\* object is available and the op IN_PROGRESS; an ASYNC op's work item is
+\* queued with a ref of its own (queue_work on a pending item fails and the
+\* ref is put: no change). The copier's pc "ReadCopier" is the item queued or
+\* running: it looks at op->to_do before it ends, so queueing it then changes
+\* nothing. At "ReadCopierPut" it has found op->to_do empty and returned, and
+\* fscache_op_work_func has still to put its ref: queue_work succeeds then
+\* (the item is running, not pending) and the item runs again after it
+\* (ReadCopierRequeue; a work item never runs twice at once).
+EnqueueRetrieval(w, k, who) ==
+    LET o == w.op[k].object IN
+    IF "IS_AVAILABLE" \notin w.obj[o].flags
+    THEN Bug(w, who \o ": ASSERT(fscache_object_is_available) in fscache_enqueue_operation")
+    ELSE IF w.op[k].state # "IN_PROGRESS"
+    THEN Bug(w, who \o ": ASSERTCMP(op->state == IN_PROGRESS) in fscache_enqueue_operation: the copier already completed the op")
+    ELSE IF w.op[k].pc = "NONE" THEN [w EXCEPT !.op[k].pc = "ReadCopier", !.op[k].usage = @ + 1]
+    ELSE IF w.op[k].pc = "ReadCopierPut" THEN [w EXCEPT !.op[k].pc = "ReadCopierRequeue", !.op[k].usage = @ + 1]
+    ELSE w
+
+\* cachefiles_read_waiter, run when page p's backing read completes (the backing
+\* page is unlocked): under object->work_lock the monitor goes on op->to_do.
+\* 3.12 drops work_lock and only then calls fscache_enqueue_retrieval(monitor->op),
+\* holding no ref of its own (cache.waiters: ReadWaiterEnqueue). REPAIRED
+\* (finding F14) takes an op ref first and enqueues under work_lock, as
+\* 934140ab0283 and 7bb0c5338436 do: one step, its ref got and put.
+ReadWaiter(k, p) ==
+    /\ p \in op[k].io
+    /\ lastAction' = [name |-> "ReadWaiter", k |-> k, p |-> p]
+    /\ LET w1 == [W0 EXCEPT !.op[k].io = @ \ {p}, !.op[k].todo = Append(@, p)] IN
+       IF Fixed("F14")
+       THEN LET w2 == EnqueueRetrieval(w1, k, "ReadWaiter")
+            IN IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
+               ELSE Commit(w2) /\ UNCHANGED <<thread, oops, cache>>
+       ELSE /\ Commit(w1)
+            /\ cache' = [cache EXCEPT !.waiters = Append(@, [k |-> k, p |-> p, monitor |-> "LIVE"])]
+            /\ UNCHANGED <<thread, oops>>
+
+\* The rest of 3.12's cachefiles_read_waiter, after work_lock is dropped: it
+\* reads monitor->op, which the copier may since have freed with the monitor
+\* (after completing the op, and maybe freeing it too), then enqueues the op.
+WaiterAt(k, p) == {i \in 1..Len(cache.waiters) : cache.waiters[i].k = k /\ cache.waiters[i].p = p}
+ReadWaiterEnqueue(k, p) ==
+    /\ WaiterAt(k, p) # {}
+    /\ lastAction' = [name |-> "ReadWaiterEnqueue", k |-> k, p |-> p]
+    /\ LET i == CHOOSE i \in WaiterAt(k, p) : TRUE IN
+       IF cache.waiters[i].monitor = "FREED"
+       THEN Oops("ReadWaiterEnqueue: cachefiles_read_waiter reads monitor->op after cachefiles_read_copier freed the monitor (use after free)")
+            /\ UNCHANGED cache
+       ELSE LET w1 == EnqueueRetrieval(W0, k, "ReadWaiterEnqueue")
+            IN IF w1.bug # "NONE" THEN Oops(w1.bug) /\ UNCHANGED cache
+               ELSE /\ Commit(w1)
+                    /\ cache' = [cache EXCEPT !.waiters = SubSeq(@, 1, i - 1) \o SubSeq(@, i + 1, Len(@))]
+                    /\ UNCHANGED <<thread, oops>>
+
+\* cachefiles_read_copier, one monitor per step, in op->to_do's order: copy the
+\* page, mark it cached (the netfs's mark_page_cached through object->cookie),
+\* fscache_end_io (the netfs's end_io_func with its context: netfs data),
+\* fscache_retrieval_complete(op, 1) (at 0: fscache_op_complete(op, true), as
+\* 3.12's fscache-cache.h has it), put the monitor's op ref, free the monitor.
+ReadCopier(k) ==
+    LET o == op[k].object
+        c == object[o].cookie
+        p == Head(op[k].todo)
+        rest == Tail(op[k].todo)
+        w1 == [W0 EXCEPT !.op[k].todo = rest, !.op[k].pc = IF rest = << >> THEN "ReadCopierPut" ELSE "ReadCopier"]
+        w2 == IF rest = << >> /\ op[k].io = {} THEN OpComplete(w1, k, TRUE) ELSE w1
+        w3 == OpPutRef(w2, k)
+        reader == {t \in Threads : TCookie[t] = c}
+    IN /\ OpAt(k, "ReadCopier") /\ op[k].todo # << >>
+       /\ lastAction' = [name |-> "ReadCopier", k |-> k]
+       /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
+          THEN Oops("ReadCopier: mark_page_cached and end_io_func through a NULL/freed cookie or cleared netfs data")
+               /\ UNCHANGED cache
+          ELSE IF w3.bug # "NONE" THEN Oops(w3.bug) /\ UNCHANGED cache
+          ELSE /\ Commit(w3)
+               /\ thread' = [t \in Threads |-> IF t \in reader THEN [thread[t] EXCEPT !.cached = @ \cup {p}]
+                                                ELSE thread[t]]
+               /\ cache' = [cache EXCEPT !.waiters = [i \in 1..Len(@) |->
+                                 IF @[i].k = k /\ @[i].p = p THEN [@[i] EXCEPT !.monitor = "FREED"] ELSE @[i]]]
+               /\ UNCHANGED oops
+
+\* The copier found op->to_do empty and returned: fscache_op_work_func puts the
+\* ref its queueing took (maybe the last: the op's release); queued again
+\* meanwhile, the item runs again.
+ReadCopierPut(k) ==
+    /\ op[k].pc \in {"ReadCopierPut", "ReadCopierRequeue"}
+    /\ lastAction' = [name |-> "ReadCopierPut", k |-> k]
+    /\ OpCommit(OpPutRef([W0 EXCEPT !.op[k].pc = IF op[k].pc = "ReadCopierRequeue" THEN "ReadCopier" ELSE "NONE"], k))
+    /\ UNCHANGED cache
+
 OpStep(k) ==
     /\ oops = "NONE"
-    /\ op[k].object \in Objects => ~SubmitLocked(op[k].object)
-    /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
-       \/ \E res \in WriteResults : WriteOpWritePage(k, res)
+    /\ \/ /\ op[k].object \in Objects => ~SubmitLocked(op[k].object)
+          /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
+             \/ \E res \in WriteResults : WriteOpWritePage(k, res)
+             \/ ReadCopier(k) \/ ReadCopierPut(k)
+       \* The waiter runs from the backing page's unlock and takes no object->lock.
+       \/ \E p \in Pages : ReadWaiter(k, p) \/ ReadWaiterEnqueue(k, p)
 
 -----------------------------------------------------------------------------
 (* The cache's withdrawal (fscache_withdraw_cache, fs/fscache/cache.c)     *)
@@ -1530,6 +1678,7 @@ Quiescent == /\ oops = "NONE"
              /\ \A t \in Threads : thread[t].pc = "Done"
              /\ \A o \in Objects : object[o].wq = "IDLE" /\ object[o].disp = "IDLE"
              /\ \A k \in OpIds : op[k].pc = "NONE"
+             /\ cache.waiters = << >>
              /\ cache.wd \in {"NONE", "Withdrawn"}
 Terminated == Quiescent /\ lastAction' = [name |-> "Terminated"] /\ UNCHANGED varsButLastAction
 
@@ -1578,6 +1727,7 @@ TypeOK ==
     /\ cache.wd \in {"NONE", "WithdrawCache", "WithdrawUnlist", "WithdrawAllObjects", "WithdrawWait", "Withdrawn"}
     /\ cache.list \in Seq(Objects)
     /\ cache.dying \subseteq Objects
+    /\ cache.waiters \in Seq([k : OpIds, p : Pages, monitor : {"LIVE", "FREED"}])
     /\ \A c \in Cookies :
          /\ cookie[c].mem \in {"UNBORN", "LIVE", "FREED"}
          /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int
@@ -1610,9 +1760,10 @@ TypeOK ==
          /\ op[k].object \in Objects \cup {"NULL"}
          /\ op[k].flags \subseteq {"ASYNC", "MYTHREAD", "EXCLUSIVE", "UNUSE_COOKIE", "DEC_READ_CNT", "WAITING"}
          /\ op[k].usage \in Nat /\ op[k].pc \in OpPcs
+         /\ op[k].io \subseteq Pages /\ op[k].todo \in Seq(Pages)
     /\ \A t \in Threads :
          /\ thread[t].pc \in ThreadPcs /\ thread[t].calls \in 0..MaxCalls
-         /\ thread[t].op \in OpIds \cup {0} /\ thread[t].page \in Pages \cup {"NONE"}
+         /\ thread[t].op \in OpIds \cup {0} /\ thread[t].page \in Pages \cup {"NONE", "ALL"}
          /\ thread[t].retire \in BOOLEAN /\ thread[t].result \in {"OK", "ENOBUFS", "ENODATA", "NONE"}
          /\ thread[t].alloc \subseteq Objects /\ thread[t].cached \subseteq Pages
     /\ oops \in STRING

@@ -30,6 +30,7 @@ export const GOAL_MODELS = [
   "MCtrapWrite",
   "MCtrapExcl",
   "MCtrapWindow",
+  "MCtrapPages",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -248,5 +249,22 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     designs: ["POST_FIX"],
     predicate: `lastAction.name = "AttrSubmitLookedUp"`,
     mutant: "attr-submit-unsplit",
+  },
+  {
+    // F14: a page's waiter put its monitor on op->to_do and dropped work_lock; the copier then handled that
+    // monitor (and freed it), and the waiter's fscache_enqueue_retrieval reads monitor->op after the free.
+    id: "WaiterAfterCopierFreed",
+    model: "MCtrapPages",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "ReadWaiterEnqueue" /\\ oops # "NONE"`,
+    mutant: "read-waiter-enqueues-unlocked",
+  },
+  {
+    // A page's waiter queued the copier again after it had found op->to_do empty and returned, before
+    // fscache_op_work_func's put: the copier runs a second time for the later page.
+    id: "CopierRequeued",
+    model: "MCtrapPages",
+    predicate: `lastAction.name = "ReadCopierPut" /\\ op[lastAction.k].pc = "ReadCopier"`,
+    mutant: "read-waiter-enqueues-unlocked",
   },
 ];

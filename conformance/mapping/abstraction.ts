@@ -40,9 +40,9 @@ export const FIELDS = {
     "exec",
     "dmask",
   ],
-  op: ["state", "kind", "object", "flags", "usage", "pc"],
+  op: ["state", "kind", "object", "flags", "usage", "pc", "io", "todo"],
   thread: ["pc", "calls", "op", "page", "retire", "result"],
-  cache: ["flags", "wd", "dying"],
+  cache: ["flags", "wd", "dying", "waiters"],
 } as const;
 
 /** The spec variables the abstraction produces, in order (the rest of the spec's variables are SPEC_ONLY). */
@@ -58,7 +58,7 @@ export const SPEC_ONLY = {
 } as const;
 
 /** Set-valued fields: sorted by name, except event sets, sorted by bit (as the implementation lists them). */
-const SETS: ReadonlySet<string> = new Set(["flags", "backing", "dependents"]);
+const SETS: ReadonlySet<string> = new Set(["flags", "backing", "dependents", "io"]);
 const EVENT_SETS: ReadonlySet<string> = new Set(["oob_mask", "event_mask", "events", "dmask"]);
 
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */
@@ -96,6 +96,15 @@ function sortedKeys(m: Json | undefined): [string, Json][] {
   return isObject(m) ? Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
 }
 
+/** `cache.waiters`, each record with its fields in one order (TLC prints a record's fields in its own). */
+function waiterList(v: Json | undefined): Json {
+  return Array.isArray(v)
+    ? v.map((w) =>
+        isObject(w) ? { k: w["k"] ?? null, p: w["p"] ?? null, monitor: w["monitor"] ?? null } : w,
+      )
+    : (v ?? null);
+}
+
 function pick(rec: Json | undefined, fields: readonly string[]): Json {
   if (!isObject(rec)) return rec ?? null;
   const out: Record<string, Json> = {};
@@ -107,7 +116,9 @@ function pick(rec: Json | undefined, fields: readonly string[]): Json {
         ? eventSet(v)
         : f === "stores"
           ? Object.fromEntries(sortedKeys(v))
-          : (v ?? null);
+          : f === "waiters"
+            ? waiterList(v)
+            : (v ?? null);
   }
   return out;
 }
@@ -306,14 +317,24 @@ function objectRecord(r: Cells): Json {
   };
 }
 
-const FREE_OP: Json = { state: "FREE", kind: "NONE", object: "NULL", flags: [], usage: 0, pc: "NONE" };
+const FREE_OP: Json = {
+  state: "FREE",
+  kind: "NONE",
+  object: "NULL",
+  flags: [],
+  usage: 0,
+  pc: "NONE",
+  io: [],
+  todo: [],
+};
 
 function opRecord(r: Cells): Json {
   if (r.num() !== PRESENT) return FREE_OP;
   const [state, kind, object] = [r.str(), r.str(), r.str()];
   const usage = r.num();
   const pc = r.str();
-  return { state, kind, object, flags: r.list(byName), usage, pc };
+  const flags = r.list(byName);
+  return { state, kind, object, flags, usage, pc, io: r.list(byName), todo: r.list() };
 }
 
 /** The spec's `thread[t]` record (compared fields); `calls` counts down from MaxCalls as the driver starts calls. */
@@ -331,7 +352,10 @@ function threadRecord(r: Cells, k: ModelConstants): Json {
  * with a withdrawal; its order shows in which object each WithdrawAllObjects step kills).
  */
 function cacheRecord(r: Cells): Json {
-  return { flags: r.list(byName), wd: r.str(), dying: r.list(byName) };
+  const [flags, wd, dying] = [r.list(byName), r.str(), r.list(byName)];
+  const waiters: Json[] = [];
+  for (let n = r.num(); n > 0; n--) waiters.push({ k: r.num(), p: r.str(), monitor: r.str() });
+  return { flags, wd, dying, waiters };
 }
 
 /** Each log's record copies mapped once, by arena offset: a record unchanged between snapshots is one copy. */
@@ -419,5 +443,6 @@ export function quiescent(core: CacheCore, shape: Shape, driver: (t: string) => 
   // A freed object has left the registry idle; a queued one is not idle (its disp names DispatchStart).
   for (const o of core.objects.values()) if (o.wq !== "IDLE") return false;
   for (const op of core.ops.values()) if (op.pc !== "NONE") return false;
+  if (core.waiters.length > 0) return false;
   return core.withdrawal === "NONE" || core.withdrawal === "Withdrawn";
 }

@@ -11,10 +11,12 @@ import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
 
 /** The spec's netfs calls between AcquireCookie and WaitOnPageWrite. */
 export type NetfsCallName =
-  "Invalidate" | "WaitOnInvalidate" | "UpdateCookie" | "AttrChanged" | "ReadPage" | "WritePage";
+  "Invalidate" | "WaitOnInvalidate" | "UpdateCookie" | "AttrChanged" | "ReadPage" | "ReadPages" | "WritePage";
 
 export interface NetfsCallOptions {
   readonly page: number;
+  /** The pages a ReadPages reads: all of the model's. */
+  readonly pages: readonly number[];
   /** The bytes a WritePage writes. */
   readonly data: () => Uint8Array;
   /** Runs once the call's first step has been taken, before the API function. */
@@ -53,6 +55,10 @@ export async function netfsCall(
       break;
     case "ReadPage":
       returned = { value: (await api.readPage(caller, cookie, o.page)).result };
+      break;
+    case "ReadPages":
+      // The pages reach the netfs later, from the copier; the driver only checks the call's result.
+      returned = { value: await api.readPages(caller, cookie, o.pages, () => undefined) };
       break;
     case "WritePage":
       returned = { value: await api.writePage(caller, cookie, o.page, o.data()) };

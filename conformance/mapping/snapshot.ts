@@ -13,7 +13,8 @@
 import type { CacheCore, ThreadRecord } from "../../src/fscache/context.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
-import type { Operation } from "../../src/fscache/operation.ts";
+import type { Monitor, Operation } from "../../src/fscache/operation.ts";
+import { pageName } from "../../src/fscache/opwork.ts";
 import type { Revisioned } from "../../src/fscache/revision.ts";
 import type { DriverThreadView, Retained, Shape } from "./abstraction.ts";
 
@@ -283,7 +284,14 @@ function opCells(s: Cell[], i: number, op: Operation | undefined): number {
   s[i + 3] = op.object ? op.object.id : "NULL";
   s[i + 4] = op.usage;
   s[i + 5] = op.pc;
-  return members(s, i + 6, op.flags);
+  i = members(s, i + 6, op.flags);
+  // A multi-page read's pages: those in flight (a set: sorted when mapped) and op->to_do (in order).
+  s[i++] = op.io.size;
+  if (op.io.size > 0) for (const page of op.io.keys()) s[i++] = pageName(page);
+  const n = op.todo.length;
+  s[i++] = n;
+  for (let j = 0; j < n; j++) s[i++] = pageName((op.todo[j] as Monitor).page);
+  return i;
 }
 
 /** The cache record: its flags, the withdrawal's pc, the ids on the withdrawal's dying list. */
@@ -292,6 +300,12 @@ function cacheCells(s: Cell[], i: number, core: CacheCore): number {
   s[i++] = core.withdrawal;
   s[i++] = core.dying.size;
   for (const o of core.dying) s[i++] = o.id;
+  s[i++] = core.waiters.length;
+  for (const w of core.waiters) {
+    s[i++] = w.op.id;
+    s[i++] = pageName(w.page);
+    s[i++] = w.monitor;
+  }
   return i;
 }
 

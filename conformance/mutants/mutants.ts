@@ -173,6 +173,14 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F13",
   },
   {
+    name: "read-waiter-enqueues-unlocked",
+    file: "fscache/retrieval.ts",
+    find: '  if (core.repaired("READ_WAITER_HOLDS_OP")) {',
+    replace: '  if (core.repaired("READ_WAITER_HOLDS_OP") && core.preFix) {',
+    why: "repair F14 lost: a page's waiter queues the op after dropping work_lock, through a monitor the copier may have freed",
+    repair: "F14",
+  },
+  {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
     find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",
@@ -206,7 +214,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "put-ignores-op-state",
     file: "fscache/netfs.ts",
-    find: '  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',
+    find: '  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);',
     replace: "",
     why: "fscache_put_operation's ASSERTIFCMP is lost: 3.12's last put of an op in progress goes unnoticed",
   },

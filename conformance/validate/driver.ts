@@ -269,6 +269,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       );
       await netfsCall(api, task, { task, t, entered: first }, cookie, call.name, first, {
         page: call.page,
+        pages: [call.page],
         data: () => new Uint8Array(16).fill(call.page),
         started: () => d.callsUsed++,
         recorded: () => core.threads.get(t)?.result,

@@ -15,7 +15,7 @@ import type { ModelConstants } from "../mapping/model.ts";
 import type { Design } from "../trace/format.ts";
 import type { RecordedStep } from "./driver.ts";
 
-/** Record fields whose JSON arrays are TLA+ sets (the others: `pending`, a sequence). */
+/** Record fields whose JSON arrays are TLA+ sets (the others: `pending` and `todo`, sequences; `waiters`). */
 const SET_FIELDS: ReadonlySet<string> = new Set([
   "flags",
   "backing",
@@ -25,6 +25,7 @@ const SET_FIELDS: ReadonlySet<string> = new Set([
   "events",
   "dmask",
   "dying",
+  "io",
 ]);
 
 function str(s: string): string {
@@ -52,9 +53,17 @@ function field(name: string, v: Json): string {
     if (!Array.isArray(v)) throw new Error(`field ${name} is not a set`);
     return `{${v.map(scalar).join(", ")}}`;
   }
-  if (name === "pending") {
-    if (!Array.isArray(v)) throw new Error("field pending is not a sequence");
+  if (name === "pending" || name === "todo") {
+    if (!Array.isArray(v)) throw new Error(`field ${name} is not a sequence`);
     return `<<${v.map(scalar).join(", ")}>>`;
+  }
+  if (name === "waiters") {
+    if (!Array.isArray(v)) throw new Error("field waiters is not a sequence");
+    const one = (w: Json): string => {
+      if (!isObject(w)) throw new Error("a waiter is not a record");
+      return `[k |-> ${scalar(w["k"] ?? null)}, p |-> ${scalar(w["p"] ?? null)}, monitor |-> ${scalar(w["monitor"] ?? null)}]`;
+    };
+    return `<<${v.map(one).join(", ")}>>`;
   }
   if (name === "stores") {
     if (!isObject(v)) throw new Error("field stores is not a function");
@@ -132,7 +141,7 @@ export function traceModule(
     "\\* The abstraction's view of the spec state: SPEC_ONLY fields (lop, alloc, cached, the cache's object list, lastAction) left out.",
     "VT_Abs == [cookie |-> [c \\in Cookies |-> VT_C(cookie[c])], object |-> [o \\in Objects |-> VT_O(object[o])],",
     "           op |-> [k \\in OpIds |-> VT_Op(op[k])], thread |-> [t \\in Threads |-> VT_T(thread[t])], oops |-> oops,",
-    "           cache |-> [flags |-> cache.flags, wd |-> cache.wd, dying |-> cache.dying]]",
+    "           cache |-> [flags |-> cache.flags, wd |-> cache.wd, dying |-> cache.dying, waiters |-> cache.waiters]]",
     "VT_Trace == <<",
     entries.join(",\n"),
     "  >>",

@@ -27,6 +27,7 @@ export const FINDINGS = [
   "F11",
   "F12",
   "F13",
+  "F14",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

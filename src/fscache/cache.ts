@@ -14,7 +14,7 @@ import * as api from "./netfs.ts";
 import { objectLockGate } from "./object.ts";
 import type { Caller, ReadOutcome, WaitingCall } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
-import { OP_FIRST_STEP } from "./operation.ts";
+import { type EndIo, OP_FIRST_STEP } from "./operation.ts";
 import { touch } from "./revision.ts";
 import { runWithdrawal, startWithdrawal, WITHDRAW_FIRST_STEP } from "./withdraw.ts";
 
@@ -65,6 +65,7 @@ export interface TaskApi {
   updateCookie(caller: Caller, cookie: Cookie): Promise<void>;
   attrChanged(caller: Caller, cookie: Cookie): Promise<ApiResult>;
   readPage(caller: Caller, cookie: Cookie, page: number): Promise<ReadOutcome>;
+  readPages(caller: Caller, cookie: Cookie, pages: readonly number[], endIo: EndIo): Promise<ApiResult>;
   writePage(caller: Caller, cookie: Cookie, page: number, data: Uint8Array): Promise<ApiResult>;
   waitOnPageWrite(caller: Caller, cookie: Cookie): Promise<void>;
   relinquishCookie(caller: Caller, cookie: Cookie, retire: boolean): Promise<void>;
@@ -116,6 +117,7 @@ export class FsCache {
           );
           watch(core, h.done, name);
         },
+        task: (core, name, first, body) => watch(core, core.runtime.spawn(name, first, body).done, name),
       },
       // Undefined: CacheCore's default, no limit.
       options.maxOps,
@@ -132,6 +134,7 @@ export class FsCache {
       updateCookie: (caller, cookie) => api.updateCookie(core, caller, cookie),
       attrChanged: (caller, cookie) => api.attrChanged(core, caller, cookie),
       readPage: (caller, cookie, page) => api.readPage(core, caller, cookie, page),
+      readPages: (caller, cookie, pages, endIo) => api.readPages(core, caller, cookie, pages, endIo),
       writePage: (caller, cookie, page, data) => api.writePage(core, caller, cookie, page, data),
       waitOnPageWrite: (caller, cookie) => api.waitOnPageWrite(core, caller, cookie),
       relinquishCookie: (caller, cookie, retire) => api.relinquishCookie(core, caller, cookie, retire),
@@ -176,6 +179,15 @@ export class FsCache {
     return this.call("ReadPage", { p: `p${page}` }, (caller) =>
       api.readPage(this.core, caller, cookie, page),
     );
+  }
+
+  /**
+   * Reads `pages` through the cache: OK when every page's read has started, each page then reaching `endIo`
+   * later (ENODATA, ENOBUFS: none does; the netfs reads the server).
+   */
+  readPages(cookie: Cookie | null, pages: readonly number[], endIo: EndIo): Promise<ApiResult> {
+    if (!cookie) return Promise.resolve("ENOBUFS");
+    return this.call("ReadPages", {}, (caller) => api.readPages(this.core, caller, cookie, pages, endIo));
   }
 
   writePage(cookie: Cookie | null, page: number, data: Uint8Array): Promise<ApiResult> {

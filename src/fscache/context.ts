@@ -3,7 +3,7 @@
 // Spawning object and op workers goes through hooks so that object.ts/operation.ts need not import the
 // workers (no import cycles); freed records leave the registries, announced to an optional listener.
 
-import type { Runtime, WaitQueue } from "../runtime/runtime.ts";
+import type { Runtime, StepLabel, Task, WaitQueue } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
 import type { Cookie } from "./cookie.ts";
 import { OopsError } from "./errors.ts";
@@ -28,11 +28,20 @@ export interface ThreadRecord {
   cookie: Cookie | null;
 }
 
+/** A read waiter inside its window: the op it will queue (`monitor->op`), the page, whether its monitor lives. */
+export interface ReadWaiter {
+  readonly op: Operation;
+  readonly page: number;
+  monitor: "LIVE" | "FREED";
+}
+
 export interface Workers {
   /** Starts the object's work item (first step DispatchStart(o)). */
   object(core: CacheCore, obj: FscacheObject): void;
   /** Starts an ASYNC op on the op workqueue (first step named by its kind). */
   op(core: CacheCore, op: Operation): void;
+  /** Starts another task of the cache (a read waiter), whose faults are recorded as the workers' are. */
+  task(core: CacheCore, name: string, first: StepLabel, body: (task: Task) => Promise<void>): void;
 }
 
 /**
@@ -69,6 +78,11 @@ export class CacheCore {
    * `fscache_drop_object` unlists it; the withdrawal takes objects from the head.
    */
   readonly objectList: FscacheObject[] = [];
+  /**
+   * The spec's `cache.waiters`: cachefiles_read_waiter calls between putting their monitor on `op->to_do` and
+   * queueing the op (3.12 only), in the order they began; `monitor` turns FREED when the copier frees it.
+   */
+  readonly waiters: ReadWaiter[] = [];
   /** The withdrawal's dying list (the spec's `cache.dying`): objects it has killed, until each is dropped. */
   readonly dying = new Set<FscacheObject>();
   /**
@@ -138,6 +152,10 @@ export class CacheCore {
 
   spawnOpWorker(op: Operation): void {
     this.workers.op(this, op);
+  }
+
+  spawnTask(name: string, first: StepLabel, body: (task: Task) => Promise<void>): void {
+    this.workers.task(this, name, first, body);
   }
 
   /** A fresh cookie id (`c1`, `c2`, …) unless the caller names it. */

@@ -20,3 +20,4 @@ export * from "./names.ts";
 export { STATES, OOB_TABLES, machineToDot, machineToJSON, type StateDef } from "./states.ts";
 export { select, afterWork, mustRestart, type Selection } from "./dispatcher.ts";
 export { pageName } from "./opwork.ts";
+export type { EndIo } from "./operation.ts";

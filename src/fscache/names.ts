@@ -134,6 +134,9 @@ export type Design = (typeof DESIGNS)[number];
  *   `fscache_mark_object_dead` does: 3.12 clears it unlocked, so it can fall between a reader's
  *   `fscache_submit_op` test (object active) and its `n_ops++`, which then adds an op to a dying object, and
  *   KILL_OBJECT's unlocked test of the counters may already have chosen DROP_OBJECT.
+ * - READ_WAITER_HOLDS_OP (F14): cachefiles_read_waiter takes an op ref and queues the op under work_lock, as
+ *   934140ab0283 and 7bb0c5338436 do: 3.12 drops work_lock after putting the monitor on op->to_do and only
+ *   then reads monitor->op to queue it, by when the copier may have freed the monitor and completed the op.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -156,6 +159,7 @@ export const SPEC_REPAIR_FINDINGS = {
   DEAD_READ_CANCELS_OP: "F11",
   BROKEN_CACHE_REFUSES_OPS: "F12",
   KILL_MARKS_DEAD_UNDER_LOCK: "F13",
+  READ_WAITER_HOLDS_OP: "F14",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

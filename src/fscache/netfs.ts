@@ -23,7 +23,9 @@ import { SPEC_OOPS } from "./oops.ts";
 import { discardStrandedWrites, pageName } from "./opwork.ts";
 import {
   allocOp,
+  type EndIo,
   freeOp,
+  type Monitor,
   opComplete,
   putOp,
   type Operation,
@@ -34,6 +36,7 @@ import {
   submitExclusiveAs,
 } from "./operation.ts";
 import { BackendError } from "./backend.ts";
+import { startBackingReads } from "./retrieval.ts";
 import { touch } from "./revision.ts";
 
 /** Who is calling: the netfs task and the spec's thread name. */
@@ -465,6 +468,91 @@ async function submitAndPut(
   putOp(core, op);
 }
 
+/** What beginRead leaves the reader with: no op (ENOBUFS at once), or its op, to read through or to put. */
+type BegunRead = null | { readonly op: Operation; readonly obj: FscacheObject; readonly usable: boolean };
+
+/**
+ * The reader's steps shared by `fscache_read_or_alloc_page` and `…_pages` after their first: ReadWaitLookup
+ * (allocate, count, submit), the submit window, ReadWaitActive. `usable`: the op started on an object that is
+ * not dead, so the backend may read; else the call gives ENOBUFS and puts the op.
+ */
+async function beginRead(core: CacheCore, call: Call, cookie: Cookie, multi: boolean): Promise<BegunRead> {
+  await call.waitFor("ReadWaitLookup", cookie.flagsWq, () => !cookie.flags.has("LOOKING_UP"));
+  // The retrieval op is allocated first (no memory: ENOBUFS); 3.12 then does a plain increment of n_active,
+  // not increment-if-not-zero (the netfs itself cannot be relinquishing), and under cookie->lock undoes it if
+  // there is no looked-up object or the submission is refused.
+  const counted = !core.preFix;
+  const op = allocOp(
+    core,
+    "READ",
+    counted
+      ? ["MYTHREAD", "WAITING", "UNUSE_COOKIE", "DEC_READ_CNT"]
+      : ["MYTHREAD", "WAITING", "DEC_READ_CNT"],
+  );
+  if (!op) return null;
+  const obj = cookie.backing_objects[0];
+  if (!obj) {
+    freeOp(core, op);
+    return null;
+  }
+  // Only the single-page reader ASSERTs the object was looked up (F1); the multi-page one submits, and a
+  // submission to an object never looked up is refused below.
+  if (!multi && !obj.flags.has("IS_LOOKED_UP")) {
+    freeOp(core, op);
+    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
+    return null;
+  }
+  touch(cookie);
+  if (counted) cookie.n_active++;
+  touch(obj);
+  obj.n_reads++;
+  const branch = submitBranch(core, obj);
+  if (branch === null) {
+    obj.n_reads--;
+    if (counted) cookie.n_active--;
+    freeOp(core, op);
+    return null;
+  }
+  touch(call.th);
+  call.th.op = op.id;
+  await submitAfterTest(core, call, obj, op, branch, "read");
+
+  await call.waitFor("ReadWaitActive", op.waitq, () => op.state !== "PENDING");
+  if (op.state === "CANCELLED") return { op, obj, usable: false };
+  if (objectIsDead(core, obj)) {
+    // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
+    // and the reader's put may be its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
+    // The op is in progress here: not cancelled (above), and nothing completes a read op before its reader.
+    if (core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
+    return { op, obj, usable: false };
+  }
+  return { op, obj, usable: true };
+}
+
+/** ReadPutOp: `fscache_put_retrieval`, the reader's put, and the call's end with the thread's result. */
+async function endRead(core: CacheCore, call: Call, op: Operation): Promise<void> {
+  await call.step("ReadPutOp");
+  // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put. A
+  // single-page read's op has no other ref; a multi-page read's monitors may still hold theirs.
+  bugOn(op.usage === 1 && op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
+  putOp(core, op);
+  touch(call.th);
+  call.th.op = 0;
+  call.finish(undefined);
+}
+
+/** A backend read done before the step that reports it: its data, or the kind of failure. */
+type BackendRead = { readonly data: Uint8Array | null } | "EIO" | "ERROR";
+
+async function backendRead(core: CacheCore, obj: FscacheObject, page: number): Promise<BackendRead> {
+  try {
+    return { data: await core.backend.readPage(obj.backend, page) };
+  } catch (e) {
+    if (!(e instanceof BackendError)) throw e;
+    return e.code === "EIO" ? "EIO" : "ERROR";
+  }
+}
+
 /**
  * `fscache_read_or_alloc_page`: ReadPage, ReadWaitLookup, ReadWaitActive, then ReadIO (unless cancelled) and
  * ReadPutOp. `data` is null when the cache holds nothing for the page (ENODATA, or a hole).
@@ -489,54 +577,11 @@ export async function readPage(
   if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) return nobufs();
   call.th.result = "NONE";
 
-  await call.waitFor("ReadWaitLookup", cookie.flagsWq, () => !cookie.flags.has("LOOKING_UP"));
-  // The retrieval op is allocated first (no memory: ENOBUFS); 3.12 then does a plain increment of n_active,
-  // not increment-if-not-zero (the netfs itself cannot be relinquishing), and under cookie->lock undoes it if
-  // there is no looked-up object or the submission is refused.
-  const counted = !core.preFix;
-  const op = allocOp(
-    core,
-    "READ",
-    counted
-      ? ["MYTHREAD", "WAITING", "UNUSE_COOKIE", "DEC_READ_CNT"]
-      : ["MYTHREAD", "WAITING", "DEC_READ_CNT"],
-  );
-  if (!op) return nobufs();
-  const obj = cookie.backing_objects[0];
-  if (!obj) {
-    freeOp(core, op);
-    return nobufs();
-  }
-  if (!obj.flags.has("IS_LOOKED_UP")) {
-    freeOp(core, op);
-    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
-    return nobufs();
-  }
-  touch(cookie);
-  if (counted) cookie.n_active++;
-  touch(obj);
-  obj.n_reads++;
-  const branch = submitBranch(core, obj);
-  if (branch === null) {
-    obj.n_reads--;
-    if (counted) cookie.n_active--;
-    freeOp(core, op);
-    return nobufs();
-  }
-  touch(call.th);
-  call.th.op = op.id;
-  await submitAfterTest(core, call, obj, op, branch, "read");
-
-  await call.waitFor("ReadWaitActive", op.waitq, () => op.state !== "PENDING");
+  const begun = await beginRead(core, call, cookie, false);
+  if (!begun) return nobufs();
+  const { op, obj } = begun;
   let outcome: ReadOutcome = { result: "ENOBUFS", data: null };
-  if (op.state === "CANCELLED") {
-    touch(call.th);
-    call.th.result = "ENOBUFS";
-  } else if (objectIsDead(core, obj)) {
-    // check_if_dead: 3.12's fscache_cancel_op cancels only a pending op, so a started one stays IN_PROGRESS
-    // and the put below is its last (F11); repair DEAD_READ_CANCELS_OP cancels it as v4.3 does.
-    // The op is in progress here: not cancelled (above), and only this reader completes a read op.
-    if (core.repaired("DEAD_READ_CANCELS_OP")) opComplete(core, op, true);
+  if (!begun.usable) {
     touch(call.th);
     call.th.result = "ENOBUFS";
   } else {
@@ -545,15 +590,8 @@ export async function readPage(
     // is read with NO_DATA_YET set (allocate_page) or without the cookie (ReadIO oopses there). Neither can
     // change before that step: only this thread relinquishes the cookie, and an invalidation waits for this op.
     const before = obj.cookie?.mem === "LIVE" ? obj.cookie : null;
-    let read: { readonly data: Uint8Array | null } | "EIO" | "ERROR" | undefined;
-    if (before && !before.flags.has("NO_DATA_YET")) {
-      try {
-        read = { data: await core.backend.readPage(obj.backend, page) };
-      } catch (e) {
-        if (!(e instanceof BackendError)) throw e;
-        read = e.code === "EIO" ? "EIO" : "ERROR";
-      }
-    }
+    let read: BackendRead | undefined;
+    if (before && !before.flags.has("NO_DATA_YET")) read = await backendRead(core, obj, page);
     await call.step("ReadIO", { result: read === "EIO" ? "EIO" : "OK" });
     if (read === "EIO") {
       // cachefiles_read_backing_file_one's io_error path: cachefiles_io_error_obj breaks the cache, then
@@ -581,15 +619,82 @@ export async function readPage(
       opComplete(core, op);
     }
   }
-  await call.step("ReadPutOp");
-  // fscache_put_operation: ASSERTIFCMP(op->state != COMPLETE, op->state, ==, CANCELLED) at the last put.
-  // A read op has no reference but the reader's (no worker takes one): this put is its last.
-  bugOn(op.state !== "COMPLETE" && op.state !== "CANCELLED", SPEC_OOPS.ReadPutOp);
-  putOp(core, op);
-  touch(call.th);
-  call.th.op = 0;
-  call.finish(undefined);
+  await endRead(core, call, op);
   return outcome;
+}
+
+/**
+ * `fscache_read_or_alloc_pages` over `pages`: ReadPages, the reader's shared steps, then ReadPagesIO and
+ * ReadPutOp. OK: every page's backing read has started, and each page reaches `endIo` later, from the copier
+ * on the op workqueue (its data, or null with EIO); ENODATA: the cache holds nothing yet (allocate_pages: the
+ * netfs reads the server and may write the pages); ENOBUFS: no cache. No page reaches `endIo` unless OK.
+ */
+export async function readPages(
+  core: CacheCore,
+  caller: Caller,
+  cookie: Cookie,
+  pages: readonly number[],
+  endIo: EndIo,
+): Promise<ApiResult> {
+  checkData(cookie, "readPages");
+  for (const page of pages) checkPage(page, "readPages");
+  if (new Set(pages).size !== pages.length || pages.length === 0)
+    throw new FsCacheError("BAD_PAGE", "readPages: the pages must be distinct, and at least one");
+  const call = new Call(core, caller);
+  await call.step("ReadPages");
+  touch(call.th);
+  call.th.page = "ALL";
+  if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) {
+    call.finish("ENOBUFS");
+    return "ENOBUFS";
+  }
+  call.th.result = "NONE";
+  const begun = await beginRead(core, call, cookie, true);
+  if (!begun) {
+    call.finish("ENOBUFS");
+    return "ENOBUFS";
+  }
+  const { op, obj } = begun;
+  if (!begun.usable) {
+    touch(call.th);
+    call.th.result = "ENOBUFS";
+  } else {
+    // The backing reads run in the tail of this step, as the single-page reader's; their completions are the
+    // waiters' steps (retrieval.ts).
+    const before = obj.cookie?.mem === "LIVE" ? obj.cookie : null;
+    const monitors: Monitor[] = [];
+    if (before && !before.flags.has("NO_DATA_YET")) {
+      for (const page of pages) {
+        const read = await backendRead(core, obj, page);
+        const data = typeof read === "object" ? read.data : null;
+        monitors.push({ page, data, error: read === "EIO" });
+      }
+    }
+    await call.step("ReadPagesIO");
+    const live = derefCookie(obj.cookie, "ReadPagesIO");
+    if (live.flags.has("NO_DATA_YET")) {
+      // allocate_pages: every page marked cached, the op complete at once.
+      const { def, data } = netfsOf(live, "ReadPagesIO:netfs");
+      for (const page of pages) def.markPageCached?.(data, page);
+      touch(live);
+      for (const page of pages) live.cachedPages.add(page);
+      opComplete(core, op);
+      touch(call.th);
+      call.th.result = "ENODATA";
+    } else {
+      // NO_DATA_YET is cleared only by a positive lookup, which came before this read could submit: the pages
+      // were read in the tail of the last step.
+      bugOn(monitors.length !== pages.length, `readPages: ${monitors.length} of ${pages.length} pages read`);
+      touch(op);
+      op.endIo = endIo;
+      startBackingReads(core, op, monitors);
+      touch(call.th);
+      call.th.result = "OK";
+    }
+  }
+  const result = call.th.result;
+  await endRead(core, call, op);
+  return result;
 }
 
 /**

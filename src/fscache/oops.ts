@@ -37,6 +37,19 @@ export const SPEC_OOPS = {
   WriteOpWritePage: "WriteOpWritePage: writes a netfs page through a NULL/freed cookie or after relinquish",
   WithdrawWait: "WithdrawWait: ASSERT the dying list is empty",
   OpRelease: "OpRelease: fscache_put_operation goes through op->object, already freed (use after free)",
+  ReadPagesIO: "ReadPagesIO: the NO_DATA_YET test through a NULL/freed object->cookie",
+  "ReadPagesIO:netfs": "ReadPagesIO: mark_page_cached through cleared netfs data",
+  ReadCopier:
+    "ReadCopier: mark_page_cached and end_io_func through a NULL/freed cookie or cleared netfs data",
+  ReadWaiterEnqueue:
+    "ReadWaiterEnqueue: cachefiles_read_waiter reads monitor->op after cachefiles_read_copier freed the monitor (use after free)",
+  "ReadWaiter:available": "ReadWaiter: ASSERT(fscache_object_is_available) in fscache_enqueue_operation",
+  "ReadWaiter:state":
+    "ReadWaiter: ASSERTCMP(op->state == IN_PROGRESS) in fscache_enqueue_operation: the copier already completed the op",
+  "ReadWaiterEnqueue:available":
+    "ReadWaiterEnqueue: ASSERT(fscache_object_is_available) in fscache_enqueue_operation",
+  "ReadWaiterEnqueue:state":
+    "ReadWaiterEnqueue: ASSERTCMP(op->state == IN_PROGRESS) in fscache_enqueue_operation: the copier already completed the op",
 } as const;
 
 export type OopsSite = keyof typeof SPEC_OOPS;

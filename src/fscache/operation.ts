@@ -16,7 +16,23 @@ export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
   WRITE: "WriteOp",
   INVALIDATE: "OpInvalidateObject",
   ATTR_CHANGED: "OpAttrChanged",
+  // A multi-page read becomes ASYNC when its backing reads start; its work item is the copier.
+  READ: "ReadCopier",
 };
+
+/**
+ * One page of a multi-page read (cachefiles' `struct cachefiles_one_read`): what the backing read gave, kept
+ * until the copier hands it to the netfs.
+ */
+export interface Monitor {
+  readonly page: number;
+  readonly data: Uint8Array | null;
+  /** The backing read failed (cachefiles_read_copier's "Readpage failed" path; not in the spec). */
+  readonly error: boolean;
+}
+
+/** A multi-page read's netfs side: the netfs's `end_io_func` (given its context by the caller's closure). */
+export type EndIo = (page: number, data: Uint8Array | null, error: "OK" | "EIO") => void;
 
 export class Operation {
   /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */
@@ -29,6 +45,12 @@ export class Operation {
   pc = "NONE";
   /** Woken when WAITING clears (`wake_up_bit(&op->flags, FSCACHE_OP_WAITING)`). */
   readonly waitq: WaitQueue;
+  /** A multi-page read's pages whose backing read is in flight, each with a monitor holding an op ref. */
+  readonly io = new Map<number, Monitor>();
+  /** `op->to_do`: monitors whose backing read completed, for the copier, in the order the waiters added them. */
+  readonly todo: Monitor[] = [];
+  /** A multi-page read's `end_io_func`. */
+  endIo: EndIo | null = null;
 
   constructor(
     readonly id: number,

@@ -19,6 +19,7 @@ import {
 } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { opComplete, type Operation, putOp } from "./operation.ts";
+import { runReadCopier } from "./retrieval.ts";
 
 /** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
 export function pageName(page: number): string {
@@ -66,6 +67,10 @@ export async function runOpWorker(core: CacheCore, op: Operation, task: Task): P
     case "WRITE":
       await writeOp(core, op, obj, yieldTo);
       break;
+    case "READ":
+      // The copier ends with its own put (ReadCopierPut), and may run again if queued meanwhile.
+      await runReadCopier(core, op, obj, yieldTo);
+      return;
     default:
       bugOn(true, `op worker: op ${k} of kind ${op.kind} is not ASYNC`);
   }

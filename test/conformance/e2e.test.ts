@@ -5,8 +5,9 @@
 // Together the covers and the goal traces exercise every action of the spec. Sharding the replay and
 // merging the shard results gives exactly the single-process result. Every mutant (PRE_FIX included) must
 // be killed by the suite, the killing path named, and by the CI model's cover alone unless its fault needs
-// a path outside that model's scope (listed with the reason). MCconf (all three designs), MCfault, MCwrite and
-// the POST_FIX covers of MCcalls and MCfail run outside `npm test` (`npm run conformance:full`).
+// a path outside that model's scope (listed with the reason). MCconf (all three designs), MCfault, MCwrite,
+// MCwindowAttr, MCpages and the POST_FIX covers of MCcalls and MCfail run outside `npm test`
+// (`npm run conformance:full`).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +60,8 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapWrite", design: "POST_FIX" },
   { model: "MCtrapExcl", design: "POST_FIX" },
   { model: "MCtrapWindow", design: "POST_FIX" },
+  { model: "MCtrapPages", design: "POST_FIX" },
+  { model: "MCtrapPages", design: "POST_FIX_REPAIRED" },
 ];
 
 /**
@@ -71,6 +74,8 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
     "needs a reader's submit in two steps (SubmitWindow), which MCci's model keeps as one, and a kill during it (F13)",
   "attr-submit-unsplit":
     "needs attr_changed's submit in two steps (SubmitWindow), which MCci's model keeps as one",
+  "read-waiter-enqueues-unlocked":
+    "needs a multi-page read (ReadPages), which MCci's netfs does not make (F14)",
   "raise-reads-mask-early": "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
   "drop-ignores-raise-lock":
     "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
@@ -287,6 +292,8 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("submit-rechecks-object")?.killedIn).toBe("goals MCtrapWindow/POST_FIX");
     // attr_changed's exclusive submit in one step lacks the spec's second step.
     expect(by.get("attr-submit-unsplit")?.killedIn).toBe("goals MCtrapWindow/POST_FIX");
+    // A page's waiter that queues the op after dropping work_lock has a step the repaired spec lacks.
+    expect(by.get("read-waiter-enqueues-unlocked")?.killedIn).toBe("goals MCtrapPages/POST_FIX_REPAIRED");
     // A raise's enqueue that misses a mask stored after its set, and DROP_OBJECT inside a raiser's cookie->lock.
     for (const m of ["raise-reads-mask-early", "drop-ignores-raise-lock"])
       expect(by.get(m)?.killedIn, m).toBe("MCraise/POST_FIX_REPAIRED");

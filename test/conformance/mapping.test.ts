@@ -86,10 +86,10 @@ const thread = {
 const init: SpecState = {
   cookie: { I: unbornCookie, D: unbornCookie },
   object: { I: unbornObject, D: unbornObject },
-  op: [{ object: "NULL", state: "FREE", pc: "NONE", usage: 0, flags: [], kind: "NONE" }],
+  op: [{ object: "NULL", state: "FREE", pc: "NONE", usage: 0, flags: [], kind: "NONE", io: [], todo: [] }],
   thread: { tI: thread, tD: thread },
   oops: "NONE",
-  cache: { flags: [], wd: "NONE", list: [], dying: [] },
+  cache: { flags: [], wd: "NONE", list: [], dying: [], waiters: [] },
   lastAction: { name: "Init" },
 };
 

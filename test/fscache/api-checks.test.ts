@@ -603,7 +603,7 @@ describe("the facade's calls run the API in their task", () => {
     const index = await settle(runtime, cache.acquireCookie(null, indexDef, null, "I"));
     const file = newFile("o");
     const cookie = await settle(runtime, cache.acquireCookie(index, fileDef(file), file, "D"));
-    const op = allocOp(cache.core, "READ", []);
+    const op = allocOp(cache.core, "NONE", []);
     if (!op || !cookie?.backing_objects[0]) throw new Error("no op or no object");
     op.object = cookie.backing_objects[0];
     // runOp never spawns one (it BUGs first): the fallback first step is the worker's put.
@@ -612,7 +612,7 @@ describe("the facade's calls run the API in their task", () => {
     const r = await runtime.runUntilQuiescent(firstEnabled);
     expect(r.end).toBe("error");
     await new Promise<void>((res) => setImmediate(res));
-    const oops = `op worker: op ${op.id} of kind READ is not ASYNC`;
+    const oops = `op worker: op ${op.id} of kind NONE is not ASYNC`;
     expect(cache.inspect().oops).toBe(oops);
     expect(faults).toEqual([`op:${op.id}: ${oops}`]);
   });

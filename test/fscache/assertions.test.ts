@@ -127,18 +127,19 @@ describe("consistency checks of operations", () => {
     expect(await oops(() => opComplete(core, b))).toBe(`op_complete: op ${b.id} is INITIALISED`);
     obj.pending_ops.push(b);
     expect(await oops(() => cancelAllOps(core, obj))).toBe(`cancel: op ${b.id} is INITIALISED`);
-    const c = op(cache, obj, "READ", ["ASYNC"]);
+    // Every real kind has a processor (a multi-page read's is its copier): the slot kind NONE has none.
+    const c = op(cache, obj, "NONE", ["ASYNC"]);
     obj.flags.add("IS_AVAILABLE");
-    expect(await oops(() => runOp(core, obj, c))).toBe(`run_op: no processor for READ op ${c.id}`);
+    expect(await oops(() => runOp(core, obj, c))).toBe(`run_op: no processor for NONE op ${c.id}`);
   });
 
   it("the op worker: an op without an object, an op of a kind that is not ASYNC", async () => {
     const { cache, obj } = await setup();
     const a = op(cache, null, "WRITE", ["ASYNC"]);
     expect(await oops(() => runOpWorker(cache.core, a, task))).toBe(`op worker: op ${a.id} has no object`);
-    const b = op(cache, obj, "READ", []);
+    const b = op(cache, obj, "NONE", []);
     expect(await oops(() => runOpWorker(cache.core, b, task))).toBe(
-      `op worker: op ${b.id} of kind READ is not ASYNC`,
+      `op worker: op ${b.id} of kind NONE is not ASYNC`,
     );
   });
 });

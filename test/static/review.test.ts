@@ -97,7 +97,7 @@ describe("n_active is written only at audited sites", () => {
   const AUDITED = new Set([
     "src/fscache/cookie.ts:useCookie",
     "src/fscache/cookie.ts:unuseCookie",
-    "src/fscache/netfs.ts:readPage",
+    "src/fscache/netfs.ts:beginRead",
     "src/fscache/netfs.ts:writePage",
     "src/fscache/netfs.ts:relinquishCookie",
   ]);

@@ -1,0 +1,145 @@
+// The multi-page reader (`fscache_read_or_alloc_pages`, FsCache.readPages): the call returns once every page's
+// backing read has started, and each page reaches the netfs's end_io later, from the op's copier. 3.12's page
+// waiter queues the op after dropping work_lock, through a monitor the copier may have freed (finding F14); the
+// repair takes an op ref and queues under the lock. Memory backend; the event loop, or the stepped runtime for a
+// chosen interleaving.
+
+import { describe, expect, it } from "vitest";
+import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
+import { type Cookie, type Design, FsCache } from "../../src/fscache/index.ts";
+import { SPEC_OOPS } from "../../src/fscache/oops.ts";
+import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
+import { formatLabel, type StepLabel } from "../../src/runtime/runtime.ts";
+import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { fileDef, indexDef, newFile } from "./workload.ts";
+
+const bytes = (page: number): Uint8Array => new Uint8Array(64).fill(0x30 + page);
+
+/** What end_io delivered, page by page. */
+type Delivered = Map<number, { readonly data: Uint8Array | null; readonly error: string }>;
+
+/**
+ * A backend holding pages 0 and 1 of file `a`: written through a first cache (a read that finds nothing marks
+ * them cached, the writes store them), whose cookie is then relinquished, keeping the data.
+ */
+async function backendWithPages(): Promise<MemoryBackend> {
+  const backend = new MemoryBackend();
+  const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
+  const index = await cache.acquireCookie(null, indexDef, null);
+  const file = newFile("a");
+  const cookie = await cache.acquireCookie(index, fileDef(file), file);
+  expect(await cache.readPages(cookie, [0, 1], () => undefined)).toBe("ENODATA");
+  expect([...file.cached].sort()).toEqual([0, 1]);
+  expect(await cache.writePage(cookie, 0, bytes(0))).toBe("OK");
+  expect(await cache.writePage(cookie, 1, bytes(1))).toBe("OK");
+  await cache.relinquishCookie(cookie);
+  await cache.relinquishCookie(index);
+  expect(cache.inspect().oops).toBe("NONE");
+  return backend;
+}
+
+describe("the multi-page reader", () => {
+  it("gives each page to end_io from the copier, then frees the op; nothing cached: ENODATA, no end_io", async () => {
+    const backend = await backendWithPages();
+    const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
+    const index = await cache.acquireCookie(null, indexDef, null);
+    const file = newFile("a");
+    const cookie = await cache.acquireCookie(index, fileDef(file), file);
+    const got: Delivered = new Map();
+    let done: () => void = () => undefined;
+    const both = new Promise<void>((res) => (done = res));
+    const result = await cache.readPages(cookie, [0, 1], (page, data, error) => {
+      got.set(page, { data, error });
+      if (got.size === 2) done();
+    });
+    expect(result).toBe("OK");
+    await both;
+    expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(got.get(1)).toEqual({ data: bytes(1), error: "OK" });
+    expect([...file.cached].sort()).toEqual([0, 1]);
+    // The copier's last put, after its last end_io, frees the op and gives back its n_active unit.
+    for (let i = 0; i < 100 && cache.inspect().ops.length > 0; i++)
+      await new Promise<void>((res) => setImmediate(res));
+    const view = cache.inspect();
+    expect(view.ops).toEqual([]);
+    expect(view.cookies.find((c) => c.id === cookie?.id)?.n_active).toBe(1);
+    // A file the cache has nothing for.
+    const other = newFile("b");
+    const fresh = await cache.acquireCookie(index, fileDef(other), other);
+    const none: number[] = [];
+    expect(await cache.readPages(fresh, [2, 3], (page) => none.push(page))).toBe("ENODATA");
+    expect(none).toEqual([]);
+    expect([...other.cached].sort()).toEqual([2, 3]);
+    expect(await cache.readPages(null, [0], () => undefined)).toBe("ENOBUFS");
+    await expect(cache.readPages(fresh, [1, 1], () => undefined)).rejects.toThrow(/distinct/);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+
+  /** A stepped cache over the backend with data, file `a` acquired, and its two-page read returned OK. */
+  async function readReturned(design: Design) {
+    const backend = await backendWithPages();
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend, design });
+    const index = cache.acquireCookie(null, indexDef, null);
+    await runtime.runUntilQuiescent(firstEnabled);
+    const file = newFile("a");
+    const acquired = cache.acquireCookie(await index, fileDef(file), file);
+    await runtime.runUntilQuiescent(firstEnabled);
+    const cookie = (await acquired) as Cookie;
+    const got: Delivered = new Map();
+    // The netfs thread's name is the facade's: steps are named without it.
+    const name = (l: StepLabel): string => {
+      const { t: _t, ...params } = l.params;
+      return formatLabel({ action: l.action, params });
+    };
+    const labels = (): string[] => runtime.enabled().map((e) => name(e.label));
+    const run = async (step: string): Promise<void> => {
+      const e = runtime.enabled().find((x) => name(x.label) === step);
+      if (!e) throw new Error(`${step} is not enabled: ${labels().join(", ")}`);
+      await runtime.runStep(e.taskId);
+    };
+    const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
+    for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive", "ReadPagesIO", "ReadPutOp"])
+      await run(s);
+    expect(await read).toBe("OK");
+    // Nothing delivered yet: both backing reads are still in flight, each monitor holding an op ref.
+    expect(got.size).toBe(0);
+    expect(labels().sort()).toEqual(["ReadWaiter(k=1, p=p0)", "ReadWaiter(k=1, p=p1)"]);
+    return { cache, got, labels, run };
+  }
+
+  it("3.12: a page's waiter queues the op through a monitor the copier has freed (F14)", async () => {
+    const { cache, got, labels, run } = await readReturned("POST_FIX");
+    await run("ReadWaiter(k=1, p=p0)");
+    // p0's monitor is on op->to_do and work_lock is dropped; the waiter has yet to queue the op.
+    expect(labels().sort()).toEqual(["ReadWaiter(k=1, p=p1)", "ReadWaiterEnqueue(k=1, p=p0)"]);
+    await run("ReadWaiter(k=1, p=p1)");
+    await run("ReadWaiterEnqueue(k=1, p=p1)");
+    // The copier, queued by p1's waiter, takes p0's monitor first and frees it.
+    await run("ReadCopier(k=1)");
+    expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(cache.core.waiters.map((w) => w.monitor)).toEqual(["FREED"]);
+    await run("ReadWaiterEnqueue(k=1, p=p0)");
+    expect(cache.inspect().oops).toBe(SPEC_OOPS.ReadWaiterEnqueue);
+  });
+
+  it("repaired: the waiter queues the op in its first step, and the copier runs again when queued late", async () => {
+    const { cache, got, labels, run } = await readReturned("POST_FIX_REPAIRED");
+    await run("ReadWaiter(k=1, p=p0)");
+    expect(labels().sort()).toEqual(["ReadCopier(k=1)", "ReadWaiter(k=1, p=p1)"]);
+    await run("ReadCopier(k=1)");
+    // op->to_do is empty: the copier has returned, and fscache_op_work_func has still to put its ref.
+    expect(labels().sort()).toEqual(["ReadCopierPut(k=1)", "ReadWaiter(k=1, p=p1)"]);
+    await run("ReadWaiter(k=1, p=p1)");
+    expect(cache.core.ops.get(1)?.pc).toBe("ReadCopierRequeue");
+    await run("ReadCopierPut(k=1)");
+    // Queued while it ran: the item runs again for p1; its last put frees the op.
+    expect(labels()).toEqual(["ReadCopier(k=1)"]);
+    await run("ReadCopier(k=1)");
+    await run("ReadCopierPut(k=1)");
+    expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(got.get(1)).toEqual({ data: bytes(1), error: "OK" });
+    expect(cache.core.ops.size).toBe(0);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+});
