@@ -183,7 +183,8 @@ export class FsCache {
 
   /**
    * Reads `pages` through the cache: OK when every page's read has started, each page then reaching `endIo`
-   * later (ENODATA, ENOBUFS: none does; the netfs reads the server).
+   * later, with its data (null for a page the cache holds nothing of) or with EIO (ENODATA, ENOBUFS: none
+   * does; the netfs reads the server).
    */
   readPages(cookie: Cookie | null, pages: readonly number[], endIo: EndIo): Promise<ApiResult> {
     if (!cookie) return Promise.resolve("ENOBUFS");

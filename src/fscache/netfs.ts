@@ -626,8 +626,10 @@ export async function readPage(
 /**
  * `fscache_read_or_alloc_pages` over `pages`: ReadPages, the reader's shared steps, then ReadPagesIO and
  * ReadPutOp. OK: every page's backing read has started, and each page reaches `endIo` later, from the copier
- * on the op workqueue (its data, or null with EIO); ENODATA: the cache holds nothing yet (allocate_pages: the
- * netfs reads the server and may write the pages); ENOBUFS: no cache. No page reaches `endIo` unless OK.
+ * on the op workqueue: its data; null with OK for a page the cache holds nothing of (a hole), which the netfs
+ * reads from the server; null with EIO if the backing read failed. ENODATA: the cache holds nothing yet
+ * (allocate_pages: the netfs reads the server and may write the pages); ENOBUFS: no cache. No page reaches
+ * `endIo` unless OK.
  */
 export async function readPages(
   core: CacheCore,

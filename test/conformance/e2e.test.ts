@@ -6,7 +6,7 @@
 // merging the shard results gives exactly the single-process result. Every mutant (PRE_FIX included) must
 // be killed by the suite, the killing path named, and by the CI model's cover alone unless its fault needs
 // a path outside that model's scope (listed with the reason). MCconf (all three designs), MCfault, MCwrite,
-// MCwindowAttr, MCpages and the POST_FIX covers of MCcalls and MCfail run outside `npm test`
+// MCwindowAttr, MCpages, MCraiseFail and the POST_FIX covers of MCcalls and MCfail run outside `npm test`
 // (`npm run conformance:full`).
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -5,6 +5,7 @@
 // chosen interleaving.
 
 import { describe, expect, it } from "vitest";
+import { type BackendObject, BackendError } from "../../src/fscache/backend.ts";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { type Cookie, type Design, FsCache } from "../../src/fscache/index.ts";
 import { SPEC_OOPS } from "../../src/fscache/oops.ts";
@@ -22,8 +23,7 @@ type Delivered = Map<number, { readonly data: Uint8Array | null; readonly error:
  * A backend holding pages 0 and 1 of file `a`: written through a first cache (a read that finds nothing marks
  * them cached, the writes store them), whose cookie is then relinquished, keeping the data.
  */
-async function backendWithPages(): Promise<MemoryBackend> {
-  const backend = new MemoryBackend();
+async function backendWithPages<B extends MemoryBackend>(backend: B): Promise<B> {
   const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
   const index = await cache.acquireCookie(null, indexDef, null);
   const file = newFile("a");
@@ -40,7 +40,7 @@ async function backendWithPages(): Promise<MemoryBackend> {
 
 describe("the multi-page reader", () => {
   it("gives each page to end_io from the copier, then frees the op; nothing cached: ENODATA, no end_io", async () => {
-    const backend = await backendWithPages();
+    const backend = await backendWithPages(new MemoryBackend());
     const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
     const index = await cache.acquireCookie(null, indexDef, null);
     const file = newFile("a");
@@ -75,9 +75,41 @@ describe("the multi-page reader", () => {
     expect(cache.inspect().oops).toBe("NONE");
   });
 
+  it("a page the cache holds nothing of reaches end_io without data; a failed backing read, with EIO", async () => {
+    // Page 1's backing read fails with an I/O error (cachefiles' "Readpage failed on backing file").
+    class Failing extends MemoryBackend {
+      override readPage(obj: BackendObject, page: number): Promise<Uint8Array | null> {
+        if (page === 1) return Promise.reject(new BackendError("EIO", "readPage", "scripted"));
+        return super.readPage(obj, page);
+      }
+    }
+    const backend = await backendWithPages(new Failing());
+    const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
+    const index = await cache.acquireCookie(null, indexDef, null);
+    const file = newFile("a");
+    const cookie = await cache.acquireCookie(index, fileDef(file), file);
+    const got: Delivered = new Map();
+    let done: () => void = () => undefined;
+    const all = new Promise<void>((res) => (done = res));
+    expect(
+      await cache.readPages(cookie, [0, 1, 3], (page, data, error) => {
+        got.set(page, { data, error });
+        if (got.size === 3) done();
+      }),
+    ).toBe("OK");
+    await all;
+    expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(got.get(1)).toEqual({ data: null, error: "EIO" });
+    expect(got.get(3)).toEqual({ data: null, error: "OK" });
+    // The failed page is not marked cached, and the I/O error breaks the cache.
+    expect([...file.cached].sort()).toEqual([0, 3]);
+    expect(cache.core.broken).toBe(true);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+
   /** A stepped cache over the backend with data, file `a` acquired, and its two-page read returned OK. */
   async function readReturned(design: Design) {
-    const backend = await backendWithPages();
+    const backend = await backendWithPages(new MemoryBackend());
     const runtime = new SteppedRuntime();
     const cache = new FsCache({ runtime, backend, design });
     const index = cache.acquireCookie(null, indexDef, null);
