@@ -18,4 +18,14 @@ MC_NetfsCalls == {"ReadPage", "WritePage", "Invalidate"}
 MC_LookupResults == {"POSITIVE"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {FALSE}
+
+\* ACTION_CONSTRAINT, a schedule that keeps the BFS to the goal short: the index
+\* thread does not relinquish, and the data thread reads, writes, then
+\* invalidates (each call at most once).
+Schedule ==
+    /\ ~(lastAction'.name = "WaitOnPageWrite" /\ lastAction'.t = "tI")
+    /\ lastAction'.name = "ReadPage" => thread["tD"].calls = MaxCalls
+    /\ lastAction'.name = "WritePage" => thread["tD"].calls = MaxCalls - 1
+    /\ lastAction'.name = "Invalidate" => thread["tD"].calls = MaxCalls - 2
+
 =============================================================================

@@ -18,4 +18,9 @@ MC_NetfsCalls == {"ReadPage", "AttrChanged"}
 MC_LookupResults == {"POSITIVE", "NEGATIVE", "ERROR"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {FALSE}
+
+\* ACTION_CONSTRAINT, a schedule that keeps the BFS to the goals short (no goal
+\* needs more): the index thread does not relinquish.
+Schedule == ~(lastAction'.name = "WaitOnPageWrite" /\ lastAction'.t = "tI")
+
 =============================================================================

@@ -19,4 +19,9 @@ MC_LookupResults == {"POSITIVE"}
 MC_WriteResults == {"OK"}
 MC_RetireChoices == {FALSE}
 MC_Withdrawal == TRUE
+
+\* ACTION_CONSTRAINT, a schedule that keeps the BFS to the goals short (no goal
+\* needs more): the index thread does not relinquish.
+Schedule == ~(lastAction'.name = "WaitOnPageWrite" /\ lastAction'.t = "tI")
+
 =============================================================================

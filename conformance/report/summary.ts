@@ -3,8 +3,9 @@
 // killed it. Written to out/conformance/summary.json by `conform` and `npm start`: a run replaces the entry
 // of the same model, design and source and keeps the others, so runs of several models add up.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeAtomically } from "../atomicWrite.ts";
 
 export interface SummaryRun {
   readonly model: string;
@@ -63,7 +64,5 @@ export function writeSummary(
     ...(m ? { mutants: m } : {}),
   };
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeAtomically(file, (tmp) => writeFileSync(tmp, `${JSON.stringify(s, null, 2)}\n`));
 }

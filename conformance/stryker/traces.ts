@@ -30,7 +30,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -47,6 +46,7 @@ import { readTraceFile } from "../trace/reader.ts";
 import { stepSignature } from "./signature.ts";
 import { expandStates, withSuccessors } from "./successors.ts";
 import { writeTraceSet } from "../trace/writer.ts";
+import { writeAtomically } from "../atomicWrite.ts";
 import type { Design, Trace, TraceSet } from "../trace/format.ts";
 
 /** Every STRIDE-th simulated trace joins the sample (besides the cover of the step signatures). */
@@ -182,17 +182,6 @@ export function readManifest(dir: string): Manifest {
       : empty;
   } catch {
     return empty;
-  }
-}
-
-/** Writes `file` through a temporary file and a rename, so that a reader never sees half of it. */
-function writeAtomically(file: string, write: (tmp: string) => void): void {
-  const tmp = `${file}.tmp`;
-  try {
-    write(tmp);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
   }
 }
 

@@ -6,7 +6,7 @@
 // out/validate/graphs/, keyed by a hash of the spec, the model and the design.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConformanceError } from "../errors.ts";
 import { loadModel } from "../generate/model.ts";
@@ -18,6 +18,7 @@ import { formatFingerprint } from "../mapping/fingerprint.ts";
 import { formatAction } from "../mapping/lastAction.ts";
 import type { Design } from "../trace/format.ts";
 import type { ValidationModel } from "./models.ts";
+import { writeAtomically } from "../atomicWrite.ts";
 
 /** A model's transitions: fingerprint (hex) → action text → fingerprints of the states it may lead to. */
 export interface TransitionIndex {
@@ -172,11 +173,10 @@ export async function transitionIndex(
       lines.push(`${fps[nodeFp[n] as number]}\t${stateText(projectSpec(st))}`);
     }
     mkdirSync(dir, { recursive: true });
-    // Written under temporary names and renamed, so a reader never sees half a cache.
-    writeFileSync(`${statesFile}.tmp`, lines.join("\n") + "\n");
-    writeFileSync(`${indexFile}.tmp`, JSON.stringify(cached));
-    renameSync(`${statesFile}.tmp`, statesFile);
-    renameSync(`${indexFile}.tmp`, indexFile);
+    // Each written under a temporary name and renamed, the index last: a reader never sees half a cache, and
+    // an index names only a states file already complete.
+    writeAtomically(statesFile, (tmp) => writeFileSync(tmp, lines.join("\n") + "\n"));
+    writeAtomically(indexFile, (tmp) => writeFileSync(tmp, JSON.stringify(cached)));
     return fromCache(cached, statesFile, prepared.tlcMs);
   } finally {
     prepared.dispose();
