@@ -31,6 +31,7 @@ export const GOAL_MODELS = [
   "MCtrapExcl",
   "MCtrapWindow",
   "MCtrapPages",
+  "MCtrapEio",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -266,5 +267,29 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     model: "MCtrapPages",
     predicate: `lastAction.name = "ReadCopierPut" /\\ op[lastAction.k].pc = "ReadCopier"`,
     mutant: "read-waiter-enqueues-unlocked",
+  },
+  {
+    // A lookup met EIO: cachefiles_walk_to_object's cachefiles_io_error has broken the cache (IOERROR).
+    id: "LookupEioBreaksCache",
+    model: "MCtrapEio",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "LookupObject" /\\ lastAction.result = "EIO"`,
+    mutant: "lookup-eio-keeps-cache",
+  },
+  {
+    // Creating the object a negative lookup did not find met EIO: the cache is broken.
+    id: "CreateEioBreaksCache",
+    model: "MCtrapEio",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "LookupCreate" /\\ lastAction.result = "EIO"`,
+    mutant: "create-eio-keeps-cache",
+  },
+  {
+    // The read of the backing page met EIO: cachefiles_io_error_obj has broken the cache.
+    id: "ReadEioBreaksCache",
+    model: "MCtrapEio",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "ReadIO" /\\ lastAction.result = "EIO"`,
+    mutant: "read-eio-keeps-cache",
   },
 ];
