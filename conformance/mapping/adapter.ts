@@ -108,11 +108,11 @@ class FsCacheTarget implements ReplayTarget {
       lookup: (objId) => this.lookahead("LookupObject", "o", objId),
       create: (objId) => this.lookahead("LookupCreate", "o", objId),
       write: () => this.lookahead("WriteOpWritePage"),
-      // One thread per cookie: the reader of the object's page is the thread owning its cookie. A multi-page
-      // read's backing reads do not fail in the spec (its ReadPagesIO has no result).
+      // One thread per cookie: the reader of the object's page is the thread owning its cookie, whose next
+      // step reports the read (the backend reads in the tail of ReadWaitActive). A multi-page read's backing
+      // reads do not fail in the spec: its ReadPagesIO has no result.
       read: (objId) => {
-        const t = k.Threads.find((u) => k.TCookie[u] === objId);
-        const next = this.nextNamed(["ReadIO", "ReadPagesIO"], t);
+        const next = this.nextOf(k.Threads.find((u) => k.TCookie[u] === objId) ?? "");
         return next?.name === "ReadIO" && typeof next.params["result"] === "string"
           ? next.params["result"]
           : undefined;
@@ -153,15 +153,6 @@ class FsCacheTarget implements ReplayTarget {
       if (a?.name === name && (key === undefined || a.params[key] === value)) {
         return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
       }
-    }
-    return undefined;
-  }
-
-  /** The next action after the current step named one of `names`, of thread t. */
-  private nextNamed(names: readonly string[], t: string | undefined): SpecAction | undefined {
-    for (let i = this.cursor + 1; i < this.script.length; i++) {
-      const a = this.script.actionAt(i);
-      if (a && names.includes(a.name) && a.params["t"] === t) return a;
     }
     return undefined;
   }
@@ -265,7 +256,7 @@ class FsCacheTarget implements ReplayTarget {
         case "ReadPages":
         case "WritePage":
           await netfsCall(api, task, caller, cookie, next.name, first, {
-            pages: this.k.Pages.map((p) => Number(p.replace(/^p/, ""))),
+            pages: this.shape.pages.map((p) => p.index),
             page: next.name === "ReadPage" || next.name === "WritePage" ? page() : 0,
             data: () => new Uint8Array(16),
             recorded: () => this.cache.core.threads.get(t)?.result,

@@ -14,7 +14,7 @@ import type { CacheCore, ThreadRecord } from "../../src/fscache/context.ts";
 import type { Cookie } from "../../src/fscache/cookie.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { Monitor, Operation } from "../../src/fscache/operation.ts";
-import { pageName } from "../../src/fscache/opwork.ts";
+import { pageName } from "../../src/fscache/names.ts";
 import type { Revisioned } from "../../src/fscache/revision.ts";
 import type { DriverThreadView, Retained, Shape } from "./abstraction.ts";
 

@@ -19,5 +19,4 @@ export { FsCacheError, type FsCacheErrorCode, OopsError } from "./errors.ts";
 export * from "./names.ts";
 export { STATES, OOB_TABLES, machineToDot, machineToJSON, type StateDef } from "./states.ts";
 export { select, afterWork, mustRestart, type Selection } from "./dispatcher.ts";
-export { pageName } from "./opwork.ts";
 export type { EndIo } from "./operation.ts";

@@ -21,7 +21,7 @@ import {
   type StateName,
   type WorkQueueState,
 } from "./names.ts";
-import { pageName } from "./opwork.ts";
+import { pageName } from "./names.ts";
 
 export interface CookieView {
   readonly id: string;

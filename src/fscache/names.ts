@@ -2,6 +2,11 @@
 // event, flag and design names as literal unions backed by const arrays, so one list feeds both the types
 // and any code that enumerates them (inspection, DOT export, tests).
 
+/** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
+export function pageName(page: number): string {
+  return `p${page}`;
+}
+
 /** Object states of the 3.12 work/wait machine (§2.3); DETACH_FROM_COOKIE exists only in PRE_FIX. */
 export const STATE_NAMES = [
   "WAIT_FOR_INIT",

@@ -7,7 +7,7 @@ import type { CacheCore, ThreadRecord } from "./context.ts";
 import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
 import { bugOn, bugOnNull, FsCacheError } from "./errors.ts";
 import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWritePage } from "./misuse.ts";
-import type { ApiResult, EventName } from "./names.ts";
+import { type ApiResult, type EventName, pageName } from "./names.ts";
 import {
   derefCookie,
   FscacheObject,
@@ -20,7 +20,7 @@ import {
   unhashObject,
 } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
-import { discardStrandedWrites, pageName } from "./opwork.ts";
+import { discardStrandedWrites } from "./opwork.ts";
 import {
   allocOp,
   type EndIo,

@@ -21,11 +21,6 @@ import { SPEC_OOPS } from "./oops.ts";
 import { opComplete, type Operation, putOp } from "./operation.ts";
 import { runReadCopier } from "./retrieval.ts";
 
-/** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
-export function pageName(page: number): string {
-  return `p${page}`;
-}
-
 /** The size the netfs reports (`def->get_attr`), 0 without the callback. */
 function netfsSize(cookie: Cookie, site: string): number {
   const { def, data } = netfsOf(cookie, site);

@@ -7,15 +7,11 @@
 import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore, ReadWaiter } from "./context.ts";
 import { bugOn, bugOnNull } from "./errors.ts";
+import { pageName } from "./names.ts";
 import { derefCookie, type FscacheObject, netfsOf } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { type Monitor, opComplete, type Operation, putOp } from "./operation.ts";
 import { touch } from "./revision.ts";
-
-/** The netfs name of a page index, as the spec's `Pages` (`p1`, `p2`, …). */
-function pageName(page: number): string {
-  return `p${page}`;
-}
 
 /**
  * cachefiles_read_or_alloc_pages with data in the backing file: each page's read starts with a monitor holding

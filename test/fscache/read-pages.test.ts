@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { type BackendObject, BackendError } from "../../src/fscache/backend.ts";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
-import { type Cookie, type Design, FsCache } from "../../src/fscache/index.ts";
+import { type Cookie, type Design, type EndIo, FsCache } from "../../src/fscache/index.ts";
 import { SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
 import { formatLabel, type StepLabel } from "../../src/runtime/runtime.ts";
@@ -19,15 +19,33 @@ const bytes = (page: number): Uint8Array => new Uint8Array(64).fill(0x30 + page)
 /** What end_io delivered, page by page. */
 type Delivered = Map<number, { readonly data: Uint8Array | null; readonly error: string }>;
 
+/** An end_io recording each page it is given, and a promise settled once `n` pages have arrived. */
+function collect(n: number): { got: Delivered; endIo: EndIo; all: Promise<void> } {
+  const got: Delivered = new Map();
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((res) => (done = res));
+  const endIo: EndIo = (page, data, error) => {
+    got.set(page, { data, error });
+    if (got.size === n) done();
+  };
+  return { got, endIo, all };
+}
+
+/** A cache on the event loop over `backend`, with file `a` acquired under an index. */
+async function fileOn(backend: MemoryBackend) {
+  const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
+  const index = await cache.acquireCookie(null, indexDef, null);
+  const file = newFile("a");
+  const cookie = await cache.acquireCookie(index, fileDef(file), file);
+  return { cache, index, file, cookie };
+}
+
 /**
  * A backend holding pages 0 and 1 of file `a`: written through a first cache (a read that finds nothing marks
  * them cached, the writes store them), whose cookie is then relinquished, keeping the data.
  */
 async function backendWithPages<B extends MemoryBackend>(backend: B): Promise<B> {
-  const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
-  const index = await cache.acquireCookie(null, indexDef, null);
-  const file = newFile("a");
-  const cookie = await cache.acquireCookie(index, fileDef(file), file);
+  const { cache, index, file, cookie } = await fileOn(backend);
   expect(await cache.readPages(cookie, [0, 1], () => undefined)).toBe("ENODATA");
   expect([...file.cached].sort()).toEqual([0, 1]);
   expect(await cache.writePage(cookie, 0, bytes(0))).toBe("OK");
@@ -40,20 +58,10 @@ async function backendWithPages<B extends MemoryBackend>(backend: B): Promise<B>
 
 describe("the multi-page reader", () => {
   it("gives each page to end_io from the copier, then frees the op; nothing cached: ENODATA, no end_io", async () => {
-    const backend = await backendWithPages(new MemoryBackend());
-    const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
-    const index = await cache.acquireCookie(null, indexDef, null);
-    const file = newFile("a");
-    const cookie = await cache.acquireCookie(index, fileDef(file), file);
-    const got: Delivered = new Map();
-    let done: () => void = () => undefined;
-    const both = new Promise<void>((res) => (done = res));
-    const result = await cache.readPages(cookie, [0, 1], (page, data, error) => {
-      got.set(page, { data, error });
-      if (got.size === 2) done();
-    });
-    expect(result).toBe("OK");
-    await both;
+    const { cache, index, file, cookie } = await fileOn(await backendWithPages(new MemoryBackend()));
+    const { got, endIo, all } = collect(2);
+    expect(await cache.readPages(cookie, [0, 1], endIo)).toBe("OK");
+    await all;
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
     expect(got.get(1)).toEqual({ data: bytes(1), error: "OK" });
     expect([...file.cached].sort()).toEqual([0, 1]);
@@ -83,20 +91,9 @@ describe("the multi-page reader", () => {
         return super.readPage(obj, page);
       }
     }
-    const backend = await backendWithPages(new Failing());
-    const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
-    const index = await cache.acquireCookie(null, indexDef, null);
-    const file = newFile("a");
-    const cookie = await cache.acquireCookie(index, fileDef(file), file);
-    const got: Delivered = new Map();
-    let done: () => void = () => undefined;
-    const all = new Promise<void>((res) => (done = res));
-    expect(
-      await cache.readPages(cookie, [0, 1, 3], (page, data, error) => {
-        got.set(page, { data, error });
-        if (got.size === 3) done();
-      }),
-    ).toBe("OK");
+    const { cache, file, cookie } = await fileOn(await backendWithPages(new Failing()));
+    const { got, endIo, all } = collect(3);
+    expect(await cache.readPages(cookie, [0, 1, 3], endIo)).toBe("OK");
     await all;
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
     expect(got.get(1)).toEqual({ data: null, error: "EIO" });
