@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -91,6 +91,7 @@ Without_F11 == AllRepairs \ {"F11"}
 Without_F12 == AllRepairs \ {"F12"}
 Without_F13 == AllRepairs \ {"F13"}
 Without_F14 == AllRepairs \ {"F14"}
+Without_F15 == AllRepairs \ {"F15"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -109,6 +110,7 @@ With_F11 == {"F11"}
 With_F12 == {"F12"}
 With_F13 == {"F13"}
 With_F14 == {"F14"}
+With_F15 == {"F15"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -190,7 +192,7 @@ DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup 
 \* mask (RaiseWindow): it holds its cookie's cookie->lock.
 RaisePcs == {"AcquireEnqueue", "InvalidateEnqueue", "UpdateEnqueue", "RelinquishEnqueue"}
 ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
-              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPutOp",
+              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPagesTest", "ReadPutOp",
               "WriteSubmitActive", "WriteSubmitLookedUp", "AttrSubmitActive", "AttrSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
               "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
@@ -206,7 +208,7 @@ SubmitPcs == {"ReadSubmitActive", "ReadSubmitLookedUp", "WriteSubmitActive", "Wr
 \* locks, and no n_active unit (its op is not UNUSE_COOKIE).
 AttrSubmitPcs == {"AttrSubmitActive", "AttrSubmitLookedUp"}
 OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrChanged", "OpPut",
-          "ReadCopier", "ReadCopierPut", "ReadCopierRequeue"}
+          "ReadCopier", "ReadCopierTest", "ReadCopierPut", "ReadCopierRequeue"}
 
 -----------------------------------------------------------------------------
 (* Records                                                                 *)
@@ -347,6 +349,19 @@ OpComplete(w, k, cancelled) ==
                         !.obj[o].n_exclusive = IF "EXCLUSIVE" \in w.op[k].flags THEN @ - 1 ELSE @,
                         !.obj[o].n_in_progress = @ - 1]
     IN IF w1.obj[o].n_in_progress = 0 THEN StartOps(w1, o) ELSE w1
+
+\* A multi-page read's op->n_pages: its pages whose monitor is in op.io or
+\* op.todo (the copier takes a monitor and subtracts its page in one step, the
+\* reader subtracts its up-to-date page when it copies it).
+NPages(w, k) == Cardinality(w.op[k].io) + Len(w.op[k].todo)
+\* fscache_retrieval_complete's test of n_pages: at 0, fscache_op_complete(op,
+\* true) (3.12's fscache-cache.h passes true), which ASSERTs the op is still in
+\* progress.
+RetrievalComplete(w, k, who) ==
+    IF NPages(w, k) > 0 THEN w
+    ELSE IF w.op[k].state # "IN_PROGRESS"
+    THEN Bug(w, who \o ": ASSERTCMP(op->state == IN_PROGRESS) in fscache_op_complete: the op completed twice")
+    ELSE OpComplete(w, k, TRUE)
 
 \* fscache_cancel_all_ops
 RECURSIVE CancelAll(_, _)
@@ -805,18 +820,31 @@ ReadIO(t, res) ==
 
 \* The backend's read_or_alloc_pages / allocate_pages (cachefiles) in the netfs
 \* thread. With NO_DATA_YET, allocate_pages marks every page cached and
-\* completes the op: ENODATA. Else each page's backing read is started with a
-\* monitor that holds an op ref (op.io), the op becomes ASYNC with
-\* cachefiles_read_copier as its processor, and the call returns 0: the pages
-\* complete later (ReadWaiter, ReadCopier), after the reader's put. Every page
-\* has data in the backing file, and no backing read fails (the copier's
+\* completes the op: ENODATA. Else the op becomes ASYNC with
+\* cachefiles_read_copier as its processor and cachefiles_read_backing_file
+\* walks the netfs's list: each page whose backing page must be read gets a
+\* monitor that holds an op ref (op.io); the page `up` (the trace's choice;
+\* "NONE": none) is already up to date in the backing file's page cache and is
+\* copied in this thread (backing_page_already_uptodate: mark_page_cached,
+\* fscache_end_io, fscache_retrieval_complete(op, 1)). The model puts that page
+\* last in the list, after the other pages' monitors exist, where the copier
+\* can complete pages beside it (first in the list, n_pages still counts the
+\* pages after it and its completion cannot reach 0). The call returns 0: the
+\* other pages complete later (ReadWaiter, ReadCopier), after the reader's put.
+\* op->n_pages is the number of pages whose monitor is in op.io or op.todo
+\* (NPages): the copier takes a monitor and subtracts its page in one step.
+\* fscache_retrieval_complete is 3.12's atomic_sub here, then atomic_read
+\* (ReadPagesTest); REPAIRED (finding F15) uses the value atomic_sub_return
+\* gives, as upstream's fix does: one step. No backing read fails (the copier's
 \* "Readpage failed" path is not modelled).
-ReadPagesIO(t) ==
+ReadPagesIO(t, up) ==
     LET k == thread[t].op
         o == op[k].object
         c == object[o].cookie
+        reads == Pages \ {up}
     IN /\ thread[t].pc = "ReadPagesIO"
-       /\ lastAction' = [name |-> "ReadPagesIO", t |-> t]
+       /\ up # "NONE" => CookieOK(W0, o) /\ "NO_DATA_YET" \notin cookie[c].flags
+       /\ lastAction' = [name |-> "ReadPagesIO", t |-> t, up |-> up]
        /\ IF ~CookieOK(W0, o)
           THEN Oops("ReadPagesIO: the NO_DATA_YET test through a NULL/freed object->cookie")
           ELSE IF "NO_DATA_YET" \in cookie[c].flags
@@ -828,10 +856,29 @@ ReadPagesIO(t) ==
                             /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup Pages,
                                              ![t].result = "ENODATA"]
                             /\ UNCHANGED oops
-          ELSE /\ Commit([W0 EXCEPT !.op[k].io = Pages, !.op[k].usage = @ + Cardinality(Pages),
-                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}])
-               /\ Ret(t, "ReadPutOp", "OK")
-               /\ UNCHANGED oops
+          ELSE IF up # "NONE" /\ ~cookie[c].netfs
+          THEN Oops("ReadPagesIO: mark_page_cached through cleared netfs data")
+          ELSE LET w1 == [W0 EXCEPT !.op[k].io = reads, !.op[k].usage = @ + Cardinality(reads),
+                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}]
+                   w2 == IF up # "NONE" /\ Fixed("F15") THEN RetrievalComplete(w1, k, "ReadPagesIO") ELSE w1
+               IN IF w2.bug # "NONE" THEN Oops(w2.bug)
+                  ELSE /\ Commit(w2)
+                       /\ thread' = [thread EXCEPT ![t].pc = IF up # "NONE" /\ ~Fixed("F15") THEN "ReadPagesTest"
+                                                             ELSE "ReadPutOp",
+                                        ![t].cached = IF up # "NONE" THEN @ \cup {up} ELSE @,
+                                        ![t].result = "OK"]
+                       /\ UNCHANGED oops
+
+\* The rest of 3.12's fscache_retrieval_complete in the reader's thread, after
+\* its atomic_sub: atomic_read(&op->n_pages), and at 0 fscache_op_complete, whose
+\* ASSERT fails if the copier's completion saw 0 too (F15).
+ReadPagesTest(t) ==
+    LET k == thread[t].op
+        w1 == RetrievalComplete(W0, k, "ReadPagesTest")
+    IN /\ thread[t].pc = "ReadPagesTest"
+       /\ lastAction' = [name |-> "ReadPagesTest", t |-> t]
+       /\ IF w1.bug # "NONE" THEN Oops(w1.bug)
+          ELSE Commit(w1) /\ SetPc(t, "ReadPutOp") /\ UNCHANGED oops
 
 \* fscache_put_retrieval; the last put ASSERTs that the op completed or was
 \* cancelled (fscache_put_operation's ASSERTIFCMP).
@@ -1029,7 +1076,7 @@ ThreadStepKeepingCache(t) ==
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
-       \/ ReadPages(t) \/ ReadPagesIO(t)
+       \/ ReadPages(t) \/ \E up \in Pages \cup {"NONE"} : ReadPagesIO(t, up) \/ ReadPagesTest(t)
        \/ ReadWaitLookup(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
        \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t) \/ AttrSubmitActive(t) \/ AttrSubmitLookedUp(t)
@@ -1568,32 +1615,48 @@ ReadWaiterEnqueue(k, p) ==
                     /\ cache' = [cache EXCEPT !.waiters = SubSeq(@, 1, i - 1) \o SubSeq(@, i + 1, Len(@))]
                     /\ UNCHANGED <<thread, oops>>
 
-\* cachefiles_read_copier, one monitor per step, in op->to_do's order: copy the
-\* page, mark it cached (the netfs's mark_page_cached through object->cookie),
-\* fscache_end_io (the netfs's end_io_func with its context: netfs data),
-\* fscache_retrieval_complete(op, 1) (at 0: fscache_op_complete(op, true), as
-\* 3.12's fscache-cache.h has it), put the monitor's op ref, free the monitor.
+\* cachefiles_read_copier, one monitor at a time, in op->to_do's order: take it
+\* off the list, copy the page, mark it cached (the netfs's mark_page_cached
+\* through object->cookie), fscache_end_io (the netfs's end_io_func with its
+\* context: netfs data), and fscache_retrieval_complete(op, 1): 3.12's
+\* atomic_sub here, its atomic_read in ReadCopierTest; REPAIRED (finding F15)
+\* tests the value atomic_sub_return gives, here. The copier's own waiter
+\* record, if its waiter has not yet read monitor->op, is marked TAKEN.
 ReadCopier(k) ==
     LET o == op[k].object
         c == object[o].cookie
         p == Head(op[k].todo)
-        rest == Tail(op[k].todo)
-        w1 == [W0 EXCEPT !.op[k].todo = rest, !.op[k].pc = IF rest = << >> THEN "ReadCopierPut" ELSE "ReadCopier"]
-        w2 == IF rest = << >> /\ op[k].io = {} THEN OpComplete(w1, k, TRUE) ELSE w1
-        w3 == OpPutRef(w2, k)
+        w1 == [W0 EXCEPT !.op[k].todo = Tail(@), !.op[k].pc = "ReadCopierTest"]
+        w2 == IF Fixed("F15") THEN RetrievalComplete(w1, k, "ReadCopier") ELSE w1
         reader == {t \in Threads : TCookie[t] = c}
     IN /\ OpAt(k, "ReadCopier") /\ op[k].todo # << >>
        /\ lastAction' = [name |-> "ReadCopier", k |-> k]
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
           THEN Oops("ReadCopier: mark_page_cached and end_io_func through a NULL/freed cookie or cleared netfs data")
                /\ UNCHANGED cache
-          ELSE IF w3.bug # "NONE" THEN Oops(w3.bug) /\ UNCHANGED cache
-          ELSE /\ Commit(w3)
+          ELSE IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
+          ELSE /\ Commit(w2)
                /\ thread' = [t \in Threads |-> IF t \in reader THEN [thread[t] EXCEPT !.cached = @ \cup {p}]
                                                 ELSE thread[t]]
                /\ cache' = [cache EXCEPT !.waiters = [i \in 1..Len(@) |->
-                                 IF @[i].k = k /\ @[i].p = p THEN [@[i] EXCEPT !.monitor = "FREED"] ELSE @[i]]]
+                                 IF @[i].k = k /\ @[i].p = p THEN [@[i] EXCEPT !.monitor = "TAKEN"] ELSE @[i]]]
                /\ UNCHANGED oops
+
+\* The rest of the copier's page: 3.12's atomic_read(&op->n_pages), and at 0
+\* fscache_op_complete, whose ASSERT fails if the reader's completion of its
+\* up-to-date page saw 0 too (F15); then the monitor's op ref is put (maybe the
+\* last) and the monitor freed. The copier loops while op->to_do has monitors.
+ReadCopierTest(k) ==
+    LET w1 == IF Fixed("F15") THEN W0 ELSE RetrievalComplete(W0, k, "ReadCopierTest")
+        w2 == OpPutRef([w1 EXCEPT !.op[k].pc = IF op[k].todo = << >> THEN "ReadCopierPut" ELSE "ReadCopier"], k)
+    IN /\ OpAt(k, "ReadCopierTest")
+       /\ lastAction' = [name |-> "ReadCopierTest", k |-> k]
+       /\ IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
+          ELSE /\ Commit(w2)
+               /\ cache' = [cache EXCEPT !.waiters = [i \in 1..Len(@) |->
+                                 IF @[i].k = k /\ @[i].monitor = "TAKEN" THEN [@[i] EXCEPT !.monitor = "FREED"]
+                                 ELSE @[i]]]
+               /\ UNCHANGED <<thread, oops>>
 
 \* The copier found op->to_do empty and returned: fscache_op_work_func puts the
 \* ref its queueing took (maybe the last: the op's release); queued again
@@ -1609,7 +1672,7 @@ OpStep(k) ==
     /\ \/ /\ op[k].object \in Objects => ~SubmitLocked(op[k].object)
           /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
              \/ \E res \in WriteResults : WriteOpWritePage(k, res)
-             \/ ReadCopier(k) \/ ReadCopierPut(k)
+             \/ ReadCopier(k) \/ ReadCopierTest(k) \/ ReadCopierPut(k)
        \* The waiter runs from the backing page's unlock and takes no object->lock.
        \/ \E p \in Pages : ReadWaiter(k, p) \/ ReadWaiterEnqueue(k, p)
 
@@ -1727,7 +1790,7 @@ TypeOK ==
     /\ cache.wd \in {"NONE", "WithdrawCache", "WithdrawUnlist", "WithdrawAllObjects", "WithdrawWait", "Withdrawn"}
     /\ cache.list \in Seq(Objects)
     /\ cache.dying \subseteq Objects
-    /\ cache.waiters \in Seq([k : OpIds, p : Pages, monitor : {"LIVE", "FREED"}])
+    /\ cache.waiters \in Seq([k : OpIds, p : Pages, monitor : {"LIVE", "TAKEN", "FREED"}])
     /\ \A c \in Cookies :
          /\ cookie[c].mem \in {"UNBORN", "LIVE", "FREED"}
          /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int

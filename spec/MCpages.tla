@@ -5,7 +5,8 @@
 (* item copies them (cachefiles_read_copier) after the read call returned.  *)
 (* 3.12's waiter enqueues the op after dropping work_lock, with no ref of   *)
 (* its own: the copier may meanwhile have freed its monitor and completed   *)
-(* the op (finding F14).                                                    *)
+(* the op (finding F14). A page already up to date is copied by the reader, *)
+(* whose completion reads n_pages beside the copier's (finding F15).        *)
 EXTENDS FSCache
 
 MC_Cookies == {"I", "D"}

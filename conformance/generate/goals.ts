@@ -269,6 +269,24 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     mutant: "read-waiter-enqueues-unlocked",
   },
   {
+    // F15: the reader copied its up-to-date page and the copier its monitored one; both subtracted from
+    // op->n_pages before either read it, both read 0 and completed the op, the second one failing the ASSERT.
+    id: "OpCompletedTwice",
+    model: "MCtrapPages",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name \\in {"ReadPagesTest", "ReadCopierTest"} /\\ oops # "NONE"`,
+    mutant: "retrieval-complete-split",
+  },
+  {
+    // F15's repair: the copier's subtraction left no page, and it completed the op in that step, before its
+    // ReadCopierTest (3.12 reads n_pages again there).
+    id: "CopierCompletesOnSubtract",
+    model: "MCtrapPages",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "ReadCopier" /\\ op[lastAction.k].state = "CANCELLED"`,
+    mutant: "retrieval-complete-split",
+  },
+  {
     // A lookup met EIO: cachefiles_walk_to_object's cachefiles_io_error has broken the cache (IOERROR).
     id: "LookupEioBreaksCache",
     model: "MCtrapEio",

@@ -110,13 +110,9 @@ class FsCacheTarget implements ReplayTarget {
       write: () => this.lookahead("WriteOpWritePage"),
       // One thread per cookie: the reader of the object's page is the thread owning its cookie, whose next
       // step reports the read (the backend reads in the tail of ReadWaitActive). A multi-page read's backing
-      // reads do not fail in the spec: its ReadPagesIO has no result.
-      read: (objId) => {
-        const next = this.nextOf(k.Threads.find((u) => k.TCookie[u] === objId) ?? "");
-        return next?.name === "ReadIO" && typeof next.params["result"] === "string"
-          ? next.params["result"]
-          : undefined;
-      },
+      // reads do not fail in the spec: its ReadPagesIO has no result, but names the page already up to date.
+      read: (objId) => this.readerNext(objId, "ReadIO", "result"),
+      resident: (objId) => this.readerNext(objId, "ReadPagesIO", "up"),
       error: (op, detail, afterNegative, code) =>
         new impl.backend.BackendError(code, op, detail, { afterNegative }),
     });
@@ -155,6 +151,12 @@ class FsCacheTarget implements ReplayTarget {
       }
     }
     return undefined;
+  }
+
+  /** Parameter `key` of the next action of the thread owning cookie `objId`, if that action is `name`. */
+  private readerNext(objId: string, name: string, key: string): string | undefined {
+    const next = this.nextOf(this.k.Threads.find((u) => this.k.TCookie[u] === objId) ?? "");
+    return next?.name === name && typeof next.params[key] === "string" ? next.params[key] : undefined;
   }
 
   /** Thread t's next action after the current step, if the script has one. */

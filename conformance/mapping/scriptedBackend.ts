@@ -1,9 +1,11 @@
 // A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result, WriteOpWritePage's
-// result and ReadIO's (whether the page read meets EIO) nondeterministically, so before running such a step the
+// result, ReadIO's (whether the page read meets EIO) and ReadPagesIO's `up` (the page already up to date in the
+// backing file's page cache) nondeterministically, so before running such a step the
 // harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read that
 // does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the spec.
 
 import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
+import { pageName } from "../../src/fscache/names.ts";
 
 /**
  * Where the outcomes come from: the trace's next LookupObject of the object, its next WriteOpWritePage, the
@@ -17,6 +19,8 @@ export interface BackendScript {
   write(): string | undefined;
   /** The outcome of the next page read of the object with this id (`OK`, `EIO`), if the trace decides it. */
   read(objectId: string): string | undefined;
+  /** The page of the object's next multi-page read that is already up to date (`NONE`: none), if decided. */
+  resident(objectId: string): string | undefined;
   /**
    * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a lookup,
    * create, page read or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is
@@ -101,6 +105,10 @@ export class ScriptedBackend implements CacheBackend {
     if (failed) throw failed;
     const data = await this.inner.readPage(obj, page).catch(() => null);
     return data ?? new Uint8Array(4096);
+  }
+
+  pageResident(obj: BackendObject, page: number): boolean {
+    return this.script.resident(ScriptedBackend.idOf(obj)) === pageName(page);
   }
 
   async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {

@@ -2,9 +2,10 @@
 (* Conformance model for the multi-page reader: the CI cookie tree, one op  *)
 (* slot, and one call, __fscache_read_or_alloc_pages over two pages, whose   *)
 (* backing reads complete one by one (cachefiles_read_waiter) and whose      *)
-(* copier hands the pages to the netfs after the call returned. In POST_FIX  *)
-(* the graph holds 3.12's waiter window and its oops (finding F14). Full     *)
-(* transition cover in CI, in POST_FIX and POST_FIX_REPAIRED.                *)
+(* copier hands the pages to the netfs after the call returned, or one of   *)
+(* which the reader copies itself. In POST_FIX the graph holds 3.12's       *)
+(* windows and their oopses (findings F14, F15). Full transition cover in   *)
+(* npm run conformance:full, in POST_FIX and POST_FIX_REPAIRED.             *)
 EXTENDS FSCache
 
 MC_Cookies == {"I", "D"}

@@ -1,5 +1,5 @@
 ------------------------------ MODULE MCtrapPages ------------------------------
-(* Trap model for the multi-page reader (finding F14): the CI cookie tree,  *)
+(* Trap model for the multi-page reader (F14, F15): the CI cookie tree,     *)
 (* the data thread reads both pages once through                           *)
 (* __fscache_read_or_alloc_pages, one op slot, and the index thread does    *)
 (* not relinquish. Used only for trap runs, for the goals of               *)

@@ -181,6 +181,14 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F14",
   },
   {
+    name: "retrieval-complete-split",
+    file: "fscache/retrieval.ts",
+    find: '    const subReturn = core.repaired("RETRIEVAL_SUB_RETURN");',
+    replace: '    const subReturn = core.repaired("RETRIEVAL_SUB_RETURN") && core.preFix;',
+    why: "repair F15 lost: the copier reads op->n_pages again after its subtraction, so it and the reader can both complete the op",
+    repair: "F15",
+  },
+  {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
     find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",

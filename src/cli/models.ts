@@ -28,6 +28,7 @@ export const FINDINGS = [
   "F12",
   "F13",
   "F14",
+  "F15",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

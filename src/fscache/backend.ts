@@ -61,6 +61,12 @@ export interface CacheBackend {
   attrChanged(obj: BackendObject, size: number): Promise<void>;
   /** `read_or_alloc_page`: the stored page, or `null` if the cache holds no data for it. */
   readPage(obj: BackendObject, page: number): Promise<Uint8Array | null>;
+  /**
+   * Whether a page of a multi-page read is already up to date in memory (the backing file's page cache), so
+   * that the reader copies it at once instead of starting a read the copier completes later. Without it, every
+   * page is read.
+   */
+  pageResident?(obj: BackendObject, page: number): boolean;
   /** `write_page`: store one page. Throws BackendError (EIO, ENOSPC) on failure. */
   writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void>;
   /** `drop_object`: the object leaves the active set; with `retire` its stored data is deleted. */

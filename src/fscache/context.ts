@@ -28,11 +28,14 @@ export interface ThreadRecord {
   cookie: Cookie | null;
 }
 
-/** A read waiter inside its window: the op it will queue (`monitor->op`), the page, whether its monitor lives. */
+/**
+ * A read waiter inside its window: the op it will queue (`monitor->op`), the page, and its monitor: LIVE, TAKEN
+ * by the copier (off op->to_do, not yet freed), FREED.
+ */
 export interface ReadWaiter {
   readonly op: Operation;
   readonly page: number;
-  monitor: "LIVE" | "FREED";
+  monitor: "LIVE" | "TAKEN" | "FREED";
 }
 
 export interface Workers {

@@ -142,6 +142,10 @@ export type Design = (typeof DESIGNS)[number];
  * - READ_WAITER_HOLDS_OP (F14): cachefiles_read_waiter takes an op ref and queues the op under work_lock, as
  *   934140ab0283 and 7bb0c5338436 do: 3.12 drops work_lock after putting the monitor on op->to_do and only
  *   then reads monitor->op to queue it, by when the copier may have freed the monitor and completed the op.
+ * - RETRIEVAL_SUB_RETURN (F15): `fscache_retrieval_complete` tests the count `atomic_sub_return` gives, as
+ *   upstream's 2018 fix does: 3.12 subtracts, then reads `op->n_pages` again, so the reader completing a page
+ *   already up to date and the copier completing the last monitored page can both read 0 and both complete the
+ *   op, the second failing `fscache_op_complete`'s ASSERT.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -165,6 +169,7 @@ export const SPEC_REPAIR_FINDINGS = {
   BROKEN_CACHE_REFUSES_OPS: "F12",
   KILL_MARKS_DEAD_UNDER_LOCK: "F13",
   READ_WAITER_HOLDS_OP: "F14",
+  RETRIEVAL_SUB_RETURN: "F15",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

@@ -36,7 +36,7 @@ import {
   submitExclusiveAs,
 } from "./operation.ts";
 import { BackendError } from "./backend.ts";
-import { startBackingReads } from "./retrieval.ts";
+import { retrievalComplete, startBackingReads } from "./retrieval.ts";
 import { touch } from "./revision.ts";
 
 /** Who is calling: the netfs task and the spec's thread name. */
@@ -662,17 +662,25 @@ export async function readPages(
     call.th.result = "ENOBUFS";
   } else {
     // The backing reads run in the tail of this step, as the single-page reader's; their completions are the
-    // waiters' steps (retrieval.ts).
+    // waiters' steps (retrieval.ts). A page the backend holds in memory (already up to date in the backing
+    // file's page cache) is copied by this thread in ReadPagesIO; those go after the monitored pages, whose
+    // reads start first (the order in which the copier can complete pages beside this thread's own, F15).
     const before = obj.cookie?.mem === "LIVE" ? obj.cookie : null;
     const monitors: Monitor[] = [];
+    const resident: { readonly page: number; readonly data: Uint8Array | null }[] = [];
     if (before && !before.flags.has("NO_DATA_YET")) {
       for (const page of pages) {
         const read = await backendRead(core, obj, page);
         const data = typeof read === "object" ? read.data : null;
-        monitors.push({ page, data, error: read === "EIO" });
+        if (typeof read === "object" && core.backend.pageResident?.(obj.backend, page) === true) {
+          resident.push({ page, data });
+        } else monitors.push({ page, data, error: read === "EIO" });
       }
     }
-    await call.step("ReadPagesIO");
+    // The step names the page copied here (the spec's scope has at most one; MANY only outside it).
+    const up =
+      resident.length === 1 ? pageName(resident[0]?.page ?? 0) : resident.length === 0 ? "NONE" : "MANY";
+    await call.step("ReadPagesIO", { up });
     const live = derefCookie(obj.cookie, "ReadPagesIO");
     if (live.flags.has("NO_DATA_YET")) {
       // allocate_pages: every page marked cached, the op complete at once.
@@ -686,12 +694,32 @@ export async function readPages(
     } else {
       // NO_DATA_YET is cleared only by a positive lookup, which came before this read could submit: the pages
       // were read in the tail of the last step.
-      bugOn(monitors.length !== pages.length, `readPages: ${monitors.length} of ${pages.length} pages read`);
+      bugOn(
+        monitors.length + resident.length !== pages.length,
+        `readPages: ${monitors.length + resident.length} of ${pages.length} pages read`,
+      );
       touch(op);
       op.endIo = endIo;
-      startBackingReads(core, op, monitors);
+      startBackingReads(core, op, monitors, pages.length);
       touch(call.th);
       call.th.result = "OK";
+      if (resident.length > 0) {
+        // backing_page_already_uptodate: copy, mark_page_cached, fscache_end_io, fscache_retrieval_complete(op, 1).
+        const { def, data } = netfsOf(live, "ReadPagesIO:netfs");
+        for (const r of resident) {
+          def.markPageCached?.(data, r.page);
+          touch(live);
+          live.cachedPages.add(r.page);
+          endIo(r.page, r.data, "OK");
+          touch(op);
+          op.nPages--;
+        }
+        if (core.repaired("RETRIEVAL_SUB_RETURN")) retrievalComplete(core, op, "ReadPagesIO");
+        else {
+          await call.step("ReadPagesTest");
+          retrievalComplete(core, op, "ReadPagesTest");
+        }
+      }
     }
   }
   const result = call.th.result;

@@ -50,6 +50,14 @@ export const SPEC_OOPS = {
     "ReadWaiterEnqueue: ASSERT(fscache_object_is_available) in fscache_enqueue_operation",
   "ReadWaiterEnqueue:state":
     "ReadWaiterEnqueue: ASSERTCMP(op->state == IN_PROGRESS) in fscache_enqueue_operation: the copier already completed the op",
+  "ReadPagesIO:complete":
+    "ReadPagesIO: ASSERTCMP(op->state == IN_PROGRESS) in fscache_op_complete: the op completed twice",
+  "ReadPagesTest:complete":
+    "ReadPagesTest: ASSERTCMP(op->state == IN_PROGRESS) in fscache_op_complete: the op completed twice",
+  "ReadCopier:complete":
+    "ReadCopier: ASSERTCMP(op->state == IN_PROGRESS) in fscache_op_complete: the op completed twice",
+  "ReadCopierTest:complete":
+    "ReadCopierTest: ASSERTCMP(op->state == IN_PROGRESS) in fscache_op_complete: the op completed twice",
 } as const;
 
 export type OopsSite = keyof typeof SPEC_OOPS;

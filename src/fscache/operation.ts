@@ -49,6 +49,8 @@ export class Operation {
   readonly io = new Map<number, Monitor>();
   /** `op->to_do`: monitors whose backing read completed, for the copier, in the order the waiters added them. */
   readonly todo: Monitor[] = [];
+  /** `op->n_pages`: a multi-page read's pages not yet completed (`fscache_retrieval_complete` subtracts). */
+  nPages = 0;
   /** A multi-page read's `end_io_func`. */
   endIo: EndIo | null = null;
 

@@ -1,8 +1,9 @@
 // A multi-page read's completions (cachefiles rdwr.c): the backing reads started by the reader
 // (`startBackingReads`, the spec's ReadPagesIO), one waiter task per page run when its backing read completes
 // (`cachefiles_read_waiter`: ReadWaiter, and in 3.12 ReadWaiterEnqueue), and the op's work item, the copier
-// (`cachefiles_read_copier`: ReadCopier per page, then ReadCopierPut), which hands each page to the netfs after
-// the read call has returned.
+// (`cachefiles_read_copier`: ReadCopier and ReadCopierTest per page, then ReadCopierPut), which hands each page
+// to the netfs after the read call has returned; and `fscache_retrieval_complete`'s test of `op->n_pages`,
+// which the reader (for a page it copies itself) and the copier both run.
 
 import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore, ReadWaiter } from "./context.ts";
@@ -18,8 +19,14 @@ import { touch } from "./revision.ts";
  * an op ref, and the op becomes ASYNC with the copier as its processor (FSCACHE_OP_KEEP_FLAGS keeps the rest).
  * The backend read itself ran before this step; its completion is the waiter's step.
  */
-export function startBackingReads(core: CacheCore, op: Operation, monitors: readonly Monitor[]): void {
+export function startBackingReads(
+  core: CacheCore,
+  op: Operation,
+  monitors: readonly Monitor[],
+  nPages: number,
+): void {
   touch(op);
+  op.nPages = nPages;
   for (const m of monitors) op.io.set(m.page, m);
   op.usage += monitors.length;
   op.flags.delete("MYTHREAD");
@@ -82,10 +89,37 @@ function enqueueRetrieval(core: CacheCore, op: Operation, who: "ReadWaiter" | "R
 }
 
 /**
- * `cachefiles_read_copier`, one monitor per ReadCopier step in op->to_do's order: the netfs's mark_page_cached
- * and end_io_func (netfs data, pinned by the op's n_active unit), `fscache_retrieval_complete(op, 1)` (at 0
- * pages `fscache_op_complete(op, true)`, as 3.12's fscache-cache.h has it), the monitor's ref put and the
- * monitor freed. With op->to_do empty, ReadCopierPut: `fscache_op_work_func` puts the queueing's ref.
+ * The test half of `fscache_retrieval_complete`: at 0 pages left, `fscache_op_complete(op, true)` (3.12's
+ * fscache-cache.h passes true), whose ASSERT fails on an op already completed. 3.12 reads `op->n_pages` again
+ * after its `atomic_sub`, in a later step than the subtraction (F15); RETRIEVAL_SUB_RETURN tests the count
+ * the subtraction gave, in its step.
+ */
+export function retrievalComplete(
+  core: CacheCore,
+  op: Operation,
+  who: "ReadPagesIO" | "ReadPagesTest" | "ReadCopier" | "ReadCopierTest",
+): void {
+  if (op.nPages > 0) return;
+  bugOn(op.state !== "IN_PROGRESS", SPEC_OOPS[`${who}:complete`]);
+  opComplete(core, op, true);
+}
+
+/** The waiter records of the monitor the copier holds (its waiter not yet past reading `monitor->op`). */
+function markWaiters(core: CacheCore, op: Operation, from: "LIVE" | "TAKEN", page: number | null): void {
+  for (const w of core.waiters) {
+    if (w.op === op && w.monitor === from && (page === null || w.page === page)) {
+      touch(core);
+      w.monitor = from === "LIVE" ? "TAKEN" : "FREED";
+    }
+  }
+}
+
+/**
+ * `cachefiles_read_copier`, one monitor at a time in op->to_do's order. ReadCopier: take it off the list, the
+ * netfs's mark_page_cached and end_io_func (netfs data, pinned by the op's n_active unit), and
+ * `fscache_retrieval_complete(op, 1)`'s subtraction; ReadCopierTest: its test (3.12; RETRIEVAL_SUB_RETURN tests
+ * in ReadCopier), the monitor's ref put and the monitor freed. With op->to_do empty, ReadCopierPut:
+ * `fscache_op_work_func` puts the queueing's ref.
  */
 export async function runReadCopier(
   core: CacheCore,
@@ -101,12 +135,7 @@ export async function runReadCopier(
     touch(op);
     op.todo.shift();
     if (m) {
-      for (const w of core.waiters) {
-        if (w.op === op && w.page === m.page) {
-          touch(core);
-          w.monitor = "FREED";
-        }
-      }
+      markWaiters(core, op, "LIVE", m.page);
       // The backing read failed: cachefiles_io_error_obj and end_io_func with -EIO (not in the spec).
       if (m.error) core.ioError();
       else {
@@ -116,8 +145,13 @@ export async function runReadCopier(
       }
       op.endIo?.(m.page, m.error ? null : m.data, m.error ? "EIO" : "OK");
     }
-    if (op.todo.length === 0 && op.io.size === 0) opComplete(core, op, true);
+    op.nPages--;
+    const subReturn = core.repaired("RETRIEVAL_SUB_RETURN");
+    if (subReturn) retrievalComplete(core, op, "ReadCopier");
+    await yieldTo("ReadCopierTest");
+    if (!subReturn) retrievalComplete(core, op, "ReadCopierTest");
     putOp(core, op);
+    markWaiters(core, op, "TAKEN", null);
     if (op.todo.length > 0) {
       await yieldTo("ReadCopier");
       continue;

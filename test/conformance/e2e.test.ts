@@ -77,6 +77,7 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
     "needs attr_changed's submit in two steps (SubmitWindow), which MCci's model keeps as one",
   "read-waiter-enqueues-unlocked":
     "needs a multi-page read (ReadPages), which MCci's netfs does not make (F14)",
+  "retrieval-complete-split": "needs a multi-page read (ReadPages), which MCci's netfs does not make (F15)",
   "raise-reads-mask-early": "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
   "drop-ignores-raise-lock":
     "needs a netfs raise in two steps (RaiseWindow), which MCci's model keeps as one",
@@ -295,6 +296,8 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("attr-submit-unsplit")?.killedIn).toBe("goals MCtrapWindow/POST_FIX");
     // A page's waiter that queues the op after dropping work_lock has a step the repaired spec lacks.
     expect(by.get("read-waiter-enqueues-unlocked")?.killedIn).toBe("goals MCtrapPages/POST_FIX_REPAIRED");
+    // A copier that tests op->n_pages in a later step completes the op one step after the repaired spec does.
+    expect(by.get("retrieval-complete-split")?.killedIn).toBe("goals MCtrapPages/POST_FIX_REPAIRED");
     // A raise's enqueue that misses a mask stored after its set, and DROP_OBJECT inside a raiser's cookie->lock.
     for (const m of ["raise-reads-mask-early", "drop-ignores-raise-lock"])
       expect(by.get(m)?.killedIn, m).toBe("MCraise/POST_FIX_REPAIRED");

@@ -16,6 +16,17 @@ import { fileDef, indexDef, newFile } from "./workload.ts";
 
 const bytes = (page: number): Uint8Array => new Uint8Array(64).fill(0x30 + page);
 
+/** A memory backend that holds one page (of every object) in memory: a multi-page read copies it at once. */
+class ResidentBackend extends MemoryBackend {
+  constructor(private readonly resident?: number) {
+    super();
+  }
+
+  pageResident(_obj: BackendObject, page: number): boolean {
+    return page === this.resident;
+  }
+}
+
 /** What end_io delivered, page by page. */
 type Delivered = Map<number, { readonly data: Uint8Array | null; readonly error: string }>;
 
@@ -104,9 +115,12 @@ describe("the multi-page reader", () => {
     expect(cache.inspect().oops).toBe("NONE");
   });
 
-  /** A stepped cache over the backend with data, file `a` acquired, and its two-page read returned OK. */
-  async function readReturned(design: Design) {
-    const backend = await backendWithPages(new MemoryBackend());
+  /**
+   * A stepped cache over the backend with data, file `a` acquired, and its two-page read at ReadPagesIO; with
+   * `resident`, the backend holds that page in memory and the reader copies it itself.
+   */
+  async function readAtIo(design: Design, resident?: number) {
+    const backend = await backendWithPages(new ResidentBackend(resident));
     const runtime = new SteppedRuntime();
     const cache = new FsCache({ runtime, backend, design });
     const index = cache.acquireCookie(null, indexDef, null);
@@ -128,8 +142,14 @@ describe("the multi-page reader", () => {
       await runtime.runStep(e.taskId);
     };
     const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
-    for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive", "ReadPagesIO", "ReadPutOp"])
-      await run(s);
+    for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive"]) await run(s);
+    return { cache, got, labels, run, read };
+  }
+
+  /** readAtIo with no page in memory, and the read returned OK. */
+  async function readReturned(design: Design) {
+    const { cache, got, labels, run, read } = await readAtIo(design);
+    for (const s of ["ReadPagesIO(up=NONE)", "ReadPutOp"]) await run(s);
     expect(await read).toBe("OK");
     // Nothing delivered yet: both backing reads are still in flight, each monitor holding an op ref.
     expect(got.size).toBe(0);
@@ -147,6 +167,8 @@ describe("the multi-page reader", () => {
     // The copier, queued by p1's waiter, takes p0's monitor first and frees it.
     await run("ReadCopier(k=1)");
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(cache.core.waiters.map((w) => w.monitor)).toEqual(["TAKEN"]);
+    await run("ReadCopierTest(k=1)");
     expect(cache.core.waiters.map((w) => w.monitor)).toEqual(["FREED"]);
     await run("ReadWaiterEnqueue(k=1, p=p0)");
     expect(cache.inspect().oops).toBe(SPEC_OOPS.ReadWaiterEnqueue);
@@ -157,6 +179,7 @@ describe("the multi-page reader", () => {
     await run("ReadWaiter(k=1, p=p0)");
     expect(labels().sort()).toEqual(["ReadCopier(k=1)", "ReadWaiter(k=1, p=p1)"]);
     await run("ReadCopier(k=1)");
+    await run("ReadCopierTest(k=1)");
     // op->to_do is empty: the copier has returned, and fscache_op_work_func has still to put its ref.
     expect(labels().sort()).toEqual(["ReadCopierPut(k=1)", "ReadWaiter(k=1, p=p1)"]);
     await run("ReadWaiter(k=1, p=p1)");
@@ -165,9 +188,47 @@ describe("the multi-page reader", () => {
     // Queued while it ran: the item runs again for p1; its last put frees the op.
     expect(labels()).toEqual(["ReadCopier(k=1)"]);
     await run("ReadCopier(k=1)");
+    await run("ReadCopierTest(k=1)");
     await run("ReadCopierPut(k=1)");
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
     expect(got.get(1)).toEqual({ data: bytes(1), error: "OK" });
+    expect(cache.core.ops.size).toBe(0);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+
+  /**
+   * Page 1 is already up to date: the reader copies it and subtracts it from op->n_pages (1 left), p0's
+   * monitored read completes and the copier subtracts p0 (0 left); both then read n_pages.
+   */
+  async function bothSubtracted(design: Design) {
+    const t = await readAtIo(design, 1);
+    await t.run("ReadPagesIO(up=p1)");
+    expect(t.got.get(1)).toEqual({ data: bytes(1), error: "OK" });
+    await t.run("ReadWaiter(k=1, p=p0)");
+    if (design === "POST_FIX") await t.run("ReadWaiterEnqueue(k=1, p=p0)");
+    await t.run("ReadCopier(k=1)");
+    expect(t.got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(t.cache.core.ops.get(1)?.nPages).toBe(0);
+    return t;
+  }
+
+  it("3.12: the reader and the copier both read n_pages = 0 and complete the op twice (F15)", async () => {
+    const { cache, run, labels, read } = await bothSubtracted("POST_FIX");
+    expect(labels().sort()).toEqual(["ReadCopierTest(k=1)", "ReadPagesTest"]);
+    await run("ReadCopierTest(k=1)");
+    expect(cache.core.ops.get(1)?.state).toBe("CANCELLED");
+    await run("ReadPagesTest");
+    expect(cache.inspect().oops).toBe(SPEC_OOPS["ReadPagesTest:complete"]);
+    await expect(read).rejects.toThrow(SPEC_OOPS["ReadPagesTest:complete"]);
+  });
+
+  it("repaired: each completion tests what its own subtraction left, and the op completes once", async () => {
+    const { cache, run, labels, read } = await bothSubtracted("POST_FIX_REPAIRED");
+    // The copier's subtraction left 0: it completed the op in its ReadCopier step; the reader's left 1.
+    expect(cache.core.ops.get(1)?.state).toBe("CANCELLED");
+    expect(labels().sort()).toEqual(["ReadCopierTest(k=1)", "ReadPutOp"]);
+    for (const s of ["ReadPutOp", "ReadCopierTest(k=1)", "ReadCopierPut(k=1)"]) await run(s);
+    expect(await read).toBe("OK");
     expect(cache.core.ops.size).toBe(0);
     expect(cache.inspect().oops).toBe("NONE");
   });
