@@ -4,7 +4,7 @@
 import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
 import { makeTempDir } from "../../src/tla/cleanup.ts";
 import type { Production } from "./production.ts";
-import type { Workload } from "./workload.ts";
+import { pageData, runPages, type Workload } from "./workload.ts";
 
 export type BackendKind = "memory" | "disk";
 
@@ -88,7 +88,27 @@ export function keyPathOf(w: Workload, c: string): string[] {
   return path;
 }
 
-export function makeBackend(p: Production, kind: BackendKind, w: Workload): RunBackend {
+/**
+ * Writes the seeded cookies' objects into a fresh backend, as an earlier use of the cache would have left them:
+ * each object of the key path looked up (created) with the driver's empty aux, the data object's pages written
+ * (every page of the run), then dropped without retiring. Done on the bare backend, so that no fault counts it.
+ */
+async function seed(backend: CacheBackend, w: Workload): Promise<void> {
+  const pages = runPages(w);
+  for (const c of w.seeded ?? []) {
+    const path = keyPathOf(w, c);
+    for (let n = 1; n <= path.length; n++) {
+      const obj = backend.allocObject({ path: path.slice(0, n) });
+      await backend.lookupObject(obj, new Uint8Array());
+      if (n === path.length) for (const page of pages) await backend.writePage(obj, page, pageData(page));
+      backend.lookupComplete(obj);
+      await backend.dropObject(obj, false);
+      backend.putObject(obj);
+    }
+  }
+}
+
+export async function makeBackend(p: Production, kind: BackendKind, w: Workload): Promise<RunBackend> {
   const rules = w.faults.map((f) => ({
     op: f.op,
     // An I/O error (the spec's EIO, which breaks the cache), or a failure that is not one (the spec's ERROR): a
@@ -104,11 +124,20 @@ export function makeBackend(p: Production, kind: BackendKind, w: Workload): RunB
     afterNegative: f.afterNegative,
   }));
   if (kind === "memory") {
-    const inner = new p.faults.FaultyBackend(new p.memory.MemoryBackend(), rules);
+    const memory = new p.memory.MemoryBackend();
+    await seed(memory, w);
+    const inner = new p.faults.FaultyBackend(memory, rules);
     return { backend: new DelayedBackend(inner, w.ioDelays), dispose: () => Promise.resolve() };
   }
   const dir = makeTempDir("fscache-validate-");
   const disk = new p.disk.DiskBackend(`${dir.path}/cache`);
+  try {
+    await seed(disk, w);
+  } catch (e) {
+    await disk.close().catch(() => undefined);
+    dir.removeSync();
+    throw e;
+  }
   const inner = new p.faults.FaultyBackend(disk, rules);
   return {
     backend: new DelayedBackend(inner, w.ioDelays),

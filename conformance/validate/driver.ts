@@ -21,7 +21,7 @@ import { type LogSize, SnapshotLog, takeSnapshot } from "../mapping/snapshot.ts"
 import type { SpecAction } from "../trace/format.ts";
 import { type BackendKind, makeBackend } from "./backends.ts";
 import type { Production } from "./production.ts";
-import type { ThreadPlan, Workload } from "./workload.ts";
+import { pageData, runPages, type ThreadPlan, type Workload } from "./workload.ts";
 
 /**
  * Per shape, the most any run's log has needed so far: a new log starts at that size, so that a recording does
@@ -154,7 +154,7 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
   const stepped = o.stepped ? new p.stepped.SteppedRuntime({ onStep }) : undefined;
   const loop = stepped ? undefined : new p.eventLoop.EventLoopRuntime({ onStep });
   const rt = (stepped ?? loop) as NonNullable<typeof stepped | typeof loop>;
-  const rb = makeBackend(p, o.backend, w);
+  const rb = await makeBackend(p, o.backend, w);
   const fs = new p.fscache.FsCache({
     runtime: rt,
     backend: rb.backend,
@@ -269,8 +269,9 @@ export async function runWorkload(p: Production, w: Workload, o: RunOptions): Pr
       );
       await netfsCall(api, task, { task, t, entered: first }, cookie, call.name, first, {
         page: call.page,
-        pages: [call.page],
-        data: () => new Uint8Array(16).fill(call.page),
+        // A ReadPages reads every page of the run (the spec's Pages: runConstants).
+        pages: runPages(w),
+        data: () => pageData(call.page),
         started: () => d.callsUsed++,
         recorded: () => core.threads.get(t)?.result,
       });

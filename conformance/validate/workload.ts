@@ -14,10 +14,11 @@ export const CALL_NAMES = [
   "AttrChanged",
   "ReadPage",
   "WritePage",
+  "ReadPages",
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-/** One call; `page` is used by ReadPage and WritePage (page n is the spec's `pn`). */
+/** One call; `page` is used by ReadPage and WritePage (page n is the spec's `pn`); ReadPages reads every page. */
 export interface CallPlan {
   readonly name: CallName;
   readonly page: number;
@@ -64,6 +65,12 @@ export interface Workload {
    * (the spec lets its WithdrawCache step wait), so that it meets objects being looked up, live or dying.
    */
   readonly withdrawDelay: number;
+  /**
+   * Data cookies whose backing objects exist before the run, as an earlier use of the cache left them (their
+   * key path's objects, with the driver's empty aux, and every page of the run): their lookups are POSITIVE and
+   * their reads find data, so a multi-page read's pages come from the copier. None when absent.
+   */
+  readonly seeded?: readonly string[];
   /** Event-loop turns each backend I/O call waits, cycled (random delays, reproducible on the memory backend). */
   readonly ioDelays: readonly number[];
   /** On the stepped runtime: the index of the enabled step to run at each step (modulo), then the first. */
@@ -102,6 +109,8 @@ interface Shape {
   /** Some runs withdraw the cache, which no graph model does. */
   readonly withdrawals: boolean;
   readonly retire: readonly boolean[];
+  /** Some data cookies' objects exist before the run (Workload.seeded): lookups that find them. */
+  readonly seeded: boolean;
   /** Call sequences mixed in with the random ones: the races the protocol is about, which uniform choice rarely makes. */
   readonly scenarios: readonly (readonly CallPlan[])[];
 }
@@ -150,12 +159,13 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       index: fc.record({ retire: fc.constantFrom(...s.retire), delay: fc.integer({ min: 0, max: 4 }) }),
       data: fc.tuple(...data),
       faults: faultArbs.length > 0 ? fc.array(fc.oneof(...faultArbs), { maxLength: 2 }) : fc.constant([]),
+      seeded: s.seeded ? fc.subarray([...s.dataCookies]) : fc.constant([]),
       withdraw: s.withdrawals ? fc.boolean() : fc.constant(false),
       withdrawDelay: s.withdrawals ? fc.nat({ max: 80 }) : fc.constant(0),
       ioDelays: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
       schedule: fc.array(fc.nat({ max: 7 }), { maxLength: 120 }),
     })
-    .map(({ index, data, faults, withdraw, withdrawDelay, ioDelays, schedule }) => ({
+    .map(({ index, data, faults, seeded, withdraw, withdrawDelay, ioDelays, schedule }) => ({
       threads: [
         { t: "tI", cookie: "I", parent: "FSDEF", index: true, calls: [], ...index },
         ...data.map((d, i) => {
@@ -173,6 +183,7 @@ function workloadOf(s: Shape): fc.Arbitrary<Workload> {
       ],
       maxOps: s.maxOps,
       faults,
+      seeded,
       withdraw,
       withdrawDelay,
       ioDelays,
@@ -195,6 +206,7 @@ export function workloadFor(m: ValidationModel): fc.Arbitrary<Workload> {
     ioErrors: false,
     withdrawals: m.constants.Withdrawal === true,
     retire: m.RetireChoices,
+    seeded: m.LookupResults.includes("POSITIVE"),
     scenarios: [],
   });
 }
@@ -220,8 +232,11 @@ export function wideWorkload(dataCookies = 2): fc.Arbitrary<Workload> {
     ioErrors: true,
     withdrawals: true,
     retire: [false, true],
-    // A pending write meeting an invalidation or an update (the InvalidateWrites barrier, WAIT_FOR_CMD's table).
+    seeded: true,
+    // A pending write meeting an invalidation or an update (the InvalidateWrites barrier, WAIT_FOR_CMD's table),
+    // and a multi-page read before a single-page one (with a seeded object, its pages come from the copier).
     scenarios: [
+      [{ name: "ReadPages", page: 1 }, READ1],
       [READ1, WRITE1, { name: "Invalidate", page: 1 }],
       [READ1, WRITE1, { name: "UpdateCookie", page: 1 }],
       [{ name: "Invalidate", page: 1 }, { name: "WaitOnInvalidate", page: 1 }, READ1],
@@ -244,6 +259,7 @@ export function misfit(w: Workload, m: ValidationModel): string | undefined {
     if (!m.RetireChoices.includes(t.retire)) return `${t.t} retire ${String(t.retire)}`;
   }
   if (w.maxOps !== k.MaxOps) return `maxOps ${w.maxOps}`;
+  if ((w.seeded ?? []).length > 0 && !m.LookupResults.includes("POSITIVE")) return "seeded backend";
   if ((w.withdraw === true) !== (k.Withdrawal === true)) return w.withdraw ? "withdrawal" : "no withdrawal";
   for (const f of w.faults) {
     if (f.eio) return "I/O error";
@@ -261,17 +277,27 @@ export function smallestModel(w: Workload, models: readonly ValidationModel[]): 
   return models.find((m) => misfit(w, m) === undefined);
 }
 
-/** Constants sized to the run (for a TLC check): its cookies, threads, pages, op slots and most calls. */
-export function runConstants(w: Workload): ModelConstants {
+/** The pages of a run sized to it: page 1 and every page a call names (a ReadPages reads all of them). */
+export function runPages(w: Workload): number[] {
   const pages = new Set<number>([1]);
   for (const t of w.threads) for (const c of t.calls) pages.add(c.page);
+  return [...pages].sort((a, b) => a - b);
+}
+
+/** The bytes the driver writes to page `page` (and a seeded object holds there). */
+export function pageData(page: number): Uint8Array {
+  return new Uint8Array(16).fill(page);
+}
+
+/** Constants sized to the run (for a TLC check): its cookies, threads, pages, op slots and most calls. */
+export function runConstants(w: Workload): ModelConstants {
   return {
     Cookies: w.threads.map((t) => t.cookie).sort(),
     Parent: Object.fromEntries(w.threads.map((t) => [t.cookie, t.parent])),
     IndexCookies: w.threads.filter((t) => t.index).map((t) => t.cookie),
     Threads: w.threads.map((t) => t.t).sort(),
     TCookie: Object.fromEntries(w.threads.map((t) => [t.t, t.cookie])),
-    Pages: [...pages].sort((a, b) => a - b).map((p) => `p${p}`),
+    Pages: runPages(w).map((p) => `p${p}`),
     MaxOps: w.maxOps,
     MaxCalls: Math.max(0, ...w.threads.map((t) => t.calls.length)),
     NetfsCalls: [...CALL_NAMES],

@@ -1,10 +1,14 @@
 // Trace validation by TLC on a sample (TLC takes seconds per run): a wide production run (two data cookies, every
 // netfs call, faults), recorded with constants sized to it, is followed by the spec to its end; the same run
-// with one state tampered with is followed exactly up to the tampered step.
+// with one state tampered with is followed exactly up to the tampered step. A run over a backend that already
+// holds the data cookie's object reads its pages through the multi-page reader's copier, and the mutants that
+// undo F14's and F15's repairs make runs the spec does not follow.
 
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { MUTANTS } from "../../conformance/mutants/mutants.ts";
+import { applyMutant } from "../../conformance/mutants/patch.ts";
 import { runWorkload } from "../../conformance/validate/driver.ts";
 import { loadProduction } from "../../conformance/validate/production.ts";
 import { traceModule } from "../../conformance/validate/tlaTrace.ts";
@@ -34,7 +38,8 @@ describe("validation by TLC", () => {
     const p = await loadProduction(join(REPO, "src"));
     // A sampled wide workload, given a read, a write and an invalidation on the first data cookie.
     const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 11 }) as [Workload];
-    const w = withCalls(w0, "tD1", ["ReadPage", "WritePage", "Invalidate"]);
+    // (No withdrawal: the write must reach its op; another test withdraws the cache.)
+    const w = { ...withCalls(w0, "tD1", ["ReadPage", "WritePage", "Invalidate"]), withdraw: false };
     const k = runConstants(w);
     const out = await runWorkload(p, w, { backend: "memory", design: DESIGN, record: k });
     expect(out.end).toBe("done");
@@ -100,6 +105,49 @@ describe("validation by TLC", () => {
       matched: true,
       steps: run.length - 1,
     });
+  });
+
+  it("matches a run whose data object exists before it: the pages come from the copier; F14's and F15's mutants do not match", async () => {
+    const [w0] = fc.sample(wideWorkload(2), { numRuns: 1, seed: 11 }) as [Workload];
+    const w: Workload = {
+      ...withCalls(w0, "tD1", ["ReadPages", "ReadPage"]),
+      faults: [],
+      withdraw: false,
+      seeded: ["D1"],
+    };
+    const k = runConstants(w);
+    const record = async (srcRoot: string) => {
+      const out = await runWorkload(await loadProduction(srcRoot), w, {
+        backend: "memory",
+        design: DESIGN,
+        record: k,
+      });
+      expect(out.end).toBe("done");
+      return out.recording?.steps() ?? [];
+    };
+    const run = await record(join(REPO, "src"));
+    const actions = run.map((s) =>
+      s.action ? `${s.action.name}(${String(s.action.params["result"] ?? "")})` : "",
+    );
+    // D1's object was found with its data: the read's pages went through the waiters and the copier.
+    expect(actions).toContain("LookupObject(POSITIVE)");
+    for (const a of ["ReadPagesIO()", "ReadWaiter()", "ReadCopier()", "ReadCopierTest()", "ReadCopierPut()"])
+      expect(actions).toContain(a);
+    expect(await checkByTlc(run, k, DESIGN, { repoRoot: REPO })).toMatchObject({
+      matched: true,
+      steps: run.length - 1,
+    });
+    for (const name of ["read-waiter-enqueues-unlocked", "retrieval-complete-split"]) {
+      const m = MUTANTS.find((x) => x.name === name);
+      if (!m) throw new Error(`no mutant ${name}`);
+      const tree = applyMutant(REPO, join(REPO, "src"), m);
+      try {
+        const bad = await record(tree.root);
+        expect(await checkByTlc(bad, k, DESIGN, { repoRoot: REPO }), name).toMatchObject({ matched: false });
+      } finally {
+        tree.dispose();
+      }
+    }
   });
 
   it("writes the recording as a sequence of records and the spec's constants sized to the run", () => {
