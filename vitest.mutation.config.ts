@@ -47,6 +47,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
     "kills child processes with SIGKILL at random points: not repeatable per mutant, and seconds per trial",
   "test/conformance/atomic-write.test.ts": ELSEWHERE,
   "test/conformance/cover.test.ts": ELSEWHERE,
+  "test/conformance/field-shapes.test.ts": ELSEWHERE,
   "test/conformance/edge-cover.test.ts": ELSEWHERE,
   "test/conformance/trace-reader.test.ts": ELSEWHERE,
   "test/conformance/stryker-equivalent.test.ts": ELSEWHERE,

@@ -1,28 +1,23 @@
 // A spec state, as the harness holds it in JSON (the TLC value parser's output), written back as a TLA+
 // literal, so that TLC can start from it. JSON loses one distinction TLA+ makes: an array is a set or a
 // sequence. The spec's sequences are few and fixed (TypeOK): `op` (a function over OpIds = 1..MaxOps, which
-// TLC prints and compares as a tuple), each op's `todo`, `cache.list`, `cache.waiters` and each object's
-// `pending`; every other array is a set.
+// TLC prints and compares as a tuple), and the record fields mapping/fieldShapes.ts names (each op's `todo`,
+// `cache.list`, `cache.waiters`, each object's `pending`); every other array is a set.
 // The value is rebuilt as a TlaValue and printed by the project's TLA+ value printer (src/tla/values.ts).
 
 import { printValue, type TlaValue } from "../../src/tla/values.ts";
 import { ConformanceError } from "../errors.ts";
 import { isObject, type Json } from "../json.ts";
-
-/** The paths (variable, then field names; `*` for any key of a function) whose arrays are sequences. */
-const SEQUENCES: readonly (readonly string[])[] = [
-  ["op"],
-  ["op", "todo"],
-  ["cache", "list"],
-  ["cache", "waiters"],
-  ["object", "*", "pending"],
-];
+import { fieldShape } from "../mapping/fieldShapes.ts";
 
 /** A key that can be a record field name. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The variable `op` (a tuple), or a record field whose shape is a sequence. */
 function isSequence(path: readonly string[]): boolean {
-  return SEQUENCES.some((p) => p.length === path.length && p.every((k, i) => k === "*" || k === path[i]));
+  if (path.length === 1) return path[0] === "op";
+  const shape = fieldShape(path[path.length - 1] ?? "");
+  return shape === "sequence" || shape === "waiters";
 }
 
 function toTla(v: Json, path: readonly string[]): TlaValue {

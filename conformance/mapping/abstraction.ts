@@ -11,6 +11,7 @@ import type { FscacheObject } from "../../src/fscache/object.ts";
 import { isObject, type Json } from "../json.ts";
 import type { SpecState } from "../trace/format.ts";
 import type { ModelConstants } from "./model.ts";
+import { fieldShape } from "./fieldShapes.ts";
 import { type Cell, PRESENT, SnapshotLog, takeSnapshot } from "./snapshot.ts";
 
 /** The compared fields of each record variable, in the order both sides emit them. */
@@ -57,10 +58,6 @@ export const SPEC_ONLY = {
   fields: { object: ["lop"], thread: ["alloc", "cached"], cache: ["list"] },
 } as const;
 
-/** Set-valued fields: sorted by name, except event sets, sorted by bit (as the implementation lists them). */
-const SETS: ReadonlySet<string> = new Set(["flags", "backing", "dependents", "io"]);
-const EVENT_SETS: ReadonlySet<string> = new Set(["oob_mask", "event_mask", "events", "dmask"]);
-
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */
 export interface DriverThreadView {
   /** The task has not run AcquireCookie yet. */
@@ -105,21 +102,27 @@ function waiterList(v: Json | undefined): Json {
     : (v ?? null);
 }
 
+/** A field's value in its canonical form: sets sorted (event sets by bit), a function's keys sorted. */
+function canonical(f: string, v: Json | undefined): Json {
+  switch (fieldShape(f)) {
+    case "set":
+      return sortedSet(v);
+    case "eventSet":
+      return eventSet(v);
+    case "function":
+      return Object.fromEntries(sortedKeys(v));
+    case "waiters":
+      return waiterList(v);
+    case "sequence":
+    case "scalar":
+      return v ?? null;
+  }
+}
+
 function pick(rec: Json | undefined, fields: readonly string[]): Json {
   if (!isObject(rec)) return rec ?? null;
   const out: Record<string, Json> = {};
-  for (const f of fields) {
-    const v = rec[f];
-    out[f] = SETS.has(f)
-      ? sortedSet(v)
-      : EVENT_SETS.has(f)
-        ? eventSet(v)
-        : f === "stores"
-          ? Object.fromEntries(sortedKeys(v))
-          : f === "waiters"
-            ? waiterList(v)
-            : (v ?? null);
-  }
+  for (const f of fields) out[f] = canonical(f, rec[f]);
   return out;
 }
 

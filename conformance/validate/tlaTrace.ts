@@ -11,22 +11,10 @@
 
 import { isObject, type Json } from "../json.ts";
 import { FIELDS } from "../mapping/abstraction.ts";
+import { fieldShape } from "../mapping/fieldShapes.ts";
 import type { ModelConstants } from "../mapping/model.ts";
 import type { Design } from "../trace/format.ts";
 import type { RecordedStep } from "./driver.ts";
-
-/** Record fields whose JSON arrays are TLA+ sets (the others: `pending` and `todo`, sequences; `waiters`). */
-const SET_FIELDS: ReadonlySet<string> = new Set([
-  "flags",
-  "backing",
-  "dependents",
-  "oob_mask",
-  "event_mask",
-  "events",
-  "dmask",
-  "dying",
-  "io",
-]);
 
 function str(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -49,27 +37,29 @@ function fn(entries: [string, string][]): string {
 }
 
 function field(name: string, v: Json): string {
-  if (SET_FIELDS.has(name)) {
-    if (!Array.isArray(v)) throw new Error(`field ${name} is not a set`);
-    return `{${v.map(scalar).join(", ")}}`;
+  const shape = fieldShape(name);
+  switch (shape) {
+    case "set":
+    case "eventSet":
+      if (!Array.isArray(v)) throw new Error(`field ${name} is not a set`);
+      return `{${v.map(scalar).join(", ")}}`;
+    case "sequence":
+      if (!Array.isArray(v)) throw new Error(`field ${name} is not a sequence`);
+      return `<<${v.map(scalar).join(", ")}>>`;
+    case "waiters": {
+      if (!Array.isArray(v)) throw new Error(`field ${name} is not a sequence`);
+      const one = (w: Json): string => {
+        if (!isObject(w)) throw new Error("a waiter is not a record");
+        return `[k |-> ${scalar(w["k"] ?? null)}, p |-> ${scalar(w["p"] ?? null)}, monitor |-> ${scalar(w["monitor"] ?? null)}]`;
+      };
+      return `<<${v.map(one).join(", ")}>>`;
+    }
+    case "function":
+      if (!isObject(v)) throw new Error(`field ${name} is not a function`);
+      return fn(Object.entries(v).map(([k, x]) => [k, scalar(x)]));
+    case "scalar":
+      return scalar(v);
   }
-  if (name === "pending" || name === "todo") {
-    if (!Array.isArray(v)) throw new Error(`field ${name} is not a sequence`);
-    return `<<${v.map(scalar).join(", ")}>>`;
-  }
-  if (name === "waiters") {
-    if (!Array.isArray(v)) throw new Error("field waiters is not a sequence");
-    const one = (w: Json): string => {
-      if (!isObject(w)) throw new Error("a waiter is not a record");
-      return `[k |-> ${scalar(w["k"] ?? null)}, p |-> ${scalar(w["p"] ?? null)}, monitor |-> ${scalar(w["monitor"] ?? null)}]`;
-    };
-    return `<<${v.map(one).join(", ")}>>`;
-  }
-  if (name === "stores") {
-    if (!isObject(v)) throw new Error("field stores is not a function");
-    return fn(Object.entries(v).map(([k, x]) => [k, scalar(x)]));
-  }
-  return scalar(v);
 }
 
 function record(kind: keyof typeof FIELDS, v: Json | undefined): string {

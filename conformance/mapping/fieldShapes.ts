@@ -1,0 +1,36 @@
+// What JSON cannot say about the spec's record fields: which arrays are TLA+ sets (and in which order the
+// abstraction lists them) and which are sequences, and which objects are functions. The abstraction
+// (abstraction.ts), the validation module writer (validate/tlaTrace.ts) and the TLA+ literal writer
+// (generate/tlaValue.ts) each need it; a field added to the spec is described here once (TypeOK says its type).
+
+/**
+ * - `set`: a set, listed sorted by name; `eventSet`: a set of events, listed by event bit (as the
+ *   implementation lists them);
+ * - `sequence`: a sequence of scalars; `waiters`: a sequence of `[k, p, monitor]` records (`cache.waiters`);
+ * - `function`: a function over strings (`cookie.stores`, page → state); any other field is a scalar.
+ */
+export type FieldShape = "set" | "eventSet" | "sequence" | "waiters" | "function" | "scalar";
+
+const SHAPES: Readonly<Record<string, FieldShape>> = {
+  flags: "set",
+  backing: "set",
+  dependents: "set",
+  io: "set",
+  dying: "set",
+  cached: "set",
+  alloc: "set",
+  oob_mask: "eventSet",
+  event_mask: "eventSet",
+  events: "eventSet",
+  dmask: "eventSet",
+  pending: "sequence",
+  todo: "sequence",
+  list: "sequence",
+  waiters: "waiters",
+  stores: "function",
+};
+
+/** The shape of record field `name` (the same in every record that has it). */
+export function fieldShape(name: string): FieldShape {
+  return SHAPES[name] ?? "scalar";
+}
