@@ -1,14 +1,14 @@
 // A spec state, as the harness holds it in JSON (the TLC value parser's output), written back as a TLA+
 // literal, so that TLC can start from it. JSON loses one distinction TLA+ makes: an array is a set or a
 // sequence. The spec's sequences are few and fixed (TypeOK): `op` (a function over OpIds = 1..MaxOps, which
-// TLC prints and compares as a tuple), and the record fields mapping/fieldShapes.ts names (each op's `todo`,
+// TLC prints and compares as a tuple), and the record fields src/cli/fieldShapes.ts names (each op's `todo`,
 // `cache.list`, `cache.waiters`, each object's `pending`); every other array is a set.
 // The value is rebuilt as a TlaValue and printed by the project's TLA+ value printer (src/tla/values.ts).
 
 import { printValue, type TlaValue } from "../../src/tla/values.ts";
 import { ConformanceError } from "../errors.ts";
 import { isObject, type Json } from "../json.ts";
-import { fieldShape } from "../mapping/fieldShapes.ts";
+import { fieldShape } from "../../src/cli/fieldShapes.ts";
 
 /** A key that can be a record field name. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

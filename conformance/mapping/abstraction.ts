@@ -11,7 +11,7 @@ import type { FscacheObject } from "../../src/fscache/object.ts";
 import { isObject, type Json } from "../json.ts";
 import type { SpecState } from "../trace/format.ts";
 import type { ModelConstants } from "./model.ts";
-import { fieldShape } from "./fieldShapes.ts";
+import { fieldShape } from "../../src/cli/fieldShapes.ts";
 import { type Cell, PRESENT, SnapshotLog, takeSnapshot } from "./snapshot.ts";
 
 /** The compared fields of each record variable, in the order both sides emit them. */

@@ -11,7 +11,7 @@
 
 import { isObject, type Json } from "../json.ts";
 import { FIELDS } from "../mapping/abstraction.ts";
-import { fieldShape } from "../mapping/fieldShapes.ts";
+import { fieldShape } from "../../src/cli/fieldShapes.ts";
 import type { ModelConstants } from "../mapping/model.ts";
 import type { Design } from "../trace/format.ts";
 import type { RecordedStep } from "./driver.ts";

@@ -2,6 +2,7 @@
 // workers), one row per step; the step's cell holds the action with its parameters and the variables it
 // changed (`path: before → after`), so who did what, in which order, reads off the page.
 
+import { fieldOf, isSequenceField } from "../../src/cli/interleaving.ts";
 import type { CheckStep } from "../counterexamples.ts";
 import { esc } from "./html.ts";
 
@@ -17,12 +18,15 @@ export function lanesOf(steps: readonly CheckStep[]): string[] {
   return seen.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "en", { numeric: true }));
 }
 
-/** A value as the CLI prints it: sets and sequences as {a, b}, records as [f |-> v]. */
-export function show(v: unknown): string {
-  if (Array.isArray(v)) return `{${v.map(show).join(", ")}}`;
+/** A value (of variable or field `field`) as the CLI prints it: sets {a, b}, sequences <<a, b>>, records [f |-> v]. */
+export function show(v: unknown, field = ""): string {
+  if (Array.isArray(v)) {
+    const body = v.map((x) => show(x)).join(", ");
+    return isSequenceField(field) ? `<<${body}>>` : `{${body}}`;
+  }
   if (typeof v === "object" && v !== null) {
     return `[${Object.entries(v)
-      .map(([k, x]) => `${k} |-> ${show(x)}`)
+      .map(([k, x]) => `${k} |-> ${show(x, k)}`)
       .join(", ")}]`;
   }
   return typeof v === "string" ? v : String(v);
@@ -47,7 +51,7 @@ export function lanesTable(
     const changes = s.changes
       .map(
         (c) =>
-          `<li><code>${esc(c.path)}</code>: ${esc(show(c.before))} → <strong>${esc(show(c.after))}</strong></li>`,
+          `<li><code>${esc(c.path)}</code>: ${esc(show(c.before, fieldOf(c.path)))} → <strong>${esc(show(c.after, fieldOf(c.path)))}</strong></li>`,
       )
       .join("");
     const cell = `<div class="step"><div class="act">${name}</div>${changes === "" ? "" : `<ul class="changes">${changes}</ul>`}</div>`;

@@ -2,6 +2,8 @@
 // for each step the thread that moved, the action with its parameters (from the spec's lastAction history
 // variable) and the variables that changed, as `path: before → after`.
 
+import { fieldShape } from "./fieldShapes.ts";
+
 /** A state as JSON: variable name to value (records → objects, sets/sequences → arrays). */
 export type JsonState = Readonly<Record<string, unknown>>;
 
@@ -24,13 +26,37 @@ export interface InterleavingStep {
 /** Variables that are bookkeeping for tools rather than protocol state; never listed as changes. */
 const HIDDEN = new Set(["lastAction"]);
 
-/** Lists the leaf paths whose values differ between two JSON values. Arrays are compared whole. */
+/**
+ * Lists the leaf paths whose values differ between two JSON values. Two arrays of records of one length (the op
+ * slots, `cache.waiters`) are compared element by element, as `op[1].usage` (TLA+ indexes from 1); other
+ * arrays (sets, sequences of scalars) whole.
+ */
 export function diffJson(before: unknown, after: unknown, path = ""): Change[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffJson(before[k], after[k], path === "" ? k : `${path}.${k}`));
   }
+  if (
+    Array.isArray(before) &&
+    Array.isArray(after) &&
+    before.length === after.length &&
+    before.every(isPlainObject) &&
+    after.every(isPlainObject)
+  ) {
+    return before.flatMap((b, i) => diffJson(b, after[i], `${path}[${i + 1}]`));
+  }
   return sameJson(before, after) ? [] : [{ path, before, after }];
+}
+
+/** The variable or record field a change path ends in: `op[1].todo` → `todo`, `op` → `op`. */
+export function fieldOf(path: string): string {
+  return path.slice(path.lastIndexOf(".") + 1).replace(/(\[\d+\])+$/, "");
+}
+
+/** Whether the array under variable or field `field` is a TLA+ sequence: the op slots (a tuple), or a field so shaped. */
+export function isSequenceField(field: string): boolean {
+  const shape = fieldShape(field);
+  return field === "op" || shape === "sequence" || shape === "waiters";
 }
 
 /** The thread a step belongs to, from the lastAction parameters: netfs thread, object worker or op worker. */
@@ -72,12 +98,18 @@ export function interleaving(
   });
 }
 
-/** Renders a JSON value compactly, TLA+-like: sets and sequences as `{a, b}`, records as `[f |-> v]`. */
-export function showValue(v: unknown): string {
-  if (Array.isArray(v)) return `{${v.map(showValue).join(", ")}}`;
+/**
+ * Renders a JSON value compactly, TLA+-like: the value of variable or field `field`; sets as `{a, b}`, sequences
+ * as `<<a, b>>` (src/cli/fieldShapes.ts says which), records as `[f |-> v]`.
+ */
+export function showValue(v: unknown, field = ""): string {
+  if (Array.isArray(v)) {
+    const body = v.map((x) => showValue(x)).join(", ");
+    return isSequenceField(field) ? `<<${body}>>` : `{${body}}`;
+  }
   if (isPlainObject(v)) {
     return `[${Object.entries(v)
-      .map(([k, x]) => `${k} |-> ${showValue(x)}`)
+      .map(([k, x]) => `${k} |-> ${showValue(x, k)}`)
       .join(", ")}]`;
   }
   if (typeof v === "string") return JSON.stringify(v);
@@ -97,7 +129,10 @@ export function formatInterleaving(steps: readonly InterleavingStep[]): string {
   return steps
     .map((s) => {
       const head = `${String(s.index).padStart(3)}. ${s.thread.padEnd(width)}  ${showAction(s)}`;
-      const body = s.changes.map((c) => `        ${c.path}: ${showValue(c.before)} → ${showValue(c.after)}`);
+      const body = s.changes.map((c) => {
+        const f = fieldOf(c.path);
+        return `        ${c.path}: ${showValue(c.before, f)} → ${showValue(c.after, f)}`;
+      });
       return [head, ...body].join("\n");
     })
     .join("\n");

@@ -1,11 +1,11 @@
-// The field shapes the abstraction and both TLA+ writers share (conformance/mapping/fieldShapes.ts) agree with
+// The field shapes the abstraction and both TLA+ writers share (src/cli/fieldShapes.ts) agree with
 // the spec's TypeOK: a set-valued field (`\subseteq`) is a set, a `Seq(...)` field a sequence, `stores` a
 // function, and every other field a scalar. A field added to the spec without its shape fails here, naming it.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, it } from "vitest";
-import { type FieldShape, fieldShape } from "../../conformance/mapping/fieldShapes.ts";
+import { type FieldShape, fieldShape } from "../../src/cli/fieldShapes.ts";
 
 const SPEC = readFileSync(resolve(import.meta.dirname, "..", "..", "spec", "FSCache.tla"), "utf8");
 

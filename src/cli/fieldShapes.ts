@@ -1,7 +1,9 @@
 // What JSON cannot say about the spec's record fields: which arrays are TLA+ sets (and in which order the
-// abstraction lists them) and which are sequences, and which objects are functions. The abstraction
-// (abstraction.ts), the validation module writer (validate/tlaTrace.ts) and the TLA+ literal writer
-// (generate/tlaValue.ts) each need it; a field added to the spec is described here once (TypeOK says its type).
+// abstraction lists them) and which are sequences, and which objects are functions. `check`'s printed
+// interleaving (interleaving.ts), conformance's abstraction (conformance/mapping/abstraction.ts), the validation
+// module writer (conformance/validate/tlaTrace.ts) and the TLA+ literal writer (conformance/generate/tlaValue.ts)
+// each need it; a field added to the spec is described here once (TypeOK says its type, and
+// test/conformance/field-shapes.test.ts compares the two).
 
 /**
  * - `set`: a set, listed sorted by name; `eventSet`: a set of events, listed by event bit (as the
