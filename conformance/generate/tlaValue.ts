@@ -8,16 +8,14 @@
 import { printValue, type TlaValue } from "../../src/tla/values.ts";
 import { ConformanceError } from "../errors.ts";
 import { isObject, type Json } from "../json.ts";
-import { fieldShape } from "../../src/cli/fieldShapes.ts";
+import { isSequenceField } from "../../src/cli/fieldShapes.ts";
 
 /** A key that can be a record field name. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The variable `op` (a tuple), or a record field whose shape is a sequence. */
 function isSequence(path: readonly string[]): boolean {
-  if (path.length === 1) return path[0] === "op";
-  const shape = fieldShape(path[path.length - 1] ?? "");
-  return shape === "sequence" || shape === "waiters";
+  return isSequenceField(path[path.length - 1] ?? "");
 }
 
 function toTla(v: Json, path: readonly string[]): TlaValue {

@@ -131,19 +131,16 @@ export async function makeBackend(p: Production, kind: BackendKind, w: Workload)
   }
   const dir = makeTempDir("fscache-validate-");
   const disk = new p.disk.DiskBackend(`${dir.path}/cache`);
+  const dispose = async (): Promise<void> => {
+    await disk.close().catch(() => undefined);
+    dir.removeSync();
+  };
   try {
     await seed(disk, w);
   } catch (e) {
-    await disk.close().catch(() => undefined);
-    dir.removeSync();
+    await dispose();
     throw e;
   }
   const inner = new p.faults.FaultyBackend(disk, rules);
-  return {
-    backend: new DelayedBackend(inner, w.ioDelays),
-    dispose: async () => {
-      await disk.close().catch(() => undefined);
-      dir.removeSync();
-    },
-  };
+  return { backend: new DelayedBackend(inner, w.ioDelays), dispose };
 }

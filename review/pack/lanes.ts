@@ -2,7 +2,8 @@
 // workers), one row per step; the step's cell holds the action with its parameters and the variables it
 // changed (`path: before → after`), so who did what, in which order, reads off the page.
 
-import { fieldOf, isSequenceField } from "../../src/cli/interleaving.ts";
+import { isSequenceField } from "../../src/cli/fieldShapes.ts";
+import { fieldOf } from "../../src/cli/interleaving.ts";
 import type { CheckStep } from "../counterexamples.ts";
 import { esc } from "./html.ts";
 

@@ -36,3 +36,13 @@ const SHAPES: Readonly<Record<string, FieldShape>> = {
 export function fieldShape(name: string): FieldShape {
   return SHAPES[name] ?? "scalar";
 }
+
+/**
+ * Whether an array under variable or field `name` is a TLA+ sequence: the variable `op` (a function over
+ * 1..MaxOps, which TLC prints and compares as a tuple; `thread[t].op` is a number, never an array), or a field
+ * shaped as one.
+ */
+export function isSequenceField(name: string): boolean {
+  const shape = fieldShape(name);
+  return name === "op" || shape === "sequence" || shape === "waiters";
+}

@@ -2,7 +2,7 @@
 // for each step the thread that moved, the action with its parameters (from the spec's lastAction history
 // variable) and the variables that changed, as `path: before → after`.
 
-import { fieldShape } from "./fieldShapes.ts";
+import { isSequenceField } from "./fieldShapes.ts";
 
 /** A state as JSON: variable name to value (records → objects, sets/sequences → arrays). */
 export type JsonState = Readonly<Record<string, unknown>>;
@@ -51,12 +51,6 @@ export function diffJson(before: unknown, after: unknown, path = ""): Change[] {
 /** The variable or record field a change path ends in: `op[1].todo` → `todo`, `op` → `op`. */
 export function fieldOf(path: string): string {
   return path.slice(path.lastIndexOf(".") + 1).replace(/(\[\d+\])+$/, "");
-}
-
-/** Whether the array under variable or field `field` is a TLA+ sequence: the op slots (a tuple), or a field so shaped. */
-export function isSequenceField(field: string): boolean {
-  const shape = fieldShape(field);
-  return field === "op" || shape === "sequence" || shape === "waiters";
 }
 
 /** The thread a step belongs to, from the lastAction parameters: netfs thread, object worker or op worker. */

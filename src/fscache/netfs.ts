@@ -11,6 +11,7 @@ import { type ApiResult, type EventName, pageName } from "./names.ts";
 import {
   derefCookie,
   FscacheObject,
+  markPageCached,
   netfsOf,
   objectIsDead,
   objectPut,
@@ -602,7 +603,7 @@ export async function readPage(
       opComplete(core, op);
     } else {
       const live = derefCookie(obj.cookie, "ReadIO");
-      const { def, data } = netfsOf(live, "ReadIO");
+      const netfs = netfsOf(live, "ReadIO");
       if (live.flags.has("NO_DATA_YET")) {
         // allocate_page: nothing to read yet, the netfs fetches the page and may write it to the cache.
         outcome = { result: "ENODATA", data: null };
@@ -611,9 +612,7 @@ export async function readPage(
       }
       // Otherwise a failure that is not an I/O error (out of memory): ENOBUFS as initialised, no data from the
       // cache, the netfs reads the server.
-      def.markPageCached?.(data, page);
-      touch(live);
-      live.cachedPages.add(page);
+      markPageCached(live, netfs, page);
       touch(call.th);
       call.th.result = outcome.result;
       opComplete(core, op);
@@ -684,10 +683,8 @@ export async function readPages(
     const live = derefCookie(obj.cookie, "ReadPagesIO");
     if (live.flags.has("NO_DATA_YET")) {
       // allocate_pages: every page marked cached, the op complete at once.
-      const { def, data } = netfsOf(live, "ReadPagesIO:netfs");
-      for (const page of pages) def.markPageCached?.(data, page);
-      touch(live);
-      for (const page of pages) live.cachedPages.add(page);
+      const netfs = netfsOf(live, "ReadPagesIO:netfs");
+      for (const page of pages) markPageCached(live, netfs, page);
       opComplete(core, op);
       touch(call.th);
       call.th.result = "ENODATA";
@@ -705,15 +702,13 @@ export async function readPages(
       call.th.result = "OK";
       if (resident.length > 0) {
         // backing_page_already_uptodate: copy, mark_page_cached, fscache_end_io, fscache_retrieval_complete(op, 1).
-        const { def, data } = netfsOf(live, "ReadPagesIO:netfs");
+        const netfs = netfsOf(live, "ReadPagesIO:netfs");
         for (const r of resident) {
-          def.markPageCached?.(data, r.page);
-          touch(live);
-          live.cachedPages.add(r.page);
+          markPageCached(live, netfs, r.page);
           endIo(r.page, r.data, "OK");
-          touch(op);
-          op.nPages--;
         }
+        touch(op);
+        op.nPages -= resident.length;
         if (core.repaired("RETRIEVAL_SUB_RETURN")) retrievalComplete(core, op, "ReadPagesIO");
         else {
           await call.step("ReadPagesTest");

@@ -205,6 +205,16 @@ export function netfsOf(cookie: Cookie, site: string): { def: NonNullable<Cookie
   return { def: cookie.def, data: cookie.netfs_data };
 }
 
+/**
+ * `fscache_mark_page_cached`: the netfs's `mark_page_cached` with its data (`netfs`, from netfsOf: the caller
+ * holds what keeps it) and the cookie's record of the page, which writePage checks.
+ */
+export function markPageCached(cookie: Cookie, netfs: ReturnType<typeof netfsOf>, page: number): void {
+  netfs.def.markPageCached?.(netfs.data, page);
+  touch(cookie);
+  cookie.cachedPages.add(page);
+}
+
 /** Removes `obj` from its cookie's `backing_objects` (the hlist unhash); returns whether it was there. */
 export function unhashObject(cookie: Cookie, obj: FscacheObject): boolean {
   const i = cookie.backing_objects.indexOf(obj);

@@ -9,7 +9,7 @@ import { label, type Task } from "../runtime/runtime.ts";
 import type { CacheCore, ReadWaiter } from "./context.ts";
 import { bugOn, bugOnNull } from "./errors.ts";
 import { pageName } from "./names.ts";
-import { derefCookie, type FscacheObject, netfsOf } from "./object.ts";
+import { derefCookie, type FscacheObject, markPageCached, netfsOf } from "./object.ts";
 import { SPEC_OOPS } from "./oops.ts";
 import { type Monitor, opComplete, type Operation, putOp } from "./operation.ts";
 import { touch } from "./revision.ts";
@@ -131,18 +131,14 @@ export async function runReadCopier(
     const m = op.todo[0];
     bugOn(m === undefined, `read copier: op ${op.id} has nothing to do`);
     const cookie = derefCookie(obj.cookie, "ReadCopier");
-    const { def, data } = netfsOf(cookie, "ReadCopier");
+    const netfs = netfsOf(cookie, "ReadCopier");
     touch(op);
     op.todo.shift();
     if (m) {
       markWaiters(core, op, "LIVE", m.page);
       // The backing read failed: cachefiles_io_error_obj and end_io_func with -EIO (not in the spec).
       if (m.error) core.ioError();
-      else {
-        def.markPageCached?.(data, m.page);
-        touch(cookie);
-        cookie.cachedPages.add(m.page);
-      }
+      else markPageCached(cookie, netfs, m.page);
       op.endIo?.(m.page, m.error ? null : m.data, m.error ? "EIO" : "OK");
     }
     op.nPages--;

@@ -109,11 +109,9 @@ describe("the multi-page reader", () => {
         fc.subarray(stored, { minLength: 1 }),
         fc.subarray(stored),
         async (pages, resident) => {
-          const backend = await backendWithPages(new ResidentBackend(resident), stored);
-          const cache = new FsCache({ runtime: new EventLoopRuntime(), backend });
-          const index = await cache.acquireCookie(null, indexDef, null);
-          const file = newFile("a");
-          const cookie = await cache.acquireCookie(index, fileDef(file), file);
+          const { cache, cookie } = await fileOn(
+            await backendWithPages(new ResidentBackend(resident), stored),
+          );
           const { got, endIo, all } = collect(pages.length);
           expect(await cache.readPages(cookie, pages, endIo)).toBe("OK");
           await all;
