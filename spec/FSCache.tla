@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15", "F16"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -92,6 +92,7 @@ Without_F12 == AllRepairs \ {"F12"}
 Without_F13 == AllRepairs \ {"F13"}
 Without_F14 == AllRepairs \ {"F14"}
 Without_F15 == AllRepairs \ {"F15"}
+Without_F16 == AllRepairs \ {"F16"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -111,6 +112,7 @@ With_F12 == {"F12"}
 With_F13 == {"F13"}
 With_F14 == {"F14"}
 With_F15 == {"F15"}
+With_F16 == {"F16"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -146,6 +148,15 @@ SubmitWindow == FALSE
 \* the withdrawal's KILL stay one step; spec/README.md ("Not modelled") says
 \* why. Off in every model but `raise`, for the same reason as SubmitWindow.
 RaiseWindow == FALSE
+\* NFS's other tasks on an inode (3.12's fs/nfs/fscache.[ch]): a task reading
+\* the inode's pages loads nfsi->fscache, the cookie the inode's owner task
+\* acquired, and calls fscache_read_or_alloc_page with it; it neither
+\* acquires nor relinquishes, and NFS's NFS_INO_FSCACHE_LOCK, which the owner
+\* holds to turn caching off, is not taken by readers. A thread in Borrowers
+\* is such a task, with TCookie[t] its owner's cookie. Empty in every model
+\* but `nfs`, whose cfg overrides it (Borrowers <- MC_Borrowers).
+Borrowers == {}
+Owners == Threads \ Borrowers
 \* Scope of this model: index cookies hang off the cache's root index, data
 \* cookies off an index cookie (two levels, as the CI and large models).
 ASSUME \A c \in IndexCookies : Parent[c] = "FSDEF"
@@ -191,7 +202,7 @@ DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup 
 \* A netfs thread between its raise's set of the event bit and its test of the
 \* mask (RaiseWindow): it holds its cookie's cookie->lock.
 RaisePcs == {"AcquireEnqueue", "InvalidateEnqueue", "UpdateEnqueue", "RelinquishEnqueue"}
-ThreadPcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
+ThreadPcs == {"NfsLoadCookie", "AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
               "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPagesTest", "ReadPutOp",
               "WriteSubmitActive", "WriteSubmitLookedUp", "AttrSubmitActive", "AttrSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
@@ -465,7 +476,7 @@ Transit(w, o, next) ==
     ELSE [w EXCEPT !.obj[o].state = next, !.obj[o].exec = "NONE", !.obj[o].disp = "DispatchSelect"]
 
 BackingObj(c) == CHOOSE o \in cookie[c].backing : TRUE   \* one cache: at most one
-OwnerPcs(c) == {thread[t].pc : t \in {u \in Threads : TCookie[u] = c}}
+OwnerPcs(c) == {thread[t].pc : t \in {u \in Owners : TCookie[u] = c}}
 
 -----------------------------------------------------------------------------
 (* Initial state                                                           *)
@@ -474,7 +485,8 @@ Init ==
     /\ cookie = [c \in Cookies |-> UnbornCookie]
     /\ object = [o \in Objects |-> UnbornObject(o)]
     /\ op = [k \in OpIds |-> FreeOpRec]
-    /\ thread = [t \in Threads |-> [pc |-> "AcquireCookie", calls |-> MaxCalls, op |-> 0,
+    /\ thread = [t \in Threads |-> [pc |-> IF t \in Borrowers THEN "NfsLoadCookie" ELSE "AcquireCookie",
+                                    calls |-> IF t \in Borrowers THEN 1 ELSE MaxCalls, op |-> 0,
                                     page |-> "NONE", retire |-> FALSE, result |-> "NONE", alloc |-> {},
                                     cached |-> {}]]
     /\ oops = "NONE"
@@ -487,6 +499,32 @@ Init ==
 
 SetPc(t, pc) == thread' = [thread EXCEPT ![t].pc = pc]
 Ret(t, pc, res) == thread' = [thread EXCEPT ![t].pc = pc, ![t].result = res]
+
+\* An NFS task (t \in Borrowers) on its owner's cookie c. nfsi->fscache holds c
+\* once the owner's fscache_acquire_cookie has returned it, until 3.12's
+\* nfs_fscache_zap_inode_cookie clears it after fscache_relinquish_cookie
+\* returns (with F16's repair the inode keeps the cookie until its eviction,
+\* which comes after its last task: see RelinquishClear).
+AcquirePcs == {"AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireEnqueue", "AcquireFail"}
+NfsPublished(c) == \E u \in Owners : TCookie[u] = c /\ thread[u].pc \notin AcquirePcs \cup {"Done"}
+NfsTasksGone(c) == \A b \in Borrowers : TCookie[b] = c => thread[b].pc = "Done"
+
+\* nfs_readpage_from_fscache: load nfsi->fscache. NULL: -ENOBUFS, the page is
+\* read from the server and the task ends. Else the task calls into fscache
+\* with the pointer it loaded, in a later step, whatever has become of the
+\* cookie by then (3.12's readers do not take NFS_INO_FSCACHE_LOCK).
+NfsLoadCookie(t) ==
+    /\ thread[t].pc = "NfsLoadCookie"
+    /\ lastAction' = [name |-> "NfsLoadCookie", t |-> t]
+    /\ IF NfsPublished(TCookie[t]) THEN SetPc(t, "Ready") ELSE Ret(t, "Done", "ENOBUFS")
+    /\ UNCHANGED <<cookie, object, op, oops>>
+
+\* The task's one read has returned: the task ends.
+NfsTaskDone(t) ==
+    /\ t \in Borrowers /\ thread[t].pc = "Ready" /\ thread[t].calls = 0
+    /\ lastAction' = [name |-> "NfsTaskDone", t |-> t]
+    /\ SetPc(t, "Done")
+    /\ UNCHANGED <<cookie, object, op, oops>>
 
 \* fscache_acquire_cookie (+ the first part of fscache_acquire_non_index_cookie).
 \* Netfs order: the parent cookie must exist; a parent already being
@@ -606,6 +644,7 @@ AcquireFail(t) ==
 
 CallOK(t, name) == /\ thread[t].pc = "Ready" /\ thread[t].calls > 0
                    /\ TCookie[t] \in DataCookies /\ name \in NetfsCalls
+                   /\ t \in Borrowers => name \in {"ReadPage", "ReadPages"}   \* an NFS task only reads
 Call(t, pc, res) == thread' = [thread EXCEPT ![t].pc = pc, ![t].result = res, ![t].calls = @ - 1]
 
 \* __fscache_invalidate: under cookie->lock, test-and-set INVALIDATING and raise
@@ -692,39 +731,56 @@ AttrSubmitLookedUp(t) ==
     /\ lastAction' = [name |-> "AttrSubmitLookedUp", t |-> t]
     /\ AttrSubmit(t, FALSE)
 
-\* __fscache_read_or_alloc_page(page p), entry checks.
+\* The entry of __fscache_read_or_alloc_page(s) (3.12 fs/fscache/page.c):
+\* hlist_empty(&cookie->backing_objects), the INVALIDATING test, then
+\* ASSERTCMP(cookie->def->type, !=, FSCACHE_COOKIE_TYPE_INDEX). An owner's
+\* cookie is live with its netfs data here; an NFS task's pointer may be to a
+\* cookie that relinquish has cleared (def NULL: the ASSERTCMP dereferences it)
+\* or freed (finding F16). F16's repair, 3.13's fscache_read_or_alloc_page
+\* wrapper: a cookie no longer enabled (RELINQUISHED here) gives -ENOBUFS.
+ReadEntry(t, page, who) ==
+    LET c == TCookie[t]
+        nobufs == \/ cookie[c].backing = {} \/ "INVALIDATING" \in cookie[c].flags
+                  \/ Fixed("F16") /\ "RELINQUISHED" \in cookie[c].flags
+    IN IF cookie[c].mem # "LIVE"
+       THEN Oops(who \o ": __fscache_read_or_alloc_page reads backing_objects of a freed cookie (an NFS task's stale nfsi->fscache)")
+       ELSE IF ~nobufs /\ ~cookie[c].netfs
+       THEN Oops(who \o ": ASSERTCMP(cookie->def->type) dereferences the cookie->def relinquish cleared (an NFS task's stale nfsi->fscache)")
+       ELSE /\ thread' = [thread EXCEPT ![t].pc = IF nobufs THEN "Ready" ELSE "ReadWaitLookup",
+                                        ![t].result = IF nobufs THEN "ENOBUFS" ELSE "NONE",
+                                        ![t].calls = @ - 1, ![t].page = page]
+            /\ UNCHANGED <<cookie, object, op, oops>>
+
 ReadPage(t, p) ==
-    LET c == TCookie[t] IN
     /\ CallOK(t, "ReadPage")
     /\ lastAction' = [name |-> "ReadPage", t |-> t, p |-> p]
-    /\ IF cookie[c].backing = {} \/ "INVALIDATING" \in cookie[c].flags
-       THEN thread' = [thread EXCEPT ![t].pc = "Ready", ![t].result = "ENOBUFS", ![t].calls = @ - 1, ![t].page = p]
-       ELSE thread' = [thread EXCEPT ![t].pc = "ReadWaitLookup", ![t].result = "NONE", ![t].calls = @ - 1, ![t].page = p]
-    /\ UNCHANGED <<cookie, object, op, oops>>
+    /\ ReadEntry(t, p, "ReadPage")
 
 \* __fscache_read_or_alloc_pages over all of Pages (page "ALL"), entry checks as
 \* ReadPage's; from here it shares the single-page reader's steps up to the
 \* backend call (ReadPagesIO), except F1's ASSERT, which it does not have.
 ReadPages(t) ==
-    LET c == TCookie[t] IN
     /\ CallOK(t, "ReadPages")
     /\ lastAction' = [name |-> "ReadPages", t |-> t]
-    /\ IF cookie[c].backing = {} \/ "INVALIDATING" \in cookie[c].flags
-       THEN thread' = [thread EXCEPT ![t].pc = "Ready", ![t].result = "ENOBUFS", ![t].calls = @ - 1, ![t].page = "ALL"]
-       ELSE thread' = [thread EXCEPT ![t].pc = "ReadWaitLookup", ![t].result = "NONE", ![t].calls = @ - 1, ![t].page = "ALL"]
-    /\ UNCHANGED <<cookie, object, op, oops>>
+    /\ ReadEntry(t, "ALL", "ReadPages")
 
 \* fscache_wait_for_deferred_lookup returns, then the op is allocated (3.12:
 \* plain atomic_inc(n_active), not inc-not-zero) and, under cookie->lock,
-\* submitted to the first object; ASSERT(IS_LOOKED_UP) on it.
+\* submitted to the first object; ASSERT(IS_LOOKED_UP) on it. An NFS task's
+\* cookie may have been freed since its entry checks (F16). F16's repair, 3.13:
+\* under cookie->lock a cookie no longer enabled gives -ENOBUFS before the use.
+\* Not at this grain (spec/README.md): the inc and the give-back of a refused
+\* read are one step here, for an NFS task's read as for an owner's.
 ReadWaitLookup(t) ==
     LET c == TCookie[t]
         k == FreeOp(W0)
     IN /\ thread[t].pc = "ReadWaitLookup"
-       /\ "LOOKING_UP" \notin cookie[c].flags
+       /\ cookie[c].mem # "LIVE" \/ "LOOKING_UP" \notin cookie[c].flags
        /\ lastAction' = [name |-> "ReadWaitLookup", t |-> t]
-       /\ IF k = 0 THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>   \* -ENOMEM
-          ELSE IF cookie[c].backing = {}
+       /\ IF cookie[c].mem # "LIVE"
+          THEN Oops("ReadWaitLookup: fscache_wait_for_deferred_lookup reads the flags of a freed cookie (an NFS task's stale nfsi->fscache)")
+          ELSE IF k = 0 THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>   \* -ENOMEM
+          ELSE IF cookie[c].backing = {} \/ (Fixed("F16") /\ "RELINQUISHED" \in cookie[c].flags)
           THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>       \* inc then dec
           ELSE LET o == BackingObj(c) IN
                IF "IS_LOOKED_UP" \notin object[o].flags /\ thread[t].page # "ALL"
@@ -957,7 +1013,7 @@ WriteSubmitLookedUp(t) ==
 \* The netfs contract before relinquish (fscache_uncache_all_inode_pages): wait
 \* until no page of the cookie is queued for or being written to the cache.
 WaitOnPageWrite(t) ==
-    /\ thread[t].pc = "Ready"
+    /\ thread[t].pc = "Ready" /\ t \in Owners
     /\ \A p \in Pages : cookie[TCookie[t]].stores[p] = "NONE"
     /\ lastAction' = [name |-> "WaitOnPageWrite", t |-> t]
     /\ SetPc(t, "RelinquishCookie")
@@ -1020,10 +1076,14 @@ RelinquishWait(t) ==
     /\ SetPc(t, "RelinquishClear")
     /\ UNCHANGED <<cookie, object, op, oops>>
 
-\* Clear def and netfs_data; 3.12: BUG if stores is not empty.
+\* Clear def and netfs_data; 3.12: BUG if stores is not empty. F16's repair,
+\* 3.13's NFS: turning caching off for a writer only disables the cookie (the
+\* steps before this one); the inode keeps it, and relinquishes it (from here
+\* on) when evicted, after its last task has ended.
 RelinquishClear(t) ==
     LET c == TCookie[t] IN
     /\ thread[t].pc = "RelinquishClear"
+    /\ Fixed("F16") => NfsTasksGone(c)
     /\ lastAction' = [name |-> "RelinquishClear", t |-> t]
     /\ IF NewDesign /\ \E p \in Pages : cookie[c].stores[p] # "NONE"
        THEN Oops("RelinquishClear: BUG stores not empty")
@@ -1072,7 +1132,7 @@ RelinquishDetach(t) ==
 \* The thread steps that leave the cache alone (AttachObject lists its object;
 \* a ReadIO that meets EIO breaks the cache).
 ThreadStepKeepingCache(t) ==
-    /\ \/ AcquireCookie(t) \/ AllocObject(t)
+    /\ \/ AcquireCookie(t) \/ AllocObject(t) \/ NfsLoadCookie(t) \/ NfsTaskDone(t)
        \/ AcquireNewChild(t) \/ AcquireFail(t)
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
@@ -1856,7 +1916,7 @@ CookiePinnedByObjectStep ==
 \* S2: usage = netfs ref (acquired, not yet put) + attached objects' refs
 \* (taken in attach, dropped in object_destroy) + live child cookies; a freed
 \* cookie has no refs left.
-NetfsRef(c) == \E t \in Threads : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done"}
+NetfsRef(c) == \E t \in Owners : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done"}
 CookieRefAccounting ==
     NewDesign =>
     \A c \in Cookies :
@@ -1888,7 +1948,7 @@ NActiveNoResurrection ==
 \* RelinquishDropActive, object workers inside lookup / invalidate / update,
 \* and live ops flagged UNUSE_COOKIE (reads, writes, invalidation).
 UnitHolders(c) ==
-    (IF \E t \in Threads : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done",
+    (IF \E t \in Owners : TCookie[t] = c /\ thread[t].pc \notin {"AcquireCookie", "Done",
                                                                    "RelinquishWait", "RelinquishClear", "RelinquishPut"}
      THEN 1 ELSE 0)
     + Cardinality({o \in Objects : LiveObj(o) /\ object[o].cookie = c /\
@@ -1909,7 +1969,7 @@ Dying(o) == \/ "KILL" \in object[o].events \/ "IS_LIVE" \notin object[o].flags
                                     "WAIT_FOR_CLEARANCE", "DROP_OBJECT", "OBJECT_DEAD"}
 RelinquishPostcondition ==
     NewDesign =>
-    \A t \in Threads :
+    \A t \in Owners :
       LET c == TCookie[t] IN
       (thread[t].pc = "Done" /\ cookie[c].mem = "LIVE") =>
         /\ cookie[c].n_active = 0 /\ ~cookie[c].netfs /\ "RELINQUISHED" \in cookie[c].flags
@@ -1983,7 +2043,7 @@ ObjectsDestroyed ==
     \A o \in Objects : (LiveObj(o) /\ object[o].state = "OBJECT_DEAD") ~> (~LiveObj(o) \/ oops # "NONE")
 \* L3: ... and every relinquished cookie is eventually freed.
 CookieFreed ==
-    \A t \in Threads : (thread[t].pc = "Done" /\ cookie[TCookie[t]].mem = "LIVE")
+    \A t \in Owners : (thread[t].pc = "Done" /\ cookie[TCookie[t]].mem = "LIVE")
                        ~> (cookie[TCookie[t]].mem = "FREED" \/ oops # "NONE")
 \* L4: INVALIDATING is eventually cleared (fscache_wait_on_invalidate returns).
 InvalidationResolves ==

@@ -32,6 +32,7 @@ export const GOAL_MODELS = [
   "MCtrapWindow",
   "MCtrapPages",
   "MCtrapEio",
+  "MCtrapNfs",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -309,5 +310,53 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     designs: ["POST_FIX_REPAIRED"],
     predicate: `lastAction.name = "ReadIO" /\\ lastAction.result = "EIO"`,
     mutant: "read-eio-keeps-cache",
+  },
+  {
+    // F16: NFS turned caching off (relinquish cleared the cookie's netfs pointers) while an NFS task, which had
+    // loaded nfsi->fscache before, entered the read: ASSERTCMP(cookie->def->type) dereferences NULL.
+    id: "NfsReadsClearedCookie",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "ReadPage" /\\ oops # "NONE" /\\ cookie["D"].mem = "LIVE"`,
+    mutant: "nfs-read-ignores-disabled",
+  },
+  {
+    // F16: the cookie was freed (relinquish done, its objects destroyed) under the NFS task's loaded pointer.
+    id: "NfsReadsFreedCookie",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name \\in {"ReadPage", "ReadWaitLookup"} /\\ oops # "NONE" /\\ cookie["D"].mem = "FREED"`,
+    mutant: "nfs-read-ignores-disabled",
+  },
+  {
+    // F16's repair at the read's entry: relinquish has begun (the cookie is disabled), the NFS task's read
+    // gives ENOBUFS at once.
+    id: "NfsEntryRefusedDisabled",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "ReadPage" /\\ lastAction.t = "tR" /\\ thread["tR"].result = "ENOBUFS" /\\ "RELINQUISHED" \\in cookie["D"].flags`,
+    mutant: "nfs-entry-ignores-disabled",
+  },
+  {
+    // F16's repair under cookie->lock: the NFS task passed the entry before relinquish began and finds the
+    // cookie disabled when it would take its n_active unit, although the object was looked up (3.12 would
+    // take the unit and submit the read).
+    id: "NfsUseRefusedDisabled",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: [
+      `lastAction.name = "ReadWaitLookup" /\\ lastAction.t = "tR" /\\ thread["tR"].result = "ENOBUFS"`,
+      `"RELINQUISHED" \\in cookie["D"].flags /\\ cookie["D"].backing # {} /\\ "IS_LOOKED_UP" \\in object["D"].flags /\\ \\A k \\in OpIds : op[k].state = "FREE"`,
+    ].join(" /\\ "),
+    mutant: "nfs-read-ignores-disabled",
+  },
+  {
+    // F16's repair on NFS's side: the owner's relinquish waited at RelinquishClear (the inode's eviction) until
+    // the NFS task ended.
+    id: "NfsEvictionAfterTask",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "NfsTaskDone" /\\ thread["tD"].pc = "RelinquishClear"`,
+    mutant: "nfs-read-ignores-disabled",
   },
 ];

@@ -62,11 +62,18 @@ export const SPEC_ONLY = {
 export interface DriverThreadView {
   /** The task has not run AcquireCookie yet. */
   readonly notStarted: boolean;
-  /** The netfs got no usable parent cookie: the spec's AcquireCookie → Done, ENOBUFS. */
+  /**
+   * The netfs got no usable parent cookie (the spec's AcquireCookie → Done, ENOBUFS), or an NFS task found
+   * `nfsi->fscache` NULL (NfsLoadCookie → Done, ENOBUFS).
+   */
   readonly noParent: boolean;
   /** The program is parked before RelinquishCookie (after WaitOnPageWrite): the spec's pc says so. */
   readonly atRelinquish: boolean;
   readonly callsUsed: number;
+  /** An NFS task (the spec's Borrowers): it starts at NfsLoadCookie, not AcquireCookie. */
+  readonly borrower: boolean;
+  /** An NFS task whose read has returned and which has ended (NfsTaskDone). */
+  readonly ended: boolean;
 }
 
 /** Records the harness keeps after the implementation freed them (the spec's FREED records keep their values). */
@@ -340,11 +347,14 @@ function opRecord(r: Cells): Json {
   return { state, kind, object, flags, usage, pc, io: r.list(byName), todo: r.list() };
 }
 
-/** The spec's `thread[t]` record (compared fields); `calls` counts down from MaxCalls as the driver starts calls. */
-function threadRecord(r: Cells, k: ModelConstants): Json {
+/**
+ * The spec's `thread[t]` record (compared fields); `calls` counts down from MaxCalls (an NFS task's from its one
+ * call) as the driver starts calls.
+ */
+function threadRecord(r: Cells, k: ModelConstants, t: string): Json {
   const present = r.num() === PRESENT;
   const pc = r.str();
-  const calls = k.MaxCalls - r.num();
+  const calls = (k.Borrowers?.includes(t) === true ? 1 : k.MaxCalls) - r.num();
   if (!present) return { pc, calls, op: 0, page: "NONE", retire: false, result: r.str() };
   return { pc, calls, op: r.num(), page: r.str(), retire: r.next() as boolean, result: r.str() };
 }
@@ -412,7 +422,7 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
   const thread: Record<string, Json> = {};
   for (const t of shape.threads) {
     at = records[slot++] as number;
-    thread[t] = m?.get(at) ?? remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k));
+    thread[t] = m?.get(at) ?? remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k, t));
   }
   at = records[slot] as number;
   const cache = m?.get(at) ?? remember(m, at, cacheRecord(new Cells(cells, at + 1)));
@@ -433,9 +443,10 @@ export function abstractNow(
 
 /** The abstract pc of thread t (as the `thread` variable above shows it). */
 export function threadPcOf(core: CacheCore, t: string, d: DriverThreadView): string {
-  if (d.noParent) return "Done";
+  if (d.noParent || d.ended) return "Done";
   const v = core.threads.get(t);
-  if (d.notStarted || !v) return "AcquireCookie";
+  if (d.notStarted) return d.borrower ? "NfsLoadCookie" : "AcquireCookie";
+  if (!v) return d.borrower ? "Ready" : "AcquireCookie";
   return d.atRelinquish ? "RelinquishCookie" : v.pc;
 }
 

@@ -25,6 +25,8 @@ const op: ActionDef = { actor: "k" };
 const call: ActionDef = { actor: "t", fromReady: true, countsCall: true };
 
 export const ACTIONS: Readonly<Record<string, ActionDef>> = {
+  NfsLoadCookie: thread(),
+  NfsTaskDone: thread({ fromReady: true }),
   AcquireCookie: thread(),
   AllocObject: thread(),
   AttachObject: thread(),

@@ -13,7 +13,7 @@ import type * as BackendModule from "../../src/fscache/backend.ts";
 import type * as MemoryModule from "../../src/fscache/backends/memory.ts";
 import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
-import type { Cookie, CookieDef, Design, FsCache } from "../../src/fscache/index.ts";
+import type { Cookie, CookieDef, Design, FsCache, NfsInode } from "../../src/fscache/index.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
 import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
 import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
@@ -80,6 +80,10 @@ interface ThreadDriver {
   /** WaitOnPageWrite has returned and the program is parked before RelinquishCookie. */
   atRelinquish: boolean;
   callsUsed: number;
+  /** An NFS task (the model's Borrowers): it loads its owner's cookie pointer and makes one read. */
+  readonly borrower: boolean;
+  /** The NFS task has ended (NfsTaskDone). */
+  ended: boolean;
 }
 
 class FsCacheTarget implements ReplayTarget {
@@ -94,6 +98,8 @@ class FsCacheTarget implements ReplayTarget {
   };
   private cursor = 0;
   private readonly idle;
+  /** The inode of each data cookie NFS tasks read (the model's Borrowers), holding `nfsi->fscache`. */
+  private readonly inodes = new Map<string, NfsInode>();
 
   constructor(
     private readonly impl: Implementation,
@@ -137,7 +143,15 @@ class FsCacheTarget implements ReplayTarget {
         noParent: false,
         atRelinquish: false,
         callsUsed: 0,
+        borrower: k.Borrowers?.includes(t) === true,
+        ended: false,
       });
+    }
+    for (const t of k.Borrowers ?? []) {
+      const c = k.TCookie[t] as string;
+      const inode = this.inodes.get(c) ?? new impl.fscache.NfsInode(this.rt, c);
+      this.inodes.set(c, inode);
+      inode.opened(t);
     }
     this.spawnReady();
   }
@@ -153,10 +167,17 @@ class FsCacheTarget implements ReplayTarget {
     return undefined;
   }
 
-  /** Parameter `key` of the next action of the thread owning cookie `objId`, if that action is `name`. */
+  /**
+   * Parameter `key` of the next action of the thread reading cookie `objId`'s page, if that action is `name`:
+   * the thread of that cookie (its owner, or an NFS task on it) whose next action is `name`.
+   */
   private readerNext(objId: string, name: string, key: string): string | undefined {
-    const next = this.nextOf(this.k.Threads.find((u) => this.k.TCookie[u] === objId) ?? "");
-    return next?.name === name && typeof next.params[key] === "string" ? next.params[key] : undefined;
+    for (const u of this.k.Threads) {
+      if (this.k.TCookie[u] !== objId) continue;
+      const next = this.nextOf(u);
+      if (next?.name === name && typeof next.params[key] === "string") return next.params[key];
+    }
+    return undefined;
   }
 
   /** Thread t's next action after the current step, if the script has one. */
@@ -181,6 +202,8 @@ class FsCacheTarget implements ReplayTarget {
       noParent: d.noParent,
       atRelinquish: d.atRelinquish,
       callsUsed: d.callsUsed,
+      borrower: d.borrower,
+      ended: d.ended,
     };
   };
 
@@ -190,10 +213,16 @@ class FsCacheTarget implements ReplayTarget {
       const d = this.driver(t);
       if (d.spawned) continue;
       const c = this.k.TCookie[t] as string;
+      const L = this.impl.runtime.label;
+      if (d.borrower) {
+        // An NFS task runs from the start: its load finds the pointer set or not.
+        d.spawned = true;
+        this.rt.spawn(`nfs:${t}`, this.impl.fscache.NfsInode.loadStep(t), (task) => this.nfsTask(task, t, c));
+        continue;
+      }
       const p = this.k.Parent[c] as string;
       if (p !== "FSDEF" && !this.known(p)) continue;
       d.spawned = true;
-      const L = this.impl.runtime.label;
       const first = L("AcquireCookie", { t });
       this.rt.spawn(`netfs:${t}`, first, (task) => this.netfsProgram(task, first, t, c, p));
     }
@@ -237,6 +266,8 @@ class FsCacheTarget implements ReplayTarget {
       c,
     );
     if (!cookie) return;
+    const inode = this.inodes.get(c);
+    inode?.publish(cookie);
     // Each call's first step is a step of this program (labelled as the call's first step); the API function
     // then runs inside it (`entered`), so nothing of the call happens before the spec's step does.
     const L = this.impl.runtime.label;
@@ -281,13 +312,49 @@ class FsCacheTarget implements ReplayTarget {
               api.startsNow("RelinquishCookie", cookie),
             );
           else await task.step(relLabel);
-          await api.relinquishCookie({ task, t, entered: relLabel }, cookie, retire);
+          // With F16's repair the cookie is cleared at the inode's eviction, after its NFS tasks.
+          await api.relinquishCookie({ task, t, entered: relLabel }, cookie, retire, inode?.eviction());
+          inode?.zap();
           return;
         }
         default:
           throw new Error(`scripted netfs: thread ${t} cannot start ${next.name} between calls`);
       }
     }
+  }
+
+  /**
+   * An NFS task reading through its owner's cookie (3.12 nfs_readpage_from_fscache): NfsLoadCookie loads
+   * `nfsi->fscache` (NULL: ENOBUFS, the task ends), the read the script shows goes through that pointer
+   * (`borrowed`), then NfsTaskDone.
+   */
+  private async nfsTask(task: Task, t: string, c: string): Promise<void> {
+    const d = this.driver(t);
+    const inode = this.inodes.get(c);
+    if (!inode) throw new Error(`no inode for ${c}`);
+    d.started = true;
+    const cookie = inode.load(t);
+    if (!cookie) {
+      d.noParent = true;
+      return;
+    }
+    const L = this.impl.runtime.label;
+    const next = this.nextOf(t);
+    if (next?.name === "ReadPage" || next?.name === "ReadPages") {
+      const first = L(next.name, { ...next.params });
+      const caller = { task, t, entered: first, borrowed: true };
+      await netfsCall(this.cache.netfs, task, caller, cookie, next.name, first, {
+        pages: this.shape.pages.map((p) => p.index),
+        page: next.name === "ReadPage" ? Number(String(next.params["p"]).replace(/^p/, "")) : 0,
+        data: () => new Uint8Array(16),
+        recorded: () => this.cache.core.threads.get(t)?.result,
+      });
+    } else if (next?.name !== "NfsTaskDone") {
+      await task.waitUntil(L("EndOfTrace", { t }), this.idle, () => false);
+      return;
+    }
+    await inode.done(task, t);
+    d.ended = true;
   }
 
   abstract(): Record<string, Json> {

@@ -26,6 +26,8 @@ export interface ModelConstants {
    * absent in older headers).
    */
   readonly RaiseWindow?: boolean;
+  /** NFS's tasks reading through their owner's cookie (FSCache.tla's `Borrowers`; absent in older headers). */
+  readonly Borrowers?: string[];
 }
 
 /** The constants a model must print: names and TLA+ expressions. */
@@ -42,7 +44,12 @@ export const CONSTANT_NAMES: readonly (keyof ModelConstants)[] = [
 ];
 
 /** The constants printed besides CONSTANT_NAMES (optional when read back). */
-const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = ["Withdrawal", "SubmitWindow", "RaiseWindow"];
+const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = [
+  "Withdrawal",
+  "SubmitWindow",
+  "RaiseWindow",
+  "Borrowers",
+];
 
 /** A module extending `model` that prints the constants and stops after the initial states. */
 export function constantsModule(name: string, model: string): string {
@@ -75,6 +82,7 @@ const validate = new Ajv({ strict: false }).compile({
     Withdrawal: { type: "boolean" },
     SubmitWindow: { type: "boolean" },
     RaiseWindow: { type: "boolean" },
+    Borrowers: names,
   },
 });
 
@@ -93,6 +101,8 @@ export function constantsProblem(j: Record<string, Json> | undefined): string | 
     const p = k.Parent[c];
     if (p !== "FSDEF" && !cookies.has(p ?? "")) return `constants/Parent/${c}: not FSDEF or one of Cookies`;
   }
+  for (const b of k.Borrowers ?? [])
+    if (!k.Threads.includes(b)) return `constants/Borrowers: ${b} is not one of Threads`;
   if (k.Threads.length > 30) return "constants/Threads: more than 30 threads";
   return undefined;
 }

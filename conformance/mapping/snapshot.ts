@@ -311,20 +311,35 @@ function cacheCells(s: Cell[], i: number, core: CacheCore): number {
 
 /** The driver's view of a thread as one number (its flags and call count), to see it unchanged cheaply. */
 function viewKey(d: DriverThreadView): number {
-  return (d.notStarted ? 1 : 0) + (d.noParent ? 2 : 0) + (d.atRelinquish ? 4 : 0) + 8 * d.callsUsed;
+  return (
+    (d.notStarted ? 1 : 0) +
+    (d.noParent ? 2 : 0) +
+    (d.atRelinquish ? 4 : 0) +
+    (d.borrower ? 8 : 0) +
+    (d.ended ? 16 : 0) +
+    32 * d.callsUsed
+  );
 }
 
 function threadCells(s: Cell[], i: number, v: ThreadRecord | undefined, d: DriverThreadView): number {
   // A thread the implementation has no record of yet (or whose netfs found no parent): its pc and result.
+  // An NFS task: before its load (NfsLoadCookie), after a NULL load (Done, ENOBUFS), or loaded and not yet
+  // calling (Ready).
   if (d.noParent || d.notStarted || !v) {
     s[i] = ABSENT;
-    s[i + 1] = d.noParent ? "Done" : "AcquireCookie";
+    s[i + 1] = d.noParent
+      ? "Done"
+      : d.notStarted
+        ? d.borrower
+          ? "NfsLoadCookie"
+          : "AcquireCookie"
+        : "Ready";
     s[i + 2] = d.callsUsed;
     s[i + 3] = d.noParent ? "ENOBUFS" : "NONE";
     return i + 4;
   }
   s[i] = PRESENT;
-  s[i + 1] = d.atRelinquish ? "RelinquishCookie" : v.pc;
+  s[i + 1] = d.ended ? "Done" : d.atRelinquish ? "RelinquishCookie" : v.pc;
   s[i + 2] = d.callsUsed;
   s[i + 3] = v.op;
   s[i + 4] = v.page;

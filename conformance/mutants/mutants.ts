@@ -189,6 +189,22 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F15",
   },
   {
+    name: "nfs-read-ignores-disabled",
+    file: "fscache/netfs.ts",
+    find: '  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) {',
+    replace: "  if (!obj) {",
+    why: "repair F16 lost under cookie->lock: a read takes its n_active unit on a cookie relinquish has disabled",
+    repair: "F16",
+  },
+  {
+    name: "nfs-entry-ignores-disabled",
+    file: "fscache/netfs.ts",
+    find: '    (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"));',
+    replace: "    false;",
+    why: "repair F16 lost at the read's entry: a read through a disabled cookie goes on to wait for its lookup",
+    repair: "F16",
+  },
+  {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
     find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",

@@ -101,14 +101,15 @@ const NOT_STARTED: DriverThreadView = {
   noParent: false,
   atRelinquish: false,
   callsUsed: 0,
+  borrower: false,
+  ended: false,
 };
 
 /** Runs `w` once; resolves when no task can run any more. */
 export async function runWorkload(p: Production, w: Workload, o: RunOptions): Promise<RunOutcome> {
   const L = p.runtime.label;
   const drivers = new Map<string, ThreadDriver>();
-  for (const plan of w.threads)
-    drivers.set(plan.t, { plan, notStarted: true, noParent: false, atRelinquish: false, callsUsed: 0 });
+  for (const plan of w.threads) drivers.set(plan.t, { ...NOT_STARTED, plan });
   const view = (t: string): DriverThreadView => drivers.get(t) ?? NOT_STARTED;
   const retained = { cookies: new Map<string, Cookie>(), objects: new Map<string, FscacheObject>() };
   const shape: Shape | undefined = o.record ? shapeOf(o.record) : undefined;

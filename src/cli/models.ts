@@ -29,6 +29,7 @@ export const FINDINGS = [
   "F13",
   "F14",
   "F15",
+  "F16",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 

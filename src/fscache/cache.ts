@@ -2,7 +2,7 @@
 // runtime, offers the netfs API in two shapes (`netfs.*`: steps run in the caller's task, as the spec's
 // threads; and a facade that spawns a netfs task per call, for production callers) and `inspect()`.
 
-import { label, type Runtime } from "../runtime/runtime.ts";
+import { label, type Runtime, type WaitQueue } from "../runtime/runtime.ts";
 import type { CacheBackend } from "./backend.ts";
 import { CacheCore, type CacheListener } from "./context.ts";
 import type { Cookie, CookieDef } from "./cookie.ts";
@@ -12,7 +12,7 @@ import { type CacheView, inspectCore } from "./inspect.ts";
 import { type ApiResult, type Design, DESIGN_REPAIRS, type Repair } from "./names.ts";
 import * as api from "./netfs.ts";
 import { objectLockGate } from "./object.ts";
-import type { Caller, ReadOutcome, WaitingCall } from "./netfs.ts";
+import type { Caller, Eviction, ReadOutcome, WaitingCall } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { type EndIo, OP_FIRST_STEP } from "./operation.ts";
 import { touch } from "./revision.ts";
@@ -68,7 +68,8 @@ export interface TaskApi {
   readPages(caller: Caller, cookie: Cookie, pages: readonly number[], endIo: EndIo): Promise<ApiResult>;
   writePage(caller: Caller, cookie: Cookie, page: number, data: Uint8Array): Promise<ApiResult>;
   waitOnPageWrite(caller: Caller, cookie: Cookie): Promise<void>;
-  relinquishCookie(caller: Caller, cookie: Cookie, retire: boolean): Promise<void>;
+  /** `eviction`: the netfs's wait before the cookie is cleared (netfs.ts Eviction, F16's repair). */
+  relinquishCookie(caller: Caller, cookie: Cookie, retire: boolean, eviction?: Eviction): Promise<void>;
   /** Whether a call whose first step is a wait would start now (netfs.ts startsNow). */
   startsNow(call: WaitingCall, cookie: Cookie): boolean;
 }
@@ -80,6 +81,12 @@ export class FsCache {
   readonly core: CacheCore;
   readonly netfs: TaskApi;
   private nextCall = 1;
+  /**
+   * The facade's calls in flight on each cookie. Its tasks share the cookie as NFS's tasks share an inode's, so
+   * relinquish clears the cookie only once they have returned (F16's repair, 3.13's eviction: netfs.ts Eviction).
+   */
+  private readonly inflight = new Map<Cookie, number>();
+  private inflightWq: WaitQueue | undefined;
 
   constructor(options: FsCacheOptions) {
     const design = options.design ?? "POST_FIX_REPAIRED";
@@ -137,7 +144,8 @@ export class FsCache {
       readPages: (caller, cookie, pages, endIo) => api.readPages(core, caller, cookie, pages, endIo),
       writePage: (caller, cookie, page, data) => api.writePage(core, caller, cookie, page, data),
       waitOnPageWrite: (caller, cookie) => api.waitOnPageWrite(core, caller, cookie),
-      relinquishCookie: (caller, cookie, retire) => api.relinquishCookie(core, caller, cookie, retire),
+      relinquishCookie: (caller, cookie, retire, eviction) =>
+        api.relinquishCookie(core, caller, cookie, retire, eviction),
       startsNow: (call, cookie) => api.startsNow(call, cookie),
     };
   }
@@ -176,8 +184,11 @@ export class FsCache {
 
   readPage(cookie: Cookie | null, page: number): Promise<ReadOutcome> {
     if (!cookie) return Promise.resolve(NOBUFS);
-    return this.call("ReadPage", { p: `p${page}` }, (caller) =>
-      api.readPage(this.core, caller, cookie, page),
+    return this.call(
+      "ReadPage",
+      { p: `p${page}` },
+      (caller) => api.readPage(this.core, caller, cookie, page),
+      cookie,
     );
   }
 
@@ -188,45 +199,66 @@ export class FsCache {
    */
   readPages(cookie: Cookie | null, pages: readonly number[], endIo: EndIo): Promise<ApiResult> {
     if (!cookie) return Promise.resolve("ENOBUFS");
-    return this.call("ReadPages", {}, (caller) => api.readPages(this.core, caller, cookie, pages, endIo));
+    return this.call(
+      "ReadPages",
+      {},
+      (caller) => api.readPages(this.core, caller, cookie, pages, endIo),
+      cookie,
+    );
   }
 
   writePage(cookie: Cookie | null, page: number, data: Uint8Array): Promise<ApiResult> {
     if (!cookie) return Promise.resolve("ENOBUFS");
-    return this.call("WritePage", { p: `p${page}` }, (caller) =>
-      api.writePage(this.core, caller, cookie, page, data),
+    return this.call(
+      "WritePage",
+      { p: `p${page}` },
+      (caller) => api.writePage(this.core, caller, cookie, page, data),
+      cookie,
     );
   }
 
   invalidate(cookie: Cookie | null): Promise<void> {
     if (!cookie) return Promise.resolve();
-    return this.call("Invalidate", {}, (caller) => api.invalidate(this.core, caller, cookie));
+    return this.call("Invalidate", {}, (caller) => api.invalidate(this.core, caller, cookie), cookie);
   }
 
   waitOnInvalidate(cookie: Cookie | null): Promise<void> {
     if (!cookie) return Promise.resolve();
-    return this.call("WaitOnInvalidate", {}, (caller) => api.waitOnInvalidate(this.core, caller, cookie));
+    return this.call(
+      "WaitOnInvalidate",
+      {},
+      (caller) => api.waitOnInvalidate(this.core, caller, cookie),
+      cookie,
+    );
   }
 
   updateCookie(cookie: Cookie | null): Promise<void> {
     if (!cookie) return Promise.resolve();
-    return this.call("UpdateCookie", {}, (caller) => api.updateCookie(this.core, caller, cookie));
+    return this.call("UpdateCookie", {}, (caller) => api.updateCookie(this.core, caller, cookie), cookie);
   }
 
   attrChanged(cookie: Cookie | null): Promise<ApiResult> {
     if (!cookie) return Promise.resolve("ENOBUFS");
-    return this.call("AttrChanged", {}, (caller) => api.attrChanged(this.core, caller, cookie));
+    return this.call("AttrChanged", {}, (caller) => api.attrChanged(this.core, caller, cookie), cookie);
   }
 
   waitOnPageWrite(cookie: Cookie | null): Promise<void> {
     if (!cookie) return Promise.resolve();
-    return this.call("WaitOnPageWrite", {}, (caller) => api.waitOnPageWrite(this.core, caller, cookie));
+    return this.call(
+      "WaitOnPageWrite",
+      {},
+      (caller) => api.waitOnPageWrite(this.core, caller, cookie),
+      cookie,
+    );
   }
 
   /**
    * Waits for the cookie's page writes, then relinquishes it. From the call on, new calls on the cookie and
    * new children under it are refused (COOKIE_RELINQUISHED). Children must have been relinquished first: a
-   * facade caller gets HAS_CHILDREN rather than a task that sleeps until they are.
+   * facade caller gets HAS_CHILDREN rather than a task that sleeps until they are. Calls on the cookie still in
+   * flight (started before) may run on, as NFS's tasks do beside an inode's owner: with repair
+   * COOKIE_DISABLED_TESTED they are refused once relinquish has begun, and the cookie is cleared only after
+   * they have returned (3.13's eviction, F16); in the 3.12 designs they meet what 3.12's tasks meet.
    */
   async relinquishCookie(cookie: Cookie | null, retire = false): Promise<void> {
     if (!cookie) return;
@@ -239,8 +271,10 @@ export class FsCache {
     touch(cookie);
     cookie.closing = true;
     if (cookie.type === "DATAFILE") await this.waitOnPageWrite(cookie);
+    const wq = (this.inflightWq ??= this.core.runtime.waitQueue("facade:calls"));
+    const eviction = { wq, ready: () => (this.inflight.get(cookie) ?? 0) === 0 };
     return this.call("RelinquishCookie", { retire }, (caller) =>
-      api.relinquishCookie(this.core, caller, cookie, retire),
+      api.relinquishCookie(this.core, caller, cookie, retire, eviction),
     );
   }
 
@@ -248,8 +282,17 @@ export class FsCache {
     action: string,
     params: Record<string, string | boolean>,
     body: (caller: Caller) => Promise<T>,
+    on?: Cookie,
   ): Promise<T> {
     const t = `api${this.nextCall++}`;
+    if (on) this.inflight.set(on, (this.inflight.get(on) ?? 0) + 1);
+    const returned = (): void => {
+      if (!on) return;
+      const n = (this.inflight.get(on) ?? 1) - 1;
+      if (n === 0) this.inflight.delete(on);
+      else this.inflight.set(on, n);
+      if (this.inflightWq) this.core.runtime.wake(this.inflightWq);
+    };
     let out: T | undefined;
     // The task's promise settles only once its body has returned (then `out` is set) or thrown.
     const first = api.firstLabel(action, t, params);
@@ -260,11 +303,13 @@ export class FsCache {
       () => {
         touch(this.core);
         this.core.threads.delete(t);
+        returned();
         return out as T;
       },
       (e: unknown) => {
         touch(this.core);
         this.core.threads.delete(t);
+        returned();
         this.core.recordFault(e);
         throw e;
       },

@@ -4,7 +4,7 @@
 export { FsCache, type FsCacheOptions, type TaskApi } from "./cache.ts";
 export type { CacheListener } from "./context.ts";
 export type { Cookie, CookieDef } from "./cookie.ts";
-export { firstLabel, type Caller, type ReadOutcome, type WaitingCall } from "./netfs.ts";
+export { firstLabel, type Caller, type Eviction, type ReadOutcome, type WaitingCall } from "./netfs.ts";
 export type {
   CacheView,
   CookieView,
@@ -20,3 +20,4 @@ export * from "./names.ts";
 export { STATES, OOB_TABLES, machineToDot, machineToJSON, type StateDef } from "./states.ts";
 export { select, afterWork, mustRestart, type Selection } from "./dispatcher.ts";
 export type { EndIo } from "./operation.ts";
+export { NfsInode } from "./nfs.ts";

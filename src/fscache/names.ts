@@ -146,6 +146,11 @@ export type Design = (typeof DESIGNS)[number];
  *   upstream's 2018 fix does: 3.12 subtracts, then reads `op->n_pages` again, so the reader completing a page
  *   already up to date and the copier completing the last monitored page can both read 0 and both complete the
  *   op, the second failing `fscache_op_complete`'s ASSERT.
+ * - COOKIE_DISABLED_TESTED (F16): 3.13's enable/disable cookie state, as 94d30ae90a00 and f1fe29b4a02d use it:
+ *   a read tests that the cookie is still enabled (here: not RELINQUISHED) at its entry and under cookie->lock
+ *   before its use, and the netfs's relinquish clears the cookie only at eviction (relinquishCookie's
+ *   `eviction`), so a task reading through NFS's shared pointer meets a disabled cookie, never a cleared or
+ *   freed one or an `n_active` brought back from 0.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -170,6 +175,7 @@ export const SPEC_REPAIR_FINDINGS = {
   KILL_MARKS_DEAD_UNDER_LOCK: "F13",
   READ_WAITER_HOLDS_OP: "F14",
   RETRIEVAL_SUB_RETURN: "F15",
+  COOKIE_DISABLED_TESTED: "F16",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

@@ -50,6 +50,25 @@ export interface Caller {
    * yielding, and refuses with WRONG_STEP a label other than its own first step's.
    */
   readonly entered?: StepLabel;
+  /**
+   * The call goes through a cookie pointer the netfs shares between its tasks without holding a reference
+   * (3.12 NFS's `nfsi->fscache`, loaded by a task reading the inode while its owner may be relinquishing the
+   * cookie). The reads then skip the misuse checks that refuse a relinquished or freed cookie and meet what
+   * 3.12's own entry checks meet: a cleared or freed cookie is an oops (finding F16), a disabled one ENOBUFS
+   * with repair COOKIE_DISABLED_TESTED.
+   */
+  readonly borrowed?: boolean;
+}
+
+/**
+ * What the netfs still needs before relinquish clears the cookie (3.13 NFS, F16's repair): it turns caching
+ * off for a writer by disabling the cookie, and relinquishes it when the inode is evicted, after its last task
+ * has ended. With repair COOKIE_DISABLED_TESTED, relinquish's RelinquishClear waits until `ready()` holds,
+ * re-checked at each wake-up of `wq`.
+ */
+export interface Eviction {
+  readonly wq: WaitQueue;
+  readonly ready: () => boolean;
 }
 
 /** What a read returns: the spec's result, and the page bytes when the cache had them. */
@@ -478,7 +497,13 @@ type BegunRead = null | { readonly op: Operation; readonly obj: FscacheObject; r
  * not dead, so the backend may read; else the call gives ENOBUFS and puts the op.
  */
 async function beginRead(core: CacheCore, call: Call, cookie: Cookie, multi: boolean): Promise<BegunRead> {
-  await call.waitFor("ReadWaitLookup", cookie.flagsWq, () => !cookie.flags.has("LOOKING_UP"));
+  // A freed cookie (a borrowed pointer's, F16) is read at once: the wait tests its flags.
+  await call.waitFor(
+    "ReadWaitLookup",
+    cookie.flagsWq,
+    () => cookie.mem !== "LIVE" || !cookie.flags.has("LOOKING_UP"),
+  );
+  bugOn(cookie.mem !== "LIVE", SPEC_OOPS["ReadWaitLookup:freed"]);
   // The retrieval op is allocated first (no memory: ENOBUFS); 3.12 then does a plain increment of n_active,
   // not increment-if-not-zero (the netfs itself cannot be relinquishing), and under cookie->lock undoes it if
   // there is no looked-up object or the submission is refused.
@@ -492,7 +517,8 @@ async function beginRead(core: CacheCore, call: Call, cookie: Cookie, multi: boo
   );
   if (!op) return null;
   const obj = cookie.backing_objects[0];
-  if (!obj) {
+  // Repair COOKIE_DISABLED_TESTED: under cookie->lock, a cookie no longer enabled (3.13) takes no new use.
+  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) {
     freeOp(core, op);
     return null;
   }
@@ -555,6 +581,22 @@ async function backendRead(core: CacheCore, obj: FscacheObject, page: number): P
 }
 
 /**
+ * The entry of `__fscache_read_or_alloc_page(s)`, in its first step: the backing objects, the INVALIDATING test,
+ * then `ASSERTCMP(cookie->def->type, ...)`. Whether the read gives ENOBUFS here; a cleared or freed cookie, which
+ * only a borrowed pointer can meet, oopses. Repair COOKIE_DISABLED_TESTED: a relinquished cookie (3.13: not
+ * enabled) gives ENOBUFS.
+ */
+function readEntryNobufs(core: CacheCore, cookie: Cookie, who: "ReadPage" | "ReadPages"): boolean {
+  bugOn(cookie.mem !== "LIVE", SPEC_OOPS[`${who}:freed`]);
+  const nobufs =
+    cookie.backing_objects.length === 0 ||
+    cookie.flags.has("INVALIDATING") ||
+    (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"));
+  bugOn(!nobufs && cookie.def === null, SPEC_OOPS[`${who}:def`]);
+  return nobufs;
+}
+
+/**
  * `fscache_read_or_alloc_page`: ReadPage, ReadWaitLookup, ReadWaitActive, then ReadIO (unless cancelled) and
  * ReadPutOp. `data` is null when the cache holds nothing for the page (ENODATA, or a hole).
  */
@@ -564,7 +606,7 @@ export async function readPage(
   cookie: Cookie,
   page: number,
 ): Promise<ReadOutcome> {
-  checkData(cookie, "readPage");
+  if (!caller.borrowed) checkData(cookie, "readPage");
   checkPage(page, "readPage");
   const call = new Call(core, caller);
   const nobufs = (): ReadOutcome => {
@@ -575,7 +617,7 @@ export async function readPage(
   await call.step("ReadPage", { p });
   touch(call.th);
   call.th.page = p;
-  if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) return nobufs();
+  if (readEntryNobufs(core, cookie, "ReadPage")) return nobufs();
   call.th.result = "NONE";
 
   const begun = await beginRead(core, call, cookie, false);
@@ -637,7 +679,7 @@ export async function readPages(
   pages: readonly number[],
   endIo: EndIo,
 ): Promise<ApiResult> {
-  checkData(cookie, "readPages");
+  if (!caller.borrowed) checkData(cookie, "readPages");
   for (const page of pages) checkPage(page, "readPages");
   if (new Set(pages).size !== pages.length || pages.length === 0)
     throw new FsCacheError("BAD_PAGE", "readPages: the pages must be distinct, and at least one");
@@ -645,7 +687,7 @@ export async function readPages(
   await call.step("ReadPages");
   touch(call.th);
   call.th.page = "ALL";
-  if (cookie.backing_objects.length === 0 || cookie.flags.has("INVALIDATING")) {
+  if (readEntryNobufs(core, cookie, "ReadPages")) {
     call.finish("ENOBUFS");
     return "ENOBUFS";
   }
@@ -809,6 +851,7 @@ export async function relinquishCookie(
   caller: Caller,
   cookie: Cookie,
   retire: boolean,
+  eviction?: Eviction,
 ): Promise<void> {
   checkRelinquish(cookie);
   const call = new Call(core, caller);
@@ -862,7 +905,9 @@ export async function relinquishCookie(
     }
   }
 
-  await call.step("RelinquishClear");
+  if (eviction && core.repaired("COOKIE_DISABLED_TESTED"))
+    await call.waitFor("RelinquishClear", eviction.wq, eviction.ready);
+  else await call.step("RelinquishClear");
   bugOn(!core.preFix && cookie.stores.size > 0, SPEC_OOPS.RelinquishClear);
   touch(cookie);
   cookie.def = null;

@@ -6,6 +6,16 @@
 export const SPEC_OOPS = {
   AcquireFail: "AcquireFail: __fscache_cookie_put of an already freed cookie (double free)",
   ReadWaitLookup: "ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed",
+  "ReadWaitLookup:freed":
+    "ReadWaitLookup: fscache_wait_for_deferred_lookup reads the flags of a freed cookie (an NFS task's stale nfsi->fscache)",
+  "ReadPage:freed":
+    "ReadPage: __fscache_read_or_alloc_page reads backing_objects of a freed cookie (an NFS task's stale nfsi->fscache)",
+  "ReadPage:def":
+    "ReadPage: ASSERTCMP(cookie->def->type) dereferences the cookie->def relinquish cleared (an NFS task's stale nfsi->fscache)",
+  "ReadPages:freed":
+    "ReadPages: __fscache_read_or_alloc_page reads backing_objects of a freed cookie (an NFS task's stale nfsi->fscache)",
+  "ReadPages:def":
+    "ReadPages: ASSERTCMP(cookie->def->type) dereferences the cookie->def relinquish cleared (an NFS task's stale nfsi->fscache)",
   RunOp:
     "RunOp: ASSERT(fscache_object_is_available) in fscache_enqueue_operation: an ASYNC op started on an object that never became available",
   ReadPutOp:

@@ -6,8 +6,10 @@
 // merging the shard results gives exactly the single-process result. Every mutant (PRE_FIX included) must
 // be killed by the suite, the killing path named, and by the CI model's cover alone unless its fault needs
 // a path outside that model's scope (listed with the reason). MCconf (all three designs), MCfault, MCwrite,
-// MCwindowAttr, MCpages, MCraiseFail and the POST_FIX covers of MCcalls and MCfail run outside `npm test`
-// (`npm run conformance:full`).
+// MCwindowAttr, MCpages, MCraiseFail, MCtrapNfs and the POST_FIX covers of MCcalls and MCfail run outside
+// `npm test` (`npm run conformance:full`); MCtrapNfs's REPAIRED cover is the one that sees a relinquish not
+// waiting for the NFS task (an enabled step, which goal traces do not compare): test/fscache/nfs-tasks.test.ts
+// checks that wait in `npm test`.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,6 +65,8 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapPages", design: "POST_FIX" },
   { model: "MCtrapPages", design: "POST_FIX_REPAIRED" },
   { model: "MCtrapEio", design: "POST_FIX_REPAIRED" },
+  { model: "MCtrapNfs", design: "POST_FIX" },
+  { model: "MCtrapNfs", design: "POST_FIX_REPAIRED" },
 ];
 
 /**
@@ -102,6 +106,9 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "write-resubmits-when-pending": "needs two writes and two op slots",
   "exclusive-ignores-in-progress": "needs a write and then an invalidation, and two op slots",
   "refused-read-returns-ok": "needs a refused read (ENOBUFS); MCci's one read is always served",
+  "nfs-read-ignores-disabled": "needs an NFS task reading through its owner's cookie (F16), which MCci lacks",
+  "nfs-entry-ignores-disabled":
+    "needs an NFS task reading through its owner's cookie (F16), which MCci lacks",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -314,6 +321,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("exclusive-ignores-in-progress")?.killedIn).toBe("goals MCtrapExcl/POST_FIX");
     // A call's return value is compared with its thread's recorded result (mapping/netfsCall.ts).
     expect(by.get("refused-read-returns-ok")?.killedIn).toBe("goals MCtrapIoErr/POST_FIX_REPAIRED");
+    // An NFS task's read of a disabled cookie is refused at the entry or under cookie->lock only in F16's repair.
+    expect(by.get("nfs-entry-ignores-disabled")?.killedIn).toBe("goals MCtrapNfs/POST_FIX_REPAIRED");
+    expect(by.get("nfs-read-ignores-disabled")?.killedIn).toBe("goals MCtrapNfs/POST_FIX_REPAIRED");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
       "withdraw-takes-tail",
