@@ -499,6 +499,10 @@ Init ==
 
 SetPc(t, pc) == thread' = [thread EXCEPT ![t].pc = pc]
 Ret(t, pc, res) == thread' = [thread EXCEPT ![t].pc = pc, ![t].result = res]
+\* fscache_mark_page_cached of pages S of cookie c's inode: PG_fscache is a flag
+\* of the page, which every task of the inode sees (the owner and its NFS
+\* tasks): thread[t].cached is the pages of t's inode so marked.
+MarkCached(c, S) == [t \in Threads |-> IF TCookie[t] = c THEN [thread[t] EXCEPT !.cached = @ \cup S] ELSE thread[t]]
 
 \* An NFS task (t \in Borrowers) on its owner's cookie c. nfsi->fscache holds c
 \* once the owner's fscache_acquire_cookie has returned it, until 3.12's
@@ -870,7 +874,7 @@ ReadIO(t, res) ==
                   ELSE LET w1 == OpComplete(W0, k, FALSE)   \* may start queued ops (F10)
                        IN IF w1.bug # "NONE" THEN Oops(w1.bug)
                           ELSE /\ Commit(w1)
-                               /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup {thread[t].page},
+                               /\ thread' = [MarkCached(TCookie[t], {thread[t].page}) EXCEPT ![t].pc = "ReadPutOp",
                                                 ![t].result = IF "NO_DATA_YET" \in cookie[c].flags THEN "ENODATA" ELSE "OK"]
                                /\ UNCHANGED oops
 
@@ -909,7 +913,7 @@ ReadPagesIO(t, up) ==
                ELSE LET w1 == OpComplete(W0, k, FALSE)
                     IN IF w1.bug # "NONE" THEN Oops(w1.bug)
                        ELSE /\ Commit(w1)
-                            /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].cached = @ \cup Pages,
+                            /\ thread' = [MarkCached(TCookie[t], Pages) EXCEPT ![t].pc = "ReadPutOp",
                                              ![t].result = "ENODATA"]
                             /\ UNCHANGED oops
           ELSE IF up # "NONE" /\ ~cookie[c].netfs
@@ -919,10 +923,10 @@ ReadPagesIO(t, up) ==
                    w2 == IF up # "NONE" /\ Fixed("F15") THEN RetrievalComplete(w1, k, "ReadPagesIO") ELSE w1
                IN IF w2.bug # "NONE" THEN Oops(w2.bug)
                   ELSE /\ Commit(w2)
-                       /\ thread' = [thread EXCEPT ![t].pc = IF up # "NONE" /\ ~Fixed("F15") THEN "ReadPagesTest"
-                                                             ELSE "ReadPutOp",
-                                        ![t].cached = IF up # "NONE" THEN @ \cup {up} ELSE @,
-                                        ![t].result = "OK"]
+                       /\ thread' = [MarkCached(TCookie[t], IF up # "NONE" THEN {up} ELSE {})
+                                        EXCEPT ![t].pc = IF up # "NONE" /\ ~Fixed("F15") THEN "ReadPagesTest"
+                                                         ELSE "ReadPutOp",
+                                               ![t].result = "OK"]
                        /\ UNCHANGED oops
 
 \* The rest of 3.12's fscache_retrieval_complete in the reader's thread, after
@@ -1681,14 +1685,15 @@ ReadWaiterEnqueue(k, p) ==
 \* context: netfs data), and fscache_retrieval_complete(op, 1): 3.12's
 \* atomic_sub here, its atomic_read in ReadCopierTest; REPAIRED (finding F15)
 \* tests the value atomic_sub_return gives, here. The copier's own waiter
-\* record, if its waiter has not yet read monitor->op, is marked TAKEN.
+\* record, if its waiter has not yet read monitor->op, is marked TAKEN. The
+\* copier first tests the cookie's INVALIDATING (through object->cookie): set,
+\* the page ends with -ESTALE, neither copied nor marked cached.
 ReadCopier(k) ==
     LET o == op[k].object
         c == object[o].cookie
         p == Head(op[k].todo)
         w1 == [W0 EXCEPT !.op[k].todo = Tail(@), !.op[k].pc = "ReadCopierTest"]
         w2 == IF Fixed("F15") THEN RetrievalComplete(w1, k, "ReadCopier") ELSE w1
-        reader == {t \in Threads : TCookie[t] = c}
     IN /\ OpAt(k, "ReadCopier") /\ op[k].todo # << >>
        /\ lastAction' = [name |-> "ReadCopier", k |-> k]
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
@@ -1696,8 +1701,8 @@ ReadCopier(k) ==
                /\ UNCHANGED cache
           ELSE IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
           ELSE /\ Commit(w2)
-               /\ thread' = [t \in Threads |-> IF t \in reader THEN [thread[t] EXCEPT !.cached = @ \cup {p}]
-                                                ELSE thread[t]]
+               /\ thread' = IF "INVALIDATING" \in cookie[c].flags THEN thread   \* -ESTALE
+                            ELSE MarkCached(c, {p})
                /\ cache' = [cache EXCEPT !.waiters = [i \in 1..Len(@) |->
                                  IF @[i].k = k /\ @[i].p = p THEN [@[i] EXCEPT !.monitor = "TAKEN"] ELSE @[i]]]
                /\ UNCHANGED oops

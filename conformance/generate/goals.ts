@@ -33,6 +33,7 @@ export const GOAL_MODELS = [
   "MCtrapPages",
   "MCtrapEio",
   "MCtrapNfs",
+  "MCtrapStale",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -358,5 +359,13 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     designs: ["POST_FIX_REPAIRED"],
     predicate: `lastAction.name = "NfsTaskDone" /\\ thread["tD"].pc = "RelinquishClear"`,
     mutant: "nfs-read-ignores-disabled",
+  },
+  {
+    // The data thread's multi-page read returned, then it invalidated the cookie; the copier reaches the page with
+    // INVALIDATING set and ends it with -ESTALE, not marked cached (cachefiles_read_copier's first test).
+    id: "CopierStaleAfterInvalidate",
+    model: "MCtrapStale",
+    predicate: `lastAction.name = "ReadCopier" /\\ "INVALIDATING" \\in cookie["D"].flags`,
+    mutant: "copier-ignores-invalidating",
   },
 ];

@@ -42,7 +42,7 @@ export const FIELDS = {
     "dmask",
   ],
   op: ["state", "kind", "object", "flags", "usage", "pc", "io", "todo"],
-  thread: ["pc", "calls", "op", "page", "retire", "result"],
+  thread: ["pc", "calls", "op", "page", "retire", "result", "cached"],
   cache: ["flags", "wd", "dying", "waiters"],
 } as const;
 
@@ -55,7 +55,7 @@ export const VARIABLES = ["cookie", "object", "op", "thread", "oops", "cache"] a
  */
 export const SPEC_ONLY = {
   variables: ["lastAction"],
-  fields: { object: ["lop"], thread: ["alloc", "cached"], cache: ["list"] },
+  fields: { object: ["lop"], thread: ["alloc"], cache: ["list"] },
 } as const;
 
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */
@@ -227,6 +227,24 @@ class Cells {
     for (let n = this.num(); n > 0; n--) out.push(this.next() as string | number);
     return order ? (out as string[]).sort(order) : out;
   }
+}
+
+/**
+ * The pages of the cookie record whose cells start at `at` that the cache marked PG_fscache (its last cells):
+ * the spec's `thread[t].cached` of each thread t of that cookie's inode (FSCache.tla MarkCached).
+ */
+function cookieCached(cells: readonly Cell[], at: number, shape: Shape): Json[] {
+  const r = new Cells(cells, at + 1);
+  if (r.num() !== PRESENT) return [];
+  r.str();
+  r.num();
+  r.num();
+  r.num();
+  r.next();
+  r.list();
+  for (let j = 0; j < shape.pages.length; j++) r.str();
+  r.list();
+  return r.list(byName);
 }
 
 function cookieRecord(r: Cells, shape: Shape): Json {
@@ -405,8 +423,10 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
   let slot = i * log.slots;
   let at: number;
   const cookie: Record<string, Json> = {};
+  const cookieAt: Record<string, number> = {};
   for (const c of shape.cookies) {
     at = records[slot++] as number;
+    cookieAt[c] = at;
     cookie[c] = m?.get(at) ?? remember(m, at, cookieRecord(new Cells(cells, at + 1), shape));
   }
   const object: Record<string, Json> = {};
@@ -422,7 +442,10 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
   const thread: Record<string, Json> = {};
   for (const t of shape.threads) {
     at = records[slot++] as number;
-    thread[t] = m?.get(at) ?? remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k, t));
+    const base = (m?.get(at) ??
+      remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k, t))) as Record<string, Json>;
+    // The thread's cookie's marked pages (the thread record itself does not change when a page is marked).
+    thread[t] = { ...base, cached: cookieCached(cells, cookieAt[shape.k.TCookie[t] ?? ""] ?? -1, shape) };
   }
   at = records[slot] as number;
   const cache = m?.get(at) ?? remember(m, at, cacheRecord(new Cells(cells, at + 1)));

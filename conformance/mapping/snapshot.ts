@@ -240,7 +240,11 @@ function cookieCells(s: Cell[], i: number, c: Cookie | undefined, shape: Shape):
   s[i + 5] = c.def !== null;
   i = members(s, i + 6, c.flags);
   for (const p of shape.pages) s[i++] = c.stores.get(p.index)?.tag ?? "NONE";
-  return ids(s, i, c.backing_objects);
+  i = ids(s, i, c.backing_objects);
+  // The pages marked PG_fscache through the cookie: the spec's thread[t].cached of every thread of its inode.
+  s[i++] = c.cachedPages.size;
+  if (c.cachedPages.size > 0) for (const page of c.cachedPages) s[i++] = pageName(page);
+  return i;
 }
 
 function objectCells(s: Cell[], i: number, o: FscacheObject | undefined): number {

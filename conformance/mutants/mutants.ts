@@ -205,6 +205,13 @@ export const MUTANTS: readonly Mutant[] = [
     repair: "F16",
   },
   {
+    name: "copier-ignores-invalidating",
+    file: "fscache/retrieval.ts",
+    find: '      const stale = cookie.flags.has("INVALIDATING");',
+    replace: "      const stale = false;",
+    why: "the copier copies and marks cached a page of a cookie being invalidated (3.12 ends it with -ESTALE)",
+  },
+  {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
     find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",

@@ -31,8 +31,12 @@ export interface Monitor {
   readonly error: boolean;
 }
 
-/** A multi-page read's netfs side: the netfs's `end_io_func` (given its context by the caller's closure). */
-export type EndIo = (page: number, data: Uint8Array | null, error: "OK" | "EIO") => void;
+/**
+ * A multi-page read's netfs side: the netfs's `end_io_func` (given its context by the caller's closure), which
+ * `fscache_end_io` hands each page: its data (null for a hole), or an error: EIO (the backing read failed), ESTALE
+ * (the cookie was being invalidated when the copier reached the page).
+ */
+export type EndIo = (page: number, data: Uint8Array | null, error: "OK" | "EIO" | "ESTALE") => void;
 
 export class Operation {
   /** Counts writes, for recording (revision.ts): bumped by `touch` before each. */

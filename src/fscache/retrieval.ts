@@ -136,10 +136,15 @@ export async function runReadCopier(
     op.todo.shift();
     if (m) {
       markWaiters(core, op, "LIVE", m.page);
-      // The backing read failed: cachefiles_io_error_obj and end_io_func with -EIO (not in the spec).
-      if (m.error) core.ioError();
-      else markPageCached(cookie, netfs, m.page);
-      op.endIo?.(m.page, m.error ? null : m.data, m.error ? "EIO" : "OK");
+      // 3.12 tests the cookie's INVALIDATING first: the page ends with -ESTALE, neither copied nor marked cached.
+      // Else a failed backing read: cachefiles_io_error_obj and end_io_func with -EIO (not in the spec).
+      const stale = cookie.flags.has("INVALIDATING");
+      if (stale) op.endIo?.(m.page, null, "ESTALE");
+      else {
+        if (m.error) core.ioError();
+        else markPageCached(cookie, netfs, m.page);
+        op.endIo?.(m.page, m.error ? null : m.data, m.error ? "EIO" : "OK");
+      }
     }
     op.nPages--;
     const subReturn = core.repaired("RETRIEVAL_SUB_RETURN");

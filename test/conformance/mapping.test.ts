@@ -114,8 +114,8 @@ describe("refinement mapping", () => {
     try {
       const spec = projectSpec(init);
       expect(spec["thread"]).toEqual({
-        tI: { pc: "AcquireCookie", calls: 1, op: 0, page: "NONE", retire: false, result: "NONE" },
-        tD: { pc: "AcquireCookie", calls: 1, op: 0, page: "NONE", retire: false, result: "NONE" },
+        tI: { pc: "AcquireCookie", calls: 1, op: 0, page: "NONE", retire: false, result: "NONE", cached: [] },
+        tD: { pc: "AcquireCookie", calls: 1, op: 0, page: "NONE", retire: false, result: "NONE", cached: [] },
       });
       expect(diffStates(spec, target.abstract())).toEqual([]);
       // One normal form on both sides: the canonical texts are equal, so fingerprints are too.

@@ -176,19 +176,32 @@ describe("the multi-page reader", () => {
     };
     const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
     for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive"]) await run(s);
-    return { cache, got, labels, run, read };
+    return { cache, cookie, got, labels, run, read };
   }
 
   /** readAtIo with no page in memory, and the read returned OK. */
   async function readReturned(design: Design) {
-    const { cache, got, labels, run, read } = await readAtIo(design);
+    const { cache, cookie, got, labels, run, read } = await readAtIo(design);
     for (const s of ["ReadPagesIO(up=NONE)", "ReadPutOp"]) await run(s);
     expect(await read).toBe("OK");
     // Nothing delivered yet: both backing reads are still in flight, each monitor holding an op ref.
     expect(got.size).toBe(0);
     expect(labels().sort()).toEqual(["ReadWaiter(k=1, p=p0)", "ReadWaiter(k=1, p=p1)"]);
-    return { cache, got, labels, run };
+    return { cache, cookie, got, labels, run };
   }
+
+  it("a page the copier reaches while the cookie is being invalidated ends with ESTALE, not marked cached", async () => {
+    const { cache, cookie, got, run } = await readReturned("POST_FIX_REPAIRED");
+    void cache.invalidate(cookie);
+    await run("Invalidate");
+    expect(cookie.flags.has("INVALIDATING")).toBe(true);
+    await run("ReadWaiter(k=1, p=p0)");
+    await run("ReadCopier(k=1)");
+    // cachefiles_read_copier tests INVALIDATING before it copies: -ESTALE, no data, not PG_fscache.
+    expect(got.get(0)).toEqual({ data: null, error: "ESTALE" });
+    expect(cookie.cachedPages.has(0)).toBe(false);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
 
   it("3.12: a page's waiter queues the op through a monitor the copier has freed (F14)", async () => {
     const { cache, got, labels, run } = await readReturned("POST_FIX");
