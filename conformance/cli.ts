@@ -90,11 +90,12 @@ export async function generateTraceSets(
 ): Promise<{ source: string; set: TraceSet }[]> {
   const unknown = unknownSources(o.sources);
   if (unknown.length > 0) throw new ConformanceError("MODEL", `unknown trace source ${unknown.join(", ")}`);
-  const base = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
-  const model = await withConstants(
-    tlcPort,
-    o.timeoutMs === undefined ? base : { ...base, timeoutMs: o.timeoutMs },
-  );
+  const loaded = loadModel(join(REPO, "spec"), o.model, o.design, o.modelDir ?? join(REPO, "spec"));
+  const base = o.timeoutMs === undefined ? loaded : { ...loaded, timeoutMs: o.timeoutMs };
+  // Trap runs print the model's constants themselves (trapTraces): only the other sources need a run first.
+  const model = o.sources.every((s) => s === "trap" || s === "goals")
+    ? base
+    : await withConstants(tlcPort, base);
   const sets: { source: string; set: TraceSet }[] = [];
   const failed: ConformanceError[] = [];
   const keep = (source: string, g: Generated): void => {

@@ -2,6 +2,8 @@
 // graph dumps, since lastAction must stay in the fingerprint; invariants and properties, which would stop
 // the dump), and wrapper modules that add a trap invariant to a model.
 
+import { constantsAssume } from "../mapping/model.ts";
+
 /** Config section keywords of TLC 2.18 (ModelConfig). */
 const KEYWORDS = [
   "CONSTANTS",
@@ -86,12 +88,19 @@ export function actionGoals(actions: readonly string[]): TrapGoal[] {
  * reports them all). TLC register i records that goal i was reached; once all are, `TLCSet("exit", TRUE)`
  * ends the search where it is.
  */
-export function trapModule(name: string, model: string, goals: readonly TrapGoal[]): string {
+export function trapModule(
+  name: string,
+  model: string,
+  goals: readonly TrapGoal[],
+  printConstants = false,
+): string {
   const n = goals.length;
   const cases = goals.map((g, i) => `trapI = ${i + 1} -> (${g.predicate})`).join("\n    [] ");
   return [
     `---- MODULE ${name} ----`,
     `EXTENDS ${model}, TLC`,
+    // The model's constants, printed by the same run (trace headers need them), when not known yet.
+    ...(printConstants ? [constantsAssume()] : []),
     `ASSUME \\A trapI \\in 1..${n} : TLCSet(trapI, FALSE)`,
     `TrapGoal(trapI) ==`,
     `    CASE ${cases}`,

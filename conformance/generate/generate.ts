@@ -247,18 +247,23 @@ export async function trapTraces(
   const errors: ConformanceError[] = [];
   const traces: Trace[] = [];
   const unreachable: string[] = [];
-  const set = (): TraceSet => ({
-    header: header(model, "trap", { tlc: { goals: goals.map((g) => g.id), unreachable } }),
+  const set = (m: Model): TraceSet => ({
+    header: header(m, "trap", { tlc: { goals: goals.map((g) => g.id), unreachable } }),
     traces,
   });
-  if (goals.length === 0) return { set: set(), errors, unreachable };
+  if (goals.length === 0) return { set: set(model), errors, unreachable };
   const wd = workDir(model.specDir, model.modelDir);
   try {
     // One run for all goals (cfg.ts trapModule): each goal's trace is the one a run of its own would find.
     const mod = `Trap_${model.module}`;
-    wd.write(`${mod}.tla`, trapModule(mod, model.module, goals));
+    // A model whose constants are not known yet prints them in this run (no run of withConstants first).
+    wd.write(`${mod}.tla`, trapModule(mod, model.module, goals, model.constants === undefined));
     wd.write(`${mod}.cfg`, trapCfg(model.cfg));
     const r = await port.reachGoals({ dir: wd.dir, module: mod, cfg: `${mod}.cfg`, ...timeout(model) });
+    const known =
+      model.constants === undefined && r.constants !== undefined
+        ? { ...model, constants: r.constants as Record<string, Json> }
+        : model;
     if (r.failure) errors.push(new ConformanceError("TLC_FAILED", `trap ${mod}: ${r.failure}`));
     goals.forEach((g, i) => {
       onGoal?.();
@@ -272,7 +277,7 @@ export async function trapTraces(
       if (t.error) errors.push(t.error);
       if (t.trace) traces.push(t.trace);
     });
-    return { set: set(), errors, unreachable };
+    return { set: set(known), errors, unreachable };
   } finally {
     wd.dispose();
   }

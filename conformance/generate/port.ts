@@ -34,6 +34,8 @@ export interface GoalsOutcome {
   readonly distinct?: number;
   /** A description of a TLC failure: parse error, crash, timeout, a trace that cannot be read. */
   readonly failure?: string;
+  /** The model's constants, when the trap module printed them (cfg.ts trapModule's printConstants). */
+  readonly constants?: Record<string, unknown>;
 }
 
 export interface TlcPort {

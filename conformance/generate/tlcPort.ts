@@ -14,6 +14,7 @@ import {
   runTlc,
   toJson,
   type TlaState,
+  type TlcResult,
 } from "../../src/tla/index.ts";
 import { readFile } from "node:fs/promises";
 import { ConformanceError } from "../errors.ts";
@@ -99,6 +100,20 @@ async function checkRun(run: ModelRun, extraArgs: readonly string[] = []) {
   return { r, base: distinct === undefined ? {} : { distinct } };
 }
 
+/** The constants a run printed (`constantsAssume`, mapping/model.ts), if it printed them. */
+function printedConstantsOf(r: TlcResult): Record<string, unknown> | undefined {
+  // PrintT pretty-prints at 80 columns: gather plain lines from the marker until the value parses.
+  const lines = r.messages.flatMap((m) => (m.kind === "plain" ? [m.text] : []));
+  const start = lines.findIndex((l) => /^<<\s*"FSCACHE_CONSTANTS"/.test(l));
+  for (let end = start + 1; start >= 0 && end <= lines.length; end++) {
+    const v = parseValue(lines.slice(start, end).join("\n"));
+    if (!v.ok) continue;
+    const j = toJson(v.value);
+    if (Array.isArray(j) && typeof j[1] === "object" && j[1] !== null) return j[1] as Record<string, unknown>;
+  }
+  return undefined;
+}
+
 export const tlcPort: TlcPort = {
   async dumpGraph(run: ModelRun): Promise<StateGraph<SpecState>> {
     const dot = join(run.dir, "graph.dot");
@@ -140,16 +155,8 @@ export const tlcPort: TlcPort = {
       cwd: run.dir,
       timeoutMs: run.timeoutMs ?? 120_000,
     });
-    // PrintT pretty-prints at 80 columns: gather plain lines from the marker until the value parses.
-    const lines = r.messages.flatMap((m) => (m.kind === "plain" ? [m.text] : []));
-    const start = lines.findIndex((l) => /^<<\s*"FSCACHE_CONSTANTS"/.test(l));
-    for (let end = start + 1; start >= 0 && end <= lines.length; end++) {
-      const v = parseValue(lines.slice(start, end).join("\n"));
-      if (!v.ok) continue;
-      const j = toJson(v.value);
-      if (Array.isArray(j) && typeof j[1] === "object" && j[1] !== null)
-        return j[1] as Record<string, unknown>;
-    }
+    const constants = printedConstantsOf(r);
+    if (constants) return constants;
     throw new Error(`constants of ${run.module}: ${describeRun(r)} without printing them`);
   },
 
@@ -168,6 +175,8 @@ export const tlcPort: TlcPort = {
     const { r, base } = await checkRun(run, ["-continue"]);
     // With -continue TLC 2.18 exits 0 after reporting every violation.
     if (r.outcome !== "success") return { reached: new Map(), failure: describeRun(r), ...base };
+    const constants = printedConstantsOf(r);
+    const printed = constants ? { constants } : {};
     const problems: ParseError[] = [];
     const reached = new Map<number, SpecState[]>();
     const hit = new RegExp(`^<<"${TRAP_HIT}", (\\d+)>>$`);
@@ -178,7 +187,12 @@ export const tlcPort: TlcPort = {
         return m ? [Number(m[1])] : [];
       });
       if (goals.length === 0 || v.trace === undefined)
-        return { reached, failure: `${run.module}: a violation without its goals or its trace`, ...base };
+        return {
+          reached,
+          failure: `${run.module}: a violation without its goals or its trace`,
+          ...base,
+          ...printed,
+        };
       const states = v.trace.states.map((s) => stateJson(s.state));
       for (const g of goals) reached.set(g, states);
     }
@@ -188,7 +202,8 @@ export const tlcPort: TlcPort = {
         reached,
         failure: `${run.module}: unreadable trace state: ${formatParseError(problem)}`,
         ...base,
+        ...printed,
       };
-    return { reached, ...base };
+    return { reached, ...base, ...printed };
   },
 };

@@ -51,13 +51,18 @@ const OPTIONAL_NAMES: readonly (keyof ModelConstants)[] = [
   "Borrowers",
 ];
 
+/** The ASSUME that makes TLC print the model's constants while it parses the model (the marker tlcPort reads). */
+export function constantsAssume(): string {
+  const rec = [...CONSTANT_NAMES, ...OPTIONAL_NAMES].map((c) => `${c} |-> ${c}`).join(", ");
+  return `ASSUME PrintT(<<"FSCACHE_CONSTANTS", [${rec}]>>)`;
+}
+
 /** A module extending `model` that prints the constants and stops after the initial states. */
 export function constantsModule(name: string, model: string): string {
-  const rec = [...CONSTANT_NAMES, ...OPTIONAL_NAMES].map((c) => `${c} |-> ${c}`).join(", ");
   return [
     `---- MODULE ${name} ----`,
     `EXTENDS ${model}, TLC`,
-    `ASSUME PrintT(<<"FSCACHE_CONSTANTS", [${rec}]>>)`,
+    constantsAssume(),
     `ConfStop == oops = "CONFORMANCE: stop after the initial states"`,
     "====",
     "",
