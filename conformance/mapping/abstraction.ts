@@ -230,29 +230,18 @@ class Cells {
 }
 
 /**
- * The pages of the cookie record whose cells start at `at` that the cache marked PG_fscache (its last cells):
- * the spec's `thread[t].cached` of each thread t of that cookie's inode (FSCache.tla MarkCached).
+ * The pages each cookie record's cookie has marked PG_fscache (`Cookie.cachedPages`, the last of its cells), read
+ * with the record: the spec's `thread[t].cached` of every thread t of that cookie (FSCache.tla MarkCached), which
+ * is not a field of the spec's cookie record.
  */
-function cookieCached(cells: readonly Cell[], at: number, shape: Shape): Json[] {
-  const r = new Cells(cells, at + 1);
-  if (r.num() !== PRESENT) return [];
-  r.str();
-  r.num();
-  r.num();
-  r.num();
-  r.next();
-  r.list();
-  for (let j = 0; j < shape.pages.length; j++) r.str();
-  r.list();
-  return r.list(byName);
-}
+const markedPages = new WeakMap<object, Json[]>();
 
 function cookieRecord(r: Cells, shape: Shape): Json {
   const present = r.num() === PRESENT;
   const stores: Record<string, Json> = {};
   if (!present) {
     for (const p of shape.pages) stores[p.name] = "NONE";
-    return {
+    const unborn = {
       mem: "UNBORN",
       usage: 0,
       n_children: 0,
@@ -262,6 +251,8 @@ function cookieRecord(r: Cells, shape: Shape): Json {
       stores,
       backing: [],
     };
+    markedPages.set(unborn, []);
+    return unborn;
   }
   const mem = r.str();
   const usage = r.num();
@@ -270,7 +261,9 @@ function cookieRecord(r: Cells, shape: Shape): Json {
   const netfs = r.next() as boolean;
   const flags = r.list(byName);
   for (const p of shape.pages) stores[p.name] = r.str();
-  return { mem, usage, n_children, n_active, flags, netfs, stores, backing: r.list(byName) };
+  const record = { mem, usage, n_children, n_active, flags, netfs, stores, backing: r.list(byName) };
+  markedPages.set(record, r.list(byName));
+  return record;
 }
 
 const UNBORN_OBJECT: Json = {
@@ -423,10 +416,8 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
   let slot = i * log.slots;
   let at: number;
   const cookie: Record<string, Json> = {};
-  const cookieAt: Record<string, number> = {};
   for (const c of shape.cookies) {
     at = records[slot++] as number;
-    cookieAt[c] = at;
     cookie[c] = m?.get(at) ?? remember(m, at, cookieRecord(new Cells(cells, at + 1), shape));
   }
   const object: Record<string, Json> = {};
@@ -445,7 +436,7 @@ export function abstractState(log: SnapshotLog, i: number, memo = true): Record<
     const base = (m?.get(at) ??
       remember(m, at, threadRecord(new Cells(cells, at + 1), shape.k, t))) as Record<string, Json>;
     // The thread's cookie's marked pages (the thread record itself does not change when a page is marked).
-    thread[t] = { ...base, cached: cookieCached(cells, cookieAt[shape.k.TCookie[t] ?? ""] ?? -1, shape) };
+    thread[t] = { ...base, cached: markedPages.get(cookie[shape.k.TCookie[t] ?? ""] as object) ?? [] };
   }
   at = records[slot] as number;
   const cache = m?.get(at) ?? remember(m, at, cacheRecord(new Cells(cells, at + 1)));

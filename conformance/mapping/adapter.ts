@@ -32,7 +32,7 @@ import {
 } from "./abstraction.ts";
 import { countsCall, enabledKey, KNOWN_ACTIONS, matches } from "./actions.ts";
 import { asConstants, type ModelConstants } from "./model.ts";
-import { netfsCall } from "./netfsCall.ts";
+import { netfsCall, type NetfsCallOptions } from "./netfsCall.ts";
 import { SnapshotLog, snapshotText, takeSnapshot } from "./snapshot.ts";
 import { ScriptedBackend } from "./scriptedBackend.ts";
 
@@ -279,7 +279,6 @@ class FsCacheTarget implements ReplayTarget {
       }
       const first = L(next.name, { ...next.params });
       const caller = { task, t, entered: first };
-      const page = (): number => Number(String(next.params["p"]).replace(/^p/, ""));
       switch (next.name) {
         case "Invalidate":
         case "WaitOnInvalidate":
@@ -288,12 +287,7 @@ class FsCacheTarget implements ReplayTarget {
         case "ReadPage":
         case "ReadPages":
         case "WritePage":
-          await netfsCall(api, task, caller, cookie, next.name, first, {
-            pages: this.shape.pages.map((p) => p.index),
-            page: next.name === "ReadPage" || next.name === "WritePage" ? page() : 0,
-            data: () => new Uint8Array(16),
-            recorded: () => this.cache.core.threads.get(t)?.result,
-          });
+          await netfsCall(api, task, caller, cookie, next.name, first, this.callOptions(t, next));
           break;
         case "WaitOnPageWrite": {
           if (cookie.type === "DATAFILE") {
@@ -323,6 +317,17 @@ class FsCacheTarget implements ReplayTarget {
     }
   }
 
+  /** What thread t's scripted call `next` reads or writes, and where its recorded result is. */
+  private callOptions(t: string, next: SpecAction): NetfsCallOptions {
+    const p = next.params["p"];
+    return {
+      pages: this.shape.pages.map((q) => q.index),
+      page: typeof p === "string" ? Number(p.replace(/^p/, "")) : 0,
+      data: () => new Uint8Array(16),
+      recorded: () => this.cache.core.threads.get(t)?.result,
+    };
+  }
+
   /**
    * An NFS task reading through its owner's cookie (3.12 nfs_readpage_from_fscache): NfsLoadCookie loads
    * `nfsi->fscache` (NULL: ENOBUFS, the task ends), the read the script shows goes through that pointer
@@ -343,12 +348,7 @@ class FsCacheTarget implements ReplayTarget {
     if (next?.name === "ReadPage" || next?.name === "ReadPages") {
       const first = L(next.name, { ...next.params });
       const caller = { task, t, entered: first, borrowed: true };
-      await netfsCall(this.cache.netfs, task, caller, cookie, next.name, first, {
-        pages: this.shape.pages.map((p) => p.index),
-        page: next.name === "ReadPage" ? Number(String(next.params["p"]).replace(/^p/, "")) : 0,
-        data: () => new Uint8Array(16),
-        recorded: () => this.cache.core.threads.get(t)?.result,
-      });
+      await netfsCall(this.cache.netfs, task, caller, cookie, next.name, first, this.callOptions(t, next));
     } else if (next?.name !== "NfsTaskDone") {
       await task.waitUntil(L("EndOfTrace", { t }), this.idle, () => false);
       return;
