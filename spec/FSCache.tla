@@ -121,10 +121,13 @@ ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
 \* run by a process of its own: WithdrawStep). Off in every model but
 \* `withdraw`, whose cfg overrides it (Withdrawal <- MC_Withdrawal).
 Withdrawal == FALSE
-\* What the backend's page read may meet: "EIO" is a read error on the backing
-\* file (cachefiles_read_backing_file_one's io_error path), which breaks the
-\* cache. Reads never fail in the models but `readeio`, whose cfg overrides it
-\* (ReadResults <- MC_ReadResults).
+\* What the single-page reader's backend read may meet: "OK", the backing page
+\* is up to date in the backing file's page cache and is copied at once;
+\* "EIO" is a read error on the backing file (cachefiles_read_backing_file_one's
+\* io_error path), which breaks the cache; "MONITOR", the backing page must be
+\* read first, and the copier completes the netfs page later. Reads never fail
+\* in the models but `readeio`, and go through the copier only in `readasync`,
+\* whose cfgs override it (ReadResults <- MC_ReadResults).
 ReadResults == {"OK"}
 \* Whether a reader's or a writer's fscache_submit_op is two steps: its test of
 \* the object's flags (fscache_object_is_active, then IS_LOOKED_UP), then the
@@ -853,7 +856,14 @@ ReadWaitActive(t) ==
 \* NO_DATA_YET clear; "EIO" is cachefiles_read_backing_file_one's io_error
 \* path: cachefiles_io_error_obj breaks the cache (IOERROR),
 \* fscache_retrieval_complete completes the op, and the read gives -ENOBUFS
-\* without marking the page cached (so without the netfs data).
+\* without marking the page cached (so without the netfs data). "MONITOR" is
+\* cachefiles_read_backing_file_one's other path: the backing page is not up
+\* to date, so it starts the backing read (readpage) and installs a monitor on
+\* the page that holds an op ref (op.io); the op is ASYNC with
+\* cachefiles_read_copier as its processor (cachefiles_read_or_alloc_page set
+\* both before the read), and the call returns 0 without touching the netfs
+\* data: the page completes later, as a multi-page read's monitored pages do
+\* (ReadWaiter, ReadCopier), after the reader's put (n_pages is 1: the page).
 ReadIO(t, res) ==
     LET k == thread[t].op
         o == op[k].object
@@ -861,7 +871,13 @@ ReadIO(t, res) ==
     IN /\ thread[t].pc = "ReadIO"
        /\ res \in IF CookieOK(W0, o) /\ "NO_DATA_YET" \notin cookie[c].flags THEN ReadResults ELSE {"OK"}
        /\ lastAction' = [name |-> "ReadIO", t |-> t, result |-> res]
-       /\ IF res = "EIO"
+       /\ IF res = "MONITOR"
+          THEN /\ UNCHANGED cache
+               /\ Commit([W0 EXCEPT !.op[k].io = {thread[t].page}, !.op[k].usage = @ + 1,
+                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}])
+               /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].result = "OK"]
+               /\ UNCHANGED oops
+          ELSE IF res = "EIO"
           THEN /\ cache' = [cache EXCEPT !.flags = @ \cup {"IOERROR"}]
                /\ LET w1 == OpComplete(W0, k, FALSE)
                   IN IF w1.bug # "NONE" THEN Oops(w1.bug)

@@ -34,6 +34,7 @@ export const GOAL_MODELS = [
   "MCtrapEio",
   "MCtrapNfs",
   "MCtrapStale",
+  "MCtrapAsync",
 ] as const;
 
 /** The goals of one trap model in one design. */
@@ -367,5 +368,21 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     model: "MCtrapStale",
     predicate: `lastAction.name = "ReadCopier" /\\ "INVALIDATING" \\in cookie["D"].flags`,
     mutant: "copier-ignores-invalidating",
+  },
+  {
+    // The single-page reader's backing page was not up to date (ReadIO's MONITOR): the call has returned (its
+    // op put) when the copier marks p1 cached.
+    id: "ReadPageCopiedLater",
+    model: "MCtrapAsync",
+    predicate: `lastAction.name = "ReadCopier" /\\ "p1" \\in thread["tD"].cached /\\ thread["tD"].op = 0`,
+    mutant: "read-page-monitor-copies-at-once",
+  },
+  {
+    // Relinquish asleep on n_active while the single-page read's page waits for the copier, whose op holds the
+    // read's unit until its last put.
+    id: "RelinquishWaitsForCopier",
+    model: "MCtrapAsync",
+    predicate: `thread["tD"].pc = "RelinquishWait" /\\ \\E k \\in OpIds : op[k].io # {} \\/ op[k].todo # << >>`,
+    mutant: "read-page-monitor-not-installed",
   },
 ];

@@ -1,8 +1,9 @@
 // A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result, WriteOpWritePage's
-// result, ReadIO's (whether the page read meets EIO) and ReadPagesIO's `up` (the page already up to date in the
-// backing file's page cache) nondeterministically, so before running such a step the
-// harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read that
-// does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the spec.
+// result, ReadIO's (whether the page read meets EIO, or goes through the copier) and ReadPagesIO's `up` (the
+// page already up to date in the backing file's page cache) nondeterministically, so before running such a step
+// the harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read
+// that does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the
+// spec.
 
 import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
 import { pageName } from "../../src/fscache/names.ts";
@@ -17,7 +18,10 @@ export interface BackendScript {
   /** The outcome of creating that object after a negative lookup (`OK`, `ERROR`, `EIO`), if the trace decides it. */
   create(objectId: string): string | undefined;
   write(): string | undefined;
-  /** The outcome of the next page read of the object with this id (`OK`, `EIO`), if the trace decides it. */
+  /**
+   * The outcome of the next single-page read of the object with this id (`OK`, `EIO`, or `MONITOR`: the page is
+   * not resident and the copier completes it), if the trace decides it.
+   */
   read(objectId: string): string | undefined;
   /** The page of the object's next multi-page read that is already up to date (`NONE`: none), if decided. */
   resident(objectId: string): string | undefined;
@@ -107,8 +111,15 @@ export class ScriptedBackend implements CacheBackend {
     return data ?? new Uint8Array(4096);
   }
 
+  /**
+   * A single-page read's page is resident unless its reader's next ReadIO says MONITOR (the copier completes
+   * it); a multi-page read's is resident if its reader's next ReadPagesIO names it as `up`.
+   */
   pageResident(obj: BackendObject, page: number): boolean {
-    return this.script.resident(ScriptedBackend.idOf(obj)) === pageName(page);
+    const id = ScriptedBackend.idOf(obj);
+    const single = this.script.read(id);
+    if (single !== undefined) return single !== "MONITOR";
+    return this.script.resident(id) === pageName(page);
   }
 
   async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {

@@ -212,6 +212,21 @@ export const MUTANTS: readonly Mutant[] = [
     why: "the copier copies and marks cached a page of a cookie being invalidated (3.12 ends it with -ESTALE)",
   },
   {
+    name: "read-page-monitor-copies-at-once",
+    file: "fscache/netfs.ts",
+    find: '      derefCookie(obj.cookie, "ReadIO");\n      touch(op);\n      op.endIo = endIo ?? null;',
+    replace:
+      '      const live = derefCookie(obj.cookie, "ReadIO");\n      markPageCached(live, netfsOf(live, "ReadIO"), page);\n      touch(op);\n      op.endIo = endIo ?? null;',
+    why: "the single-page reader marks a page cached whose backing read it has only started (3.12's copier marks it)",
+  },
+  {
+    name: "read-page-monitor-not-installed",
+    file: "fscache/netfs.ts",
+    find: "      startBackingReads(core, op, [{ page, data: read.data, error: false }], 1);",
+    replace: "      startBackingReads(core, op, [], 1);",
+    why: "the single-page reader starts the backing read without the monitor (and its op ref) that hands the page to the copier",
+  },
+  {
     name: "submit-rechecks-object",
     file: "fscache/netfs.ts",
     find: "  submit(core, obj, op, branch);\n  touch(obj);\n  obj.submitLocker = null;",

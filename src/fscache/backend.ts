@@ -62,9 +62,10 @@ export interface CacheBackend {
   /** `read_or_alloc_page`: the stored page, or `null` if the cache holds no data for it. */
   readPage(obj: BackendObject, page: number): Promise<Uint8Array | null>;
   /**
-   * Whether a page of a multi-page read is already up to date in memory (the backing file's page cache), so
-   * that the reader copies it at once instead of starting a read the copier completes later. Without it, every
-   * page is read.
+   * Whether a page is already up to date in memory (the backing file's page cache), so that the reader copies
+   * it at once instead of starting a read the copier completes later (cachefiles_read_backing_file_one and
+   * cachefiles_read_backing_file test each page so). A backend without it (the memory and disk backends) has
+   * every page of a multi-page read go through the copier, and a single-page read's page copied by its reader.
    */
   pageResident?(obj: BackendObject, page: number): boolean;
   /** `write_page`: store one page. Throws BackendError (EIO, ENOSPC) on failure. */

@@ -64,7 +64,7 @@ export interface TaskApi {
   waitOnInvalidate(caller: Caller, cookie: Cookie): Promise<void>;
   updateCookie(caller: Caller, cookie: Cookie): Promise<void>;
   attrChanged(caller: Caller, cookie: Cookie): Promise<ApiResult>;
-  readPage(caller: Caller, cookie: Cookie, page: number): Promise<ReadOutcome>;
+  readPage(caller: Caller, cookie: Cookie, page: number, endIo?: EndIo): Promise<ReadOutcome>;
   readPages(caller: Caller, cookie: Cookie, pages: readonly number[], endIo: EndIo): Promise<ApiResult>;
   writePage(caller: Caller, cookie: Cookie, page: number, data: Uint8Array): Promise<ApiResult>;
   waitOnPageWrite(caller: Caller, cookie: Cookie): Promise<void>;
@@ -140,7 +140,7 @@ export class FsCache {
       waitOnInvalidate: (caller, cookie) => api.waitOnInvalidate(core, caller, cookie),
       updateCookie: (caller, cookie) => api.updateCookie(core, caller, cookie),
       attrChanged: (caller, cookie) => api.attrChanged(core, caller, cookie),
-      readPage: (caller, cookie, page) => api.readPage(core, caller, cookie, page),
+      readPage: (caller, cookie, page, endIo) => api.readPage(core, caller, cookie, page, endIo),
       readPages: (caller, cookie, pages, endIo) => api.readPages(core, caller, cookie, pages, endIo),
       writePage: (caller, cookie, page, data) => api.writePage(core, caller, cookie, page, data),
       waitOnPageWrite: (caller, cookie) => api.waitOnPageWrite(core, caller, cookie),
@@ -182,14 +182,27 @@ export class FsCache {
     );
   }
 
-  readPage(cookie: Cookie | null, page: number): Promise<ReadOutcome> {
-    if (!cookie) return Promise.resolve(NOBUFS);
-    return this.call(
+  /**
+   * Reads one page through the cache. A page the copier completes (the backend's `pageResident` said no) is
+   * awaited here, after the call has returned as the kernel's does: its data, or, if it ended with EIO or ESTALE,
+   * ENOBUFS (the netfs reads the server).
+   */
+  async readPage(cookie: Cookie | null, page: number): Promise<ReadOutcome> {
+    if (!cookie) return NOBUFS;
+    let ended: (end: { data: Uint8Array | null; ok: boolean }) => void = () => undefined;
+    const end = new Promise<{ data: Uint8Array | null; ok: boolean }>((resolve) => (ended = resolve));
+    const out = await this.call(
       "ReadPage",
       { p: `p${page}` },
-      (caller) => api.readPage(this.core, caller, cookie, page),
+      (caller) =>
+        api.readPage(this.core, caller, cookie, page, (_, data, error) =>
+          ended({ data, ok: error === "OK" }),
+        ),
       cookie,
     );
+    if (!out.pending) return out;
+    const { data, ok } = await end;
+    return ok ? { result: "OK", data } : NOBUFS;
   }
 
   /**

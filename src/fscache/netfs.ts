@@ -75,6 +75,11 @@ export interface Eviction {
 export interface ReadOutcome {
   readonly result: ApiResult;
   readonly data: Uint8Array | null;
+  /**
+   * The page goes through the copier (the backing page was not up to date): OK means its read has started, and
+   * the page reaches the caller's `endIo` later, as a multi-page read's pages do; `data` is null here.
+   */
+  readonly pending?: boolean;
 }
 
 /** One netfs call in progress: the thread record and the first step, if the task is already inside it. */
@@ -598,13 +603,17 @@ function readEntryNobufs(core: CacheCore, cookie: Cookie, who: "ReadPage" | "Rea
 
 /**
  * `fscache_read_or_alloc_page`: ReadPage, ReadWaitLookup, ReadWaitActive, then ReadIO (unless cancelled) and
- * ReadPutOp. `data` is null when the cache holds nothing for the page (ENODATA, or a hole).
+ * ReadPutOp. `data` is null when the cache holds nothing for the page (ENODATA, or a hole). A page the backend
+ * says is not resident (`pageResident` false: not up to date in the backing file's page cache) goes through the
+ * copier, as cachefiles_read_backing_file_one's monitor path: the outcome is `pending` and the page reaches
+ * `endIo` later.
  */
 export async function readPage(
   core: CacheCore,
   caller: Caller,
   cookie: Cookie,
   page: number,
+  endIo?: EndIo,
 ): Promise<ReadOutcome> {
   if (!caller.borrowed) checkData(cookie, "readPage");
   checkPage(page, "readPage");
@@ -629,14 +638,28 @@ export async function readPage(
     call.th.result = "ENOBUFS";
   } else {
     // The backend's page read runs in the tail of this step, as the write op's page write precedes its step:
-    // the ReadIO step carries its outcome (`result`: OK, or EIO for an I/O error on the backing file). Nothing
-    // is read with NO_DATA_YET set (allocate_page) or without the cookie (ReadIO oopses there). Neither can
-    // change before that step: only this thread relinquishes the cookie, and an invalidation waits for this op.
+    // the ReadIO step carries its outcome (`result`: OK, EIO for an I/O error on the backing file, MONITOR for a
+    // page the copier completes later). Nothing is read with NO_DATA_YET set (allocate_page) or without the
+    // cookie (ReadIO oopses there). Neither can change before that step: only this thread relinquishes the
+    // cookie, and an invalidation waits for this op.
     const before = obj.cookie?.mem === "LIVE" ? obj.cookie : null;
     let read: BackendRead | undefined;
     if (before && !before.flags.has("NO_DATA_YET")) read = await backendRead(core, obj, page);
-    await call.step("ReadIO", { result: read === "EIO" ? "EIO" : "OK" });
-    if (read === "EIO") {
+    // A backend that does not say whether the page is resident has it copied here (the memory and disk backends).
+    const monitored = typeof read === "object" && core.backend.pageResident?.(obj.backend, page) === false;
+    await call.step("ReadIO", { result: read === "EIO" ? "EIO" : monitored ? "MONITOR" : "OK" });
+    if (monitored && typeof read === "object") {
+      // cachefiles_read_backing_file_one's monitor path: the backing read is started and a monitor installed,
+      // holding an op ref; the op becomes ASYNC with the copier as its processor. The NO_DATA_YET test read
+      // object->cookie; the netfs data is not touched until the copier marks the page cached.
+      derefCookie(obj.cookie, "ReadIO");
+      touch(op);
+      op.endIo = endIo ?? null;
+      startBackingReads(core, op, [{ page, data: read.data, error: false }], 1);
+      touch(call.th);
+      call.th.result = "OK";
+      outcome = { result: "OK", data: null, pending: true };
+    } else if (read === "EIO") {
       // cachefiles_read_backing_file_one's io_error path: cachefiles_io_error_obj breaks the cache, then
       // fscache_retrieval_complete completes the op; the page is not marked cached, the read gives ENOBUFS.
       core.ioError();

@@ -68,6 +68,7 @@ const GOAL_SETS: readonly { model: string; design: Design }[] = [
   { model: "MCtrapNfs", design: "POST_FIX" },
   { model: "MCtrapNfs", design: "POST_FIX_REPAIRED" },
   { model: "MCtrapStale", design: "POST_FIX_REPAIRED" },
+  { model: "MCtrapAsync", design: "POST_FIX_REPAIRED" },
 ];
 
 /**
@@ -108,6 +109,10 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "exclusive-ignores-in-progress": "needs a write and then an invalidation, and two op slots",
   "refused-read-returns-ok": "needs a refused read (ENOBUFS); MCci's one read is always served",
   "nfs-read-ignores-disabled": "needs an NFS task reading through its owner's cookie (F16), which MCci lacks",
+  "read-page-monitor-copies-at-once":
+    "needs a single-page read whose backing page is not up to date (ReadIO's MONITOR); MCci's reads copy at once",
+  "read-page-monitor-not-installed":
+    "needs a single-page read whose backing page is not up to date (ReadIO's MONITOR); MCci's reads copy at once",
   "nfs-entry-ignores-disabled":
     "needs an NFS task reading through its owner's cookie (F16), which MCci lacks",
   "copier-ignores-invalidating": "needs a multi-page read and then an invalidation: two calls",
@@ -338,6 +343,9 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     expect(by.get("nfs-read-ignores-disabled")?.killedIn).toBe("goals MCtrapNfs/POST_FIX_REPAIRED");
     // A page the copier reaches while the cookie is being invalidated ends with -ESTALE, not marked cached.
     expect(by.get("copier-ignores-invalidating")?.killedIn).toBe("goals MCtrapStale/POST_FIX_REPAIRED");
+    // A single-page read whose backing page is not up to date leaves its page to the copier (ReadIO's MONITOR).
+    for (const m of ["read-page-monitor-copies-at-once", "read-page-monitor-not-installed"])
+      expect(by.get(m)?.killedIn, m).toBe("goals MCtrapAsync/POST_FIX_REPAIRED");
     // The withdrawal is reached only by its trap model's goals.
     for (const m of [
       "withdraw-takes-tail",
