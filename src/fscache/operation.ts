@@ -32,7 +32,8 @@ export interface Monitor {
 }
 
 /**
- * A multi-page read's netfs side: the netfs's `end_io_func` (given its context by the caller's closure), which
+ * The netfs side of a read the copier completes (every multi-page read, a single-page read whose page was not
+ * resident): the netfs's `end_io_func` (given its context by the caller's closure), which
  * `fscache_end_io` hands each page: its data (null for a hole), or an error: EIO (the backing read failed), ESTALE
  * (the cookie was being invalidated when the copier reached the page).
  */

@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import type { BackendObject } from "../../src/fscache/backend.ts";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
-import { type Cookie, FsCache } from "../../src/fscache/index.ts";
+import { FsCache } from "../../src/fscache/index.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
-import { formatLabel, type StepLabel } from "../../src/runtime/runtime.ts";
-import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { acquireFile, namedSteps } from "./drive.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
 const bytes = (page: number): Uint8Array => new Uint8Array(64).fill(0x40 + page);
@@ -35,7 +35,7 @@ async function withPage<B extends MemoryBackend>(backend: B): Promise<B> {
   return backend;
 }
 
-/** A stepped cache over a backend (cold unless given) holding page 0, file `a` acquired; steps named without t. */
+/** A stepped cache over a backend (cold unless given) holding page 0, file `a` acquired; steps run by name. */
 async function stepped(backend: MemoryBackend = new ColdBackend()) {
   const runtime = new SteppedRuntime();
   const cache = new FsCache({
@@ -43,22 +43,8 @@ async function stepped(backend: MemoryBackend = new ColdBackend()) {
     backend: await withPage(backend),
     design: "POST_FIX_REPAIRED",
   });
-  const index = cache.acquireCookie(null, indexDef, null);
-  await runtime.runUntilQuiescent(firstEnabled);
-  const file = newFile("a");
-  const acquired = cache.acquireCookie(await index, fileDef(file), file);
-  await runtime.runUntilQuiescent(firstEnabled);
-  const cookie = (await acquired) as Cookie;
-  const name = (l: StepLabel): string => {
-    const { t: _t, ...params } = l.params;
-    return formatLabel({ action: l.action, params });
-  };
-  const labels = (): string[] => runtime.enabled().map((e) => name(e.label));
-  const run = async (step: string): Promise<void> => {
-    const e = runtime.enabled().find((x) => name(x.label) === step);
-    if (!e) throw new Error(`${step} is not enabled: ${labels().join(", ")}`);
-    await runtime.runStep(e.taskId);
-  };
+  const { cookie, file } = await acquireFile(runtime, cache);
+  const { labels, run } = namedSteps(runtime);
   return { cache, cookie, file, labels, run };
 }
 

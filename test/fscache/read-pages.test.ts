@@ -8,11 +8,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type BackendObject, BackendError } from "../../src/fscache/backend.ts";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
-import { type Cookie, type Design, type EndIo, FsCache } from "../../src/fscache/index.ts";
+import { type Design, type EndIo, FsCache } from "../../src/fscache/index.ts";
 import { SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { EventLoopRuntime } from "../../src/runtime/event-loop.ts";
-import { formatLabel, type StepLabel } from "../../src/runtime/runtime.ts";
-import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { SteppedRuntime } from "../../src/runtime/stepped.ts";
+import { acquireFile, namedSteps } from "./drive.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
 const bytes = (page: number): Uint8Array => new Uint8Array(64).fill(0x30 + page);
@@ -156,24 +156,9 @@ describe("the multi-page reader", () => {
     const backend = await backendWithPages(new ResidentBackend(resident));
     const runtime = new SteppedRuntime();
     const cache = new FsCache({ runtime, backend, design });
-    const index = cache.acquireCookie(null, indexDef, null);
-    await runtime.runUntilQuiescent(firstEnabled);
-    const file = newFile("a");
-    const acquired = cache.acquireCookie(await index, fileDef(file), file);
-    await runtime.runUntilQuiescent(firstEnabled);
-    const cookie = (await acquired) as Cookie;
+    const { cookie } = await acquireFile(runtime, cache);
     const got: Delivered = new Map();
-    // The netfs thread's name is the facade's: steps are named without it.
-    const name = (l: StepLabel): string => {
-      const { t: _t, ...params } = l.params;
-      return formatLabel({ action: l.action, params });
-    };
-    const labels = (): string[] => runtime.enabled().map((e) => name(e.label));
-    const run = async (step: string): Promise<void> => {
-      const e = runtime.enabled().find((x) => name(x.label) === step);
-      if (!e) throw new Error(`${step} is not enabled: ${labels().join(", ")}`);
-      await runtime.runStep(e.taskId);
-    };
+    const { labels, run } = namedSteps(runtime);
     const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
     for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive"]) await run(s);
     return { cache, cookie, got, labels, run, read };
