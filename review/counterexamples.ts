@@ -1,5 +1,5 @@
 // The counterexamples the pack draws: one per finding of spec/README.md (the `without` entries of
-// spec/models.json) and the 2013 oops (ci / PRE_FIX). TLC takes minutes for several of them, so each is
+// spec/models.json, and the entries that name a `finding`) and the 2013 oops (ci / PRE_FIX). TLC takes minutes for several of them, so each is
 // checked in under review/data/counterexamples/ with the SHA-256 of the spec files it was computed from; the
 // pack marks an entry stale when those files have changed since. `refreshCounterexamples` recomputes them
 // with the CLI's own `check --json`.
@@ -62,16 +62,16 @@ function commandOf(e: ModelEntry): string {
 }
 
 /**
- * The targets, from the manifest (so a new finding's entry is drawn without touching review/). A finding
- * reproduced by several models (F13: the reader's submit, and attr_changed's) is drawn once, from its first
- * entry.
+ * The targets, from the manifest (so a new finding's entry is drawn without touching review/): its `without`
+ * entry, or the entry that names it as its `finding` (F17, which F16's repair hides). A finding reproduced by
+ * several models (F13: the reader's submit, and attr_changed's) is drawn once, from its first entry.
  */
 export async function targets(root: string): Promise<Target[]> {
   const entries = await readManifest(join(root, "spec/models.json"));
   const out: Target[] = [];
   for (const e of entries) {
-    if (e.without !== undefined) {
-      const id = e.without;
+    const id = e.without ?? e.finding;
+    if (id !== undefined) {
       if (!out.some((t) => t.id === id)) out.push({ id, entry: e, command: commandOf(e) });
     } else if (e.model === OOPS_2013.model && e.variant === OOPS_2013.variant && e.with === OOPS_2013.with) {
       out.push({ id: "oops-2013", entry: e, command: commandOf(e) });

@@ -75,7 +75,7 @@ NewDesign == DESIGN # "PRE_FIX"            \* 1362729b's n_active scheme present
 \* The repairs POST_FIX_REPAIRED makes, one per finding in POST_FIX (spec/README.md).
 \* Fixed(f): repair f is in force. A model reproduces finding f in the otherwise
 \* repaired design by overriding Repairs with Without_f (`check --without f`).
-AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15", "F16"}
+AllRepairs == {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "F13", "F14", "F15", "F16", "F17"}
 Repairs == AllRepairs
 Without_F1 == AllRepairs \ {"F1"}
 Without_F2 == AllRepairs \ {"F2"}
@@ -93,6 +93,7 @@ Without_F13 == AllRepairs \ {"F13"}
 Without_F14 == AllRepairs \ {"F14"}
 Without_F15 == AllRepairs \ {"F15"}
 Without_F16 == AllRepairs \ {"F16"}
+Without_F17 == AllRepairs \ {"F17"}
 \* POST_FIX and PRE_FIX have no repair, unless a check adds one to look past that
 \* finding at another: `check --with f` overrides OtherRepairs with With_f (F9,
 \* reached first in PRE_FIX, hides the 1362729b oops behind it).
@@ -113,6 +114,7 @@ With_F13 == {"F13"}
 With_F14 == {"F14"}
 With_F15 == {"F15"}
 With_F16 == {"F16"}
+With_F17 == {"F17"}
 Fixed(f) == f \in (IF DESIGN = "POST_FIX_REPAIRED" THEN Repairs ELSE OtherRepairs)
 
 ASSUME DESIGN \in {"POST_FIX", "PRE_FIX", "POST_FIX_REPAIRED"}
@@ -206,7 +208,7 @@ DispPcs == {"IDLE", "DispatchSelect", "DispatchUnmask", "DispatchRecheck"} \cup 
 \* mask (RaiseWindow): it holds its cookie's cookie->lock.
 RaisePcs == {"AcquireEnqueue", "InvalidateEnqueue", "UpdateEnqueue", "RelinquishEnqueue"}
 ThreadPcs == {"NfsLoadCookie", "AcquireCookie", "AllocObject", "AttachObject", "AcquireNewChild", "AcquireFail",
-              "Ready", "ReadWaitLookup", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPagesTest", "ReadPutOp",
+              "Ready", "ReadWaitLookup", "ReadCookieLocked", "ReadSubmitActive", "ReadSubmitLookedUp", "ReadWaitActive", "ReadIO", "ReadPagesIO", "ReadPagesTest", "ReadPutOp",
               "WriteSubmitActive", "WriteSubmitLookedUp", "AttrSubmitActive", "AttrSubmitLookedUp",
               "RelinquishCookie", "RelinquishKill", "RelinquishDropActive", "RelinquishWait",
               "RelinquishClear", "RelinquishPut", "RelinquishWaitCreating", "RelinquishDetach", "Done"}
@@ -228,8 +230,11 @@ OpPcs == {"NONE", "OpInvalidateObject", "WriteOp", "WriteOpWritePage", "OpAttrCh
 (* Records                                                                 *)
 
 NoStores == [p \in Pages |-> "NONE"]
+\* unwoken: not a field of the kernel's cookie but of wait_on_atomic_t's hashed
+\* wait queue for &cookie->n_active: TRUE when n_active last fell to 0 through a
+\* plain atomic_dec, so the relinquish asleep there was not woken (F17).
 UnbornCookie == [mem |-> "UNBORN", usage |-> 0, n_children |-> 0, n_active |-> 0, flags |-> {},
-                 netfs |-> FALSE, stores |-> NoStores, backing |-> {}]
+                 netfs |-> FALSE, stores |-> NoStores, backing |-> {}, unwoken |-> FALSE]
 \* fscache_object_init (via the backend's alloc_object): 3.12 sets object->cookie
 \* WITHOUT taking a cookie ref; fscache_attach_object takes it.
 NewObject(c) == [mem |-> "LIVE", state |-> "WAIT_FOR_INIT", oob |-> "init",
@@ -291,9 +296,11 @@ ObjPutX(w, o, putCookie) ==
          IN IF NewDesign /\ putCookie THEN CookiePut(w1, r.cookie) ELSE w1
 ObjPut(w, o) == ObjPutX(w, o, TRUE)
 
-\* fscache_unuse_cookie: atomic_dec_and_test + wake (the wake is RelinquishWait's
-\* enabling condition, re-checked after every wake-up).
-Unuse(w, c) == IF c \in Cookies THEN [w EXCEPT !.ck[c].n_active = @ - 1] ELSE w
+\* fscache_unuse_cookie: atomic_dec_and_test + wake_up_atomic_t at 0, which wakes
+\* a relinquish asleep on n_active (RelinquishWait re-checks n_active = 0).
+Unuse(w, c) == IF c \in Cookies
+               THEN [w EXCEPT !.ck[c].n_active = @ - 1, !.ck[c].unwoken = @ /\ w.ck[c].n_active # 1]
+               ELSE w
 Use(w, c) == [w EXCEPT !.ck[c].n_active = @ + 1]
 
 CookieOK(w, o) == w.obj[o].cookie \in Cookies /\ w.ck[w.obj[o].cookie].mem = "LIVE"
@@ -776,8 +783,59 @@ ReadPages(t) ==
 \* submitted to the first object; ASSERT(IS_LOOKED_UP) on it. An NFS task's
 \* cookie may have been freed since its entry checks (F16). F16's repair, 3.13:
 \* under cookie->lock a cookie no longer enabled gives -ENOBUFS before the use.
-\* Not at this grain (spec/README.md): the inc and the give-back of a refused
-\* read are one step here, for an NFS task's read as for an owner's.
+\* An NFS task's read in 3.12 takes two steps (ReadSplit): the inc comes before
+\* cookie->lock is taken, so relinquish can drop its baseline unit between the
+\* two, and a refused read's give-back is then the plain atomic_dec that wakes
+\* nobody (GiveBack: finding F17). An owner's read is one step: its own
+\* baseline unit keeps n_active >= 1 across it and only the owner relinquishes
+\* the cookie, so the split would change no state it can reach; F16's repair
+\* (the enabled test and the inc under cookie->lock) makes it one step for an
+\* NFS task too.
+ReadSplit(t) == t \in Borrowers /\ NewDesign /\ ~Fixed("F16")
+ReadOpFlags == {"MYTHREAD", "WAITING", "DEC_READ_CNT"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
+
+\* A refused read's n_active give-back: 3.12's plain atomic_dec, which wakes
+\* nobody, so a relinquish asleep on n_active sleeps on when it falls to 0
+\* (F17; a relinquish past its wait, whose drop found 0 before this read's inc
+\* brought it back, is not asleep). F17's repair, later kernels'
+\* __fscache_unuse_cookie with __fscache_wake_unused_cookie after cookie->lock:
+\* the dec wakes at 0.
+RelinquishAsleep(c) == \E u \in Owners : TCookie[u] = c /\ thread[u].pc = "RelinquishWait"
+GiveBack(w, c) ==
+    IF Fixed("F17") THEN Unuse(w, c)
+    ELSE [w EXCEPT !.ck[c].n_active = @ - 1,
+                   !.ck[c].unwoken = @ \/ (w.ck[c].n_active = 1 /\ RelinquishAsleep(c))]
+
+\* The read's section under cookie->lock: the first object, ASSERT(IS_LOOKED_UP)
+\* (single-page reads), n_reads++, submit. `held`: op k and the read's n_active
+\* unit were taken in an earlier step (ReadSplit); else both are taken here, and
+\* a refusal undoes them in this step (inc then dec: no state changes).
+ReadLocked(t, k, held, who) ==
+    LET c == TCookie[t]
+        refuse == IF held
+                  THEN /\ Commit(GiveBack([W0 EXCEPT !.op[k] = FreeOpRec], c))   \* kfree(op)
+                       /\ thread' = [thread EXCEPT ![t].op = 0, ![t].pc = "Ready", ![t].result = "ENOBUFS"]
+                       /\ UNCHANGED oops
+                  ELSE Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
+    IN IF cookie[c].backing = {} \/ (Fixed("F16") /\ "RELINQUISHED" \in cookie[c].flags)
+       THEN refuse
+       ELSE LET o == BackingObj(c) IN
+            IF "IS_LOOKED_UP" \notin object[o].flags /\ thread[t].page # "ALL"
+            THEN IF Fixed("F1")   \* finding F1: a failed lookup leaves the object attached
+                 THEN refuse
+                 ELSE Oops(who \o ": ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed")
+            ELSE LET w1 == IF held THEN W0 ELSE NewOp(IF NewDesign THEN Use(W0, c) ELSE W0, k, "READ", ReadOpFlags)
+                     w2 == [w1 EXCEPT !.obj[o].n_reads = @ + 1]
+                 IN IF SubmitOk(w2, o)
+                    THEN /\ Commit(IF SubmitWindow THEN w2 ELSE SubmitOp(w2, o, k))
+                         \* with SubmitWindow the test is made and n_ops++ comes in the next step
+                         /\ thread' = [thread EXCEPT ![t].op = k,
+                                          ![t].pc = IF ~SubmitWindow THEN "ReadWaitActive"
+                                                    ELSE IF Active(object[o]) THEN "ReadSubmitActive"
+                                                    ELSE "ReadSubmitLookedUp"]
+                         /\ UNCHANGED oops
+                    ELSE refuse   \* rejected: n_reads--, atomic_dec(n_active), kfree(op)
+
 ReadWaitLookup(t) ==
     LET c == TCookie[t]
         k == FreeOp(W0)
@@ -787,27 +845,21 @@ ReadWaitLookup(t) ==
        /\ IF cookie[c].mem # "LIVE"
           THEN Oops("ReadWaitLookup: fscache_wait_for_deferred_lookup reads the flags of a freed cookie (an NFS task's stale nfsi->fscache)")
           ELSE IF k = 0 THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>   \* -ENOMEM
-          ELSE IF cookie[c].backing = {} \/ (Fixed("F16") /\ "RELINQUISHED" \in cookie[c].flags)
-          THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>       \* inc then dec
-          ELSE LET o == BackingObj(c) IN
-               IF "IS_LOOKED_UP" \notin object[o].flags /\ thread[t].page # "ALL"
-               THEN IF Fixed("F1")   \* finding F1: a failed lookup leaves the object attached
-                    THEN Ret(t, "Ready", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
-                    ELSE Oops("ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed")
-               ELSE LET w1 == IF NewDesign THEN Use(W0, c) ELSE W0
-                        fl == {"MYTHREAD", "WAITING", "DEC_READ_CNT"} \cup (IF NewDesign THEN {"UNUSE_COOKIE"} ELSE {})
-                        w2 == NewOp([w1 EXCEPT !.obj[o].n_reads = @ + 1], k, "READ", fl)
-                    IN IF SubmitOk(w2, o)
-                       THEN /\ Commit(IF SubmitWindow THEN w2 ELSE SubmitOp(w2, o, k))
-                            \* with SubmitWindow the test is made and n_ops++ comes in the next step
-                            /\ thread' = [thread EXCEPT ![t].op = k,
-                                             ![t].pc = IF ~SubmitWindow THEN "ReadWaitActive"
-                                                       ELSE IF Active(object[o]) THEN "ReadSubmitActive"
-                                                       ELSE "ReadSubmitLookedUp"]
-                            /\ UNCHANGED oops
-                       ELSE \* rejected: n_reads--, plain atomic_dec(n_active), kfree(op)
-                            /\ UNCHANGED <<cookie, object, op, oops>>
-                            /\ Ret(t, "Ready", "ENOBUFS")
+          ELSE IF ReadSplit(t)
+          THEN /\ Commit(Use(NewOp(W0, k, "READ", ReadOpFlags), c))
+               /\ thread' = [thread EXCEPT ![t].op = k, ![t].pc = "ReadCookieLocked"]
+               /\ UNCHANGED oops
+          ELSE ReadLocked(t, k, FALSE, "ReadWaitLookup")
+
+\* An NFS task's cookie->lock section (ReadSplit), its op allocated and its
+\* n_active unit taken in ReadWaitLookup. The cookie may have been freed since
+\* (its unit brought n_active back from 0 after relinquish passed its wait).
+ReadCookieLocked(t) ==
+    /\ thread[t].pc = "ReadCookieLocked"
+    /\ lastAction' = [name |-> "ReadCookieLocked", t |-> t]
+    /\ IF cookie[TCookie[t]].mem # "LIVE"
+       THEN Oops("ReadCookieLocked: spin_lock(&cookie->lock) of a freed cookie (an NFS task's stale nfsi->fscache)")
+       ELSE ReadLocked(t, thread[t].op, TRUE, "ReadCookieLocked")
 
 \* The rest of fscache_submit_op's locked section (SubmitWindow): the branch its
 \* test chose, although KILL_OBJECT may have cleared IS_LIVE since (F13); then
@@ -848,6 +900,13 @@ ReadWaitActive(t) ==
           THEN Ret(t, "ReadPutOp", "ENOBUFS") /\ UNCHANGED <<cookie, object, op, oops>>
           ELSE SetPc(t, IF thread[t].page = "ALL" THEN "ReadPagesIO" ELSE "ReadIO") /\ UNCHANGED <<cookie, object, op, oops>>
 
+\* The backing reads of `pages` started, each with a monitor on its backing page
+\* that holds an op ref (op.io); the op becomes ASYNC, cachefiles_read_copier
+\* its processor (the reader and ReadPagesIO share it).
+StartBackingReads(w, k, pages) ==
+    [w EXCEPT !.op[k].io = pages, !.op[k].usage = @ + Cardinality(pages),
+              !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}]
+
 \* The backend's read_or_alloc_page / allocate_page in the netfs thread; both
 \* call the netfs's mark_page_cached (the page becomes PG_fscache: thread[t].cached);
 \* then fscache_op_complete. `res` is what the read of the backing page met.
@@ -873,8 +932,7 @@ ReadIO(t, res) ==
        /\ lastAction' = [name |-> "ReadIO", t |-> t, result |-> res]
        /\ IF res = "MONITOR"
           THEN /\ UNCHANGED cache
-               /\ Commit([W0 EXCEPT !.op[k].io = {thread[t].page}, !.op[k].usage = @ + 1,
-                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}])
+               /\ Commit(StartBackingReads(W0, k, {thread[t].page}))
                /\ thread' = [thread EXCEPT ![t].pc = "ReadPutOp", ![t].result = "OK"]
                /\ UNCHANGED oops
           ELSE IF res = "EIO"
@@ -934,8 +992,7 @@ ReadPagesIO(t, up) ==
                             /\ UNCHANGED oops
           ELSE IF up # "NONE" /\ ~cookie[c].netfs
           THEN Oops("ReadPagesIO: mark_page_cached through cleared netfs data")
-          ELSE LET w1 == [W0 EXCEPT !.op[k].io = reads, !.op[k].usage = @ + Cardinality(reads),
-                                    !.op[k].flags = (@ \ {"MYTHREAD"}) \cup {"ASYNC"}]
+          ELSE LET w1 == StartBackingReads(W0, k, reads)
                    w2 == IF up # "NONE" /\ Fixed("F15") THEN RetrievalComplete(w1, k, "ReadPagesIO") ELSE w1
                IN IF w2.bug # "NONE" THEN Oops(w2.bug)
                   ELSE /\ Commit(w2)
@@ -1088,10 +1145,11 @@ RelinquishDropActive(t) ==
     /\ SetPc(t, IF cookie[c].n_active - 1 = 0 THEN "RelinquishClear" ELSE "RelinquishWait")
     /\ UNCHANGED <<object, op, oops>>
 
-\* wait_on_atomic_t(n_active): sleep until it is 0 (re-checked at each wake-up).
+\* wait_on_atomic_t(n_active): sleep until it is 0, re-checked at each wake-up;
+\* a fall to 0 that wakes nobody (unwoken, F17) leaves it asleep.
 RelinquishWait(t) ==
     /\ thread[t].pc = "RelinquishWait"
-    /\ cookie[TCookie[t]].n_active = 0
+    /\ cookie[TCookie[t]].n_active = 0 /\ ~cookie[TCookie[t]].unwoken
     /\ lastAction' = [name |-> "RelinquishWait", t |-> t]
     /\ SetPc(t, "RelinquishClear")
     /\ UNCHANGED <<cookie, object, op, oops>>
@@ -1157,7 +1215,7 @@ ThreadStepKeepingCache(t) ==
        \/ Invalidate(t) \/ WaitOnInvalidate(t) \/ UpdateCookie(t) \/ AttrChanged(t)
        \/ \E p \in Pages : ReadPage(t, p)
        \/ ReadPages(t) \/ \E up \in Pages \cup {"NONE"} : ReadPagesIO(t, up) \/ ReadPagesTest(t)
-       \/ ReadWaitLookup(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
+       \/ ReadWaitLookup(t) \/ ReadCookieLocked(t) \/ ReadSubmitActive(t) \/ ReadSubmitLookedUp(t) \/ ReadWaitActive(t) \/ ReadPutOp(t)
        \/ \E p \in Pages : WritePage(t, p)
        \/ WriteSubmitActive(t) \/ WriteSubmitLookedUp(t) \/ AttrSubmitActive(t) \/ AttrSubmitLookedUp(t)
        \/ WaitOnPageWrite(t) \/ \E r \in RetireChoices : RelinquishCookie(t, r)
@@ -1877,7 +1935,7 @@ TypeOK ==
          /\ cookie[c].usage \in Nat /\ cookie[c].n_children \in Nat /\ cookie[c].n_active \in Int
          /\ cookie[c].flags \subseteq {"LOOKING_UP", "NO_DATA_YET", "UNAVAILABLE", "INVALIDATING",
                                       "RELINQUISHED", "RETIRED", "CREATING"}
-         /\ cookie[c].netfs \in BOOLEAN
+         /\ cookie[c].netfs \in BOOLEAN /\ cookie[c].unwoken \in BOOLEAN
          /\ \A p \in Pages : cookie[c].stores[p] \in {"NONE", "PENDING", "STORING"}
          /\ cookie[c].backing \subseteq Objects
     /\ \A o \in Objects :
@@ -1965,6 +2023,10 @@ NActiveNoResurrection ==
     [][\A c \in Cookies : (cookie[c].mem = "LIVE" /\ cookie'[c].mem = "LIVE" /\ cookie[c].n_active = 0)
                           => cookie'[c].n_active = 0]_vars
 
+\* S5b: a relinquish asleep on n_active is woken when n_active falls to 0 (no
+\* fall to 0 through a plain atomic_dec that wakes nobody: F17).
+NoLostWakeUp == \A c \in Cookies : ~cookie[c].unwoken
+
 \* S6: n_active counts exactly the units held: the netfs baseline until
 \* RelinquishDropActive, object workers inside lookup / invalidate / update,
 \* and live ops flagged UNUSE_COOKIE (reads, writes, invalidation).
@@ -1979,6 +2041,8 @@ UnitHolders(c) ==
                    op[k].object \in Objects /\ object[op[k].object].cookie = c})
     \* a reader or writer inside its submit: its op (UNUSE_COOKIE) is not yet on the object
     + Cardinality({t \in Threads : TCookie[t] = c /\ thread[t].pc \in SubmitPcs})
+    \* an NFS task's read between its plain inc and cookie->lock (ReadSplit)
+    + Cardinality({t \in Threads : TCookie[t] = c /\ thread[t].pc = "ReadCookieLocked"})
 UseUnuseBalance ==
     NewDesign => \A c \in Cookies : cookie[c].mem = "LIVE" => cookie[c].n_active = UnitHolders(c)
 

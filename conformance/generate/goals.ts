@@ -362,6 +362,16 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     mutant: "nfs-read-ignores-disabled",
   },
   {
+    // F17: the NFS task's read took its n_active unit before cookie->lock; relinquish dropped the baseline unit
+    // and sleeps; the object died and was unhashed; the read's give-back under cookie->lock is then a plain
+    // atomic_dec to 0 that wakes nobody, and relinquish sleeps on.
+    id: "NfsGiveBackLeavesRelinquishAsleep",
+    model: "MCtrapNfs",
+    designs: ["POST_FIX"],
+    predicate: `lastAction.name = "ReadCookieLocked" /\\ cookie["D"].unwoken`,
+    mutant: "nfs-read-counts-under-lock",
+  },
+  {
     // The data thread's multi-page read returned, then it invalidated the cookie; the copier reaches the page with
     // INVALIDATING set and ends it with -ESTALE, not marked cached (cachefiles_read_copier's first test).
     id: "CopierStaleAfterInvalidate",

@@ -55,7 +55,7 @@ export const VARIABLES = ["cookie", "object", "op", "thread", "oops", "cache"] a
  */
 export const SPEC_ONLY = {
   variables: ["lastAction"],
-  fields: { object: ["lop"], thread: ["alloc"], cache: ["list"] },
+  fields: { cookie: ["unwoken"], object: ["lop"], thread: ["alloc"], cache: ["list"] },
 } as const;
 
 /** What the netfs driver knows about thread t beyond the implementation's thread record. */

@@ -45,6 +45,7 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   ReadPagesIO: thread({ chosen: ["up"] }),
   ReadPagesTest: thread(),
   ReadWaitLookup: thread(),
+  ReadCookieLocked: thread(),
   ReadSubmitActive: thread(),
   ReadSubmitLookedUp: thread(),
   WriteSubmitActive: thread(),

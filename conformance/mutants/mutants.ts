@@ -191,8 +191,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "nfs-read-ignores-disabled",
     file: "fscache/netfs.ts",
-    find: '  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) {',
-    replace: "  if (!obj) {",
+    find: '  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) return refuse();',
+    replace: "  if (!obj) return refuse();",
     why: "repair F16 lost under cookie->lock: a read takes its n_active unit on a cookie relinquish has disabled",
     repair: "F16",
   },
@@ -203,6 +203,22 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    false;",
     why: "repair F16 lost at the read's entry: a read through a disabled cookie goes on to wait for its lookup",
     repair: "F16",
+  },
+  {
+    name: "nfs-give-back-wakes",
+    file: "fscache/cookie.ts",
+    find: '  if (core.repaired("REFUSED_READ_WAKES")) {',
+    replace: "  if (core) {",
+    why: "a refused read's give-back wakes relinquish in 3.12 (its plain atomic_dec wakes nobody: F17 unseen)",
+    runsIn: "POST_FIX",
+  },
+  {
+    name: "nfs-read-counts-under-lock",
+    file: "fscache/netfs.ts",
+    find: '  const split = counted && call.caller.borrowed === true && !core.repaired("COOKIE_DISABLED_TESTED");',
+    replace: "  const split = false;",
+    why: "an NFS task's 3.12 read takes its n_active unit under cookie->lock, with the submit (F17's window closed)",
+    runsIn: "POST_FIX",
   },
   {
     name: "copier-ignores-invalidating",

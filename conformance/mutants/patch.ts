@@ -27,6 +27,11 @@ export interface Mutant {
    * run the repaired code, so only they can kill it.
    */
   readonly repair?: string;
+  /**
+   * The one design whose traces run the mutated code, for a mutant of code only the 3.12 designs have (an NFS
+   * task's read at 3.12's grain runs in POST_FIX alone): the other designs' traces cannot kill it.
+   */
+  readonly runsIn?: "POST_FIX" | "PRE_FIX";
 }
 
 /** A copy of src/ with one mutant applied; `dispose()` removes it. */

@@ -57,9 +57,10 @@ export async function runMutant(m: Mutant, o: MutantRunOptions): Promise<MutantR
     let passed = 0;
     let steps = 0;
     for (const item of o.suite) {
-      // A lost repair can diverge only where the repaired code runs: skip the other designs' items.
-      if (m.repair !== undefined && designOf(item) !== undefined && designOf(item) !== "POST_FIX_REPAIRED")
-        continue;
+      // A lost repair can diverge only where the repaired code runs (and a mutant of code only one 3.12 design
+      // has, only where that design's does): skip the other designs' items.
+      const only = m.repair !== undefined ? "POST_FIX_REPAIRED" : m.runsIn;
+      if (only !== undefined && designOf(item) !== undefined && designOf(item) !== only) continue;
       if (item.kind === "graph") {
         const opts = {
           stopAtFirstFailure: true,

@@ -30,6 +30,7 @@ export const FINDINGS = [
   "F14",
   "F15",
   "F16",
+  "F17",
 ] as const;
 export type Finding = (typeof FINDINGS)[number];
 
@@ -51,6 +52,11 @@ export interface ModelEntry {
    * `OtherRepairs` with `With_<finding>`, to look past that finding at another one behind it.
    */
   readonly with?: Finding;
+  /**
+   * The finding a violation reproduces when no `without` entry can: F17's window exists only where F16's repair
+   * is left out too, so its counterexample is drawn from a POST_FIX entry (review/counterexamples.ts).
+   */
+  readonly finding?: Finding;
   readonly expect: Expectation;
   /** The property TLC reports violated, for `safety` (2.18 does not name temporal properties). */
   readonly property?: string;
@@ -77,6 +83,7 @@ const schema = {
       variant: { enum: [...DESIGNS] },
       without: { enum: [...FINDINGS] },
       with: { enum: [...FINDINGS] },
+      finding: { enum: [...FINDINGS] },
       expect: { enum: ["pass", "safety", "liveness"] },
       property: { type: "string" },
       distinct: { type: "integer", minimum: 0 },
@@ -87,6 +94,11 @@ const schema = {
     allOf: [
       { if: { required: ["without"] }, then: { properties: { variant: { const: "POST_FIX_REPAIRED" } } } },
       { if: { required: ["with"] }, then: { properties: { variant: { enum: ["POST_FIX", "PRE_FIX"] } } } },
+      // A finding's own counterexample: a violation, in an entry that leaves no repair out.
+      {
+        if: { required: ["finding"] },
+        then: { properties: { expect: { enum: ["safety", "liveness"] } }, not: { required: ["without"] } },
+      },
     ],
   },
 } as const;

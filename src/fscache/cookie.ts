@@ -149,6 +149,20 @@ export function unuseCookie(core: CacheCore, cookie: Cookie): void {
   if (cookie.n_active === 0) core.wake(cookie.activeWq);
 }
 
+/**
+ * A netfs read's give-back of the `n_active` unit it took with a plain increment: 3.12's plain `atomic_dec`,
+ * which wakes nobody, so a relinquish asleep on `n_active` sleeps on when it falls to 0 (F17). Repair
+ * REFUSED_READ_WAKES: unuse, as later kernels' `__fscache_unuse_cookie` + `__fscache_wake_unused_cookie`.
+ */
+export function giveBack(core: CacheCore, cookie: Cookie): void {
+  if (core.repaired("REFUSED_READ_WAKES")) {
+    unuseCookie(core, cookie);
+    return;
+  }
+  touch(cookie);
+  cookie.n_active--;
+}
+
 /** Clears a cookie flag and wakes its bit waiters if it was set (`test_and_clear_bit` + `wake_up_bit`). */
 export function clearCookieFlag(core: CacheCore, cookie: Cookie, flag: CookieFlag): boolean {
   touch(cookie);

@@ -151,6 +151,11 @@ export type Design = (typeof DESIGNS)[number];
  *   before its use, and the netfs's relinquish clears the cookie only at eviction (relinquishCookie's
  *   `eviction`), so a task reading through NFS's shared pointer meets a disabled cookie, never a cleared or
  *   freed one or an `n_active` brought back from 0.
+ * - REFUSED_READ_WAKES (F17): a read's give-back of its `n_active` unit under cookie->lock (no object, or the
+ *   submission refused) wakes a relinquish asleep on `n_active` when it falls to 0, as later kernels'
+ *   `__fscache_unuse_cookie` + `__fscache_wake_unused_cookie`: 3.12's plain `atomic_dec` wakes nobody, and an
+ *   NFS task's read takes its unit before cookie->lock, where its owner's relinquish can drop the baseline unit
+ *   and sleep.
  * (F7 is repaired by NO_OPS_ON_DEAD_OBJECT's exclusive-submit refusal.)
  * Two more are candidates found while building the implementation, not in the spec: opt-in only.
  * - STRANDED_WRITES_DISCARDED: a write op that finds its object inactive, or whose write fails, or whose
@@ -176,6 +181,7 @@ export const SPEC_REPAIR_FINDINGS = {
   READ_WAITER_HOLDS_OP: "F14",
   RETRIEVAL_SUB_RETURN: "F15",
   COOKIE_DISABLED_TESTED: "F16",
+  REFUSED_READ_WAKES: "F17",
 } as const;
 export type SpecRepair = keyof typeof SPEC_REPAIR_FINDINGS;
 export const SPEC_REPAIRS = Object.keys(SPEC_REPAIR_FINDINGS) as SpecRepair[];

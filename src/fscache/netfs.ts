@@ -4,8 +4,8 @@
 
 import { formatLabel, label, type StepLabel, type Task, type WaitQueue } from "../runtime/runtime.ts";
 import type { CacheCore, ThreadRecord } from "./context.ts";
-import { Cookie, type CookieDef, cookiePut, freeCookie } from "./cookie.ts";
-import { bugOn, bugOnNull, FsCacheError } from "./errors.ts";
+import { Cookie, type CookieDef, cookiePut, freeCookie, giveBack } from "./cookie.ts";
+import { bugOn, bugOnNull, FsCacheError, OopsError } from "./errors.ts";
 import { checkAcquire, checkData, checkLive, checkPage, checkRelinquish, checkWritePage } from "./misuse.ts";
 import { type ApiResult, type EventName, pageName } from "./names.ts";
 import {
@@ -89,7 +89,7 @@ class Call {
 
   constructor(
     core: CacheCore,
-    private readonly caller: Caller,
+    readonly caller: Caller,
   ) {
     this.entered = caller.entered ?? null;
     this.th = core.thread(caller.t);
@@ -521,29 +521,50 @@ async function beginRead(core: CacheCore, call: Call, cookie: Cookie, multi: boo
       : ["MYTHREAD", "WAITING", "DEC_READ_CNT"],
   );
   if (!op) return null;
-  const obj = cookie.backing_objects[0];
-  // Repair COOKIE_DISABLED_TESTED: under cookie->lock, a cookie no longer enabled (3.13) takes no new use.
-  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) {
+  // An NFS task's read (a borrowed pointer) in 3.12: the increment is a step of its own before cookie->lock,
+  // so its owner's relinquish can drop the baseline unit and sleep in between, and a refused read's give-back
+  // below must then wake it (F17). For an owner the split would change nothing it can reach (its own baseline
+  // unit is held across the read), and repair COOKIE_DISABLED_TESTED takes the unit under the lock.
+  const split = counted && call.caller.borrowed === true && !core.repaired("COOKIE_DISABLED_TESTED");
+  if (split) {
+    touch(cookie);
+    cookie.n_active++;
+    touch(call.th);
+    call.th.op = op.id;
+    await call.step("ReadCookieLocked");
+    bugOn(cookie.mem !== "LIVE", SPEC_OOPS["ReadCookieLocked:freed"]);
+  }
+  /** A refusal under cookie->lock: the op freed, and (if taken) the read's n_active unit given back. */
+  const refuse = (): null => {
+    if (split) {
+      touch(call.th);
+      call.th.op = 0;
+      giveBack(core, cookie);
+    }
     freeOp(core, op);
     return null;
-  }
+  };
+  const obj = cookie.backing_objects[0];
+  // Repair COOKIE_DISABLED_TESTED: under cookie->lock, a cookie no longer enabled (3.13) takes no new use.
+  if (!obj || (core.repaired("COOKIE_DISABLED_TESTED") && cookie.flags.has("RELINQUISHED"))) return refuse();
   // Only the single-page reader ASSERTs the object was looked up (F1); the multi-page one submits, and a
   // submission to an object never looked up is refused below.
   if (!multi && !obj.flags.has("IS_LOOKED_UP")) {
-    freeOp(core, op);
-    bugOn(!core.repaired("NOBUFS_IF_NOT_LOOKED_UP"), SPEC_OOPS.ReadWaitLookup);
-    return null;
+    if (core.repaired("NOBUFS_IF_NOT_LOOKED_UP")) return refuse();
+    // The oops keeps what the step found: an NFS task's op and unit, taken in the step before, stay.
+    if (!split) freeOp(core, op);
+    throw new OopsError(SPEC_OOPS[split ? "ReadCookieLocked" : "ReadWaitLookup"]);
   }
   touch(cookie);
-  if (counted) cookie.n_active++;
+  if (counted && !split) cookie.n_active++;
   touch(obj);
   obj.n_reads++;
   const branch = submitBranch(core, obj);
   if (branch === null) {
     obj.n_reads--;
-    if (counted) cookie.n_active--;
-    freeOp(core, op);
-    return null;
+    // Taken in this step (an owner's read): the increment and its undo are one step, nobody sees either.
+    if (counted && !split) cookie.n_active--;
+    return refuse();
   }
   touch(call.th);
   call.th.op = op.id;

@@ -6,6 +6,9 @@
 export const SPEC_OOPS = {
   AcquireFail: "AcquireFail: __fscache_cookie_put of an already freed cookie (double free)",
   ReadWaitLookup: "ReadWaitLookup: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed",
+  ReadCookieLocked: "ReadCookieLocked: ASSERT(IS_LOOKED_UP) fails: object attached but its lookup failed",
+  "ReadCookieLocked:freed":
+    "ReadCookieLocked: spin_lock(&cookie->lock) of a freed cookie (an NFS task's stale nfsi->fscache)",
   "ReadWaitLookup:freed":
     "ReadWaitLookup: fscache_wait_for_deferred_lookup reads the flags of a freed cookie (an NFS task's stale nfsi->fscache)",
   "ReadPage:freed":

@@ -9,7 +9,8 @@
 // MCwindowAttr, MCpages, MCraiseFail, MCtrapNfs, MCtrapAsync and the POST_FIX covers of MCcalls and MCfail run
 // outside `npm test` (`npm run conformance:full`); MCtrapNfs's REPAIRED cover is the one that sees a relinquish not
 // waiting for the NFS task (an enabled step, which goal traces do not compare): test/fscache/nfs-tasks.test.ts
-// checks that wait in `npm test`.
+// checks that wait in `npm test`. For the same reason MCtrapWake's POST_FIX cover is here: F17's relinquish left
+// asleep differs from a woken one only in its enabled step.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,8 @@ const GRAPHS: readonly { model: string; design: Design; dir: string }[] = [
   { model: "MCfail", design: "POST_FIX_REPAIRED", dir: MODELS },
   // The reader's submit in two steps.
   { model: "MCwindow", design: "POST_FIX_REPAIRED", dir: MODELS },
+  // An NFS task's refused read and relinquish's wait (F17): only an enabled set shows a sleeper left unwoken.
+  { model: "MCtrapWake", design: "POST_FIX", dir: MODELS },
   { model: "MCci", design: "POST_FIX_REPAIRED", dir: join(REPO, "spec") },
 ];
 
@@ -116,6 +119,9 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "nfs-entry-ignores-disabled":
     "needs an NFS task reading through its owner's cookie (F16), which MCci lacks",
   "copier-ignores-invalidating": "needs a multi-page read and then an invalidation: two calls",
+  "nfs-give-back-wakes": "needs an NFS task reading through its owner's cookie (F17), which MCci lacks",
+  "nfs-read-counts-under-lock":
+    "needs an NFS task reading through its owner's cookie (F17), which MCci lacks",
 };
 
 const key = (g: { model: string; design: string }): string => `${g.model}/${g.design}`;
@@ -341,6 +347,10 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     // An NFS task's read of a disabled cookie is refused at the entry or under cookie->lock only in F16's repair.
     expect(by.get("nfs-entry-ignores-disabled")?.killedIn).toBe("goals MCtrapNfs/POST_FIX_REPAIRED");
     expect(by.get("nfs-read-ignores-disabled")?.killedIn).toBe("goals MCtrapNfs/POST_FIX_REPAIRED");
+    // 3.12's NFS task takes its n_active unit a step before cookie->lock, and its refused read's give-back wakes
+    // nobody (F17): the state after the first step shows the one mutant, the sleeper's enabled step the other.
+    expect(by.get("nfs-read-counts-under-lock")?.killedIn).toBe("goals MCtrapNfs/POST_FIX");
+    expect(by.get("nfs-give-back-wakes")?.killedIn).toBe("MCtrapWake/POST_FIX");
     // A page the copier reaches while the cookie is being invalidated ends with -ESTALE, not marked cached.
     expect(by.get("copier-ignores-invalidating")?.killedIn).toBe("goals MCtrapStale/POST_FIX_REPAIRED");
     // A single-page read whose backing page is not up to date leaves its page to the copier (ReadIO's MONITOR).

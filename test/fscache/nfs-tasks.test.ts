@@ -2,20 +2,28 @@
 // inode's cookie (3.12 NFS turning caching off for a writer) while another task reads through the pointer it
 // loaded from nfsi->fscache (a `borrowed` call). 3.12 meets a cleared or freed cookie; the repair
 // (COOKIE_DISABLED_TESTED) refuses the read with ENOBUFS and clears the cookie only at the inode's eviction,
-// after the task. Conformance to the spec's steps is checked by the MCtrapNfs goal traces (test/conformance),
-// whose goal traces compare states, not enabled steps: that relinquish waits for the eviction is checked here.
+// after the task. 3.12's task takes its n_active unit a step before cookie->lock, and a refused read gives it
+// back without a wake-up, which can leave relinquish asleep for good (finding F17). Conformance to the spec's
+// steps is checked by the MCtrapNfs goal traces (test/conformance), whose goal traces compare states, not
+// enabled steps: that relinquish waits for the eviction is checked here (F17's sleeper by MCtrapWake's cover).
 
 import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { type Cookie, type Design, type Eviction, firstLabel, FsCache } from "../../src/fscache/index.ts";
+import type { Repair } from "../../src/fscache/names.ts";
 import { SPEC_OOPS } from "../../src/fscache/oops.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
 import { fileDef, indexDef, newFile } from "./workload.ts";
 
 /** An index and a data cookie whose object is looked up and available, with page 0 read once (by the owner). */
-async function setUp(design: Design) {
+async function setUp(design: Design, repairs?: readonly Repair[]) {
   const runtime = new SteppedRuntime();
-  const cache = new FsCache({ runtime, backend: new MemoryBackend(), design });
+  const cache = new FsCache({
+    runtime,
+    backend: new MemoryBackend(),
+    design,
+    ...(repairs ? { repairs } : {}),
+  });
   const settle = () => runtime.runUntilQuiescent(firstEnabled);
   const index = cache.acquireCookie(null, indexDef, null);
   await settle();
@@ -97,10 +105,47 @@ describe("an NFS task reading through its owner's cookie (F16)", () => {
     // The read brought n_active back from 0 (S5) after relinquish passed its wait.
     expect(cookie.n_active).toBe(1);
     await run("RelinquishClear");
+    await run("ReadCookieLocked");
     await run("ReadWaitActive");
     await run("ReadIO");
     expect(cache.inspect().oops).toBe(SPEC_OOPS.ReadIO);
     expect(await read).toBe("oops");
+  });
+
+  it("3.12: a refused read's give-back to 0 wakes nobody, so relinquish sleeps on (F17); the repair wakes it", async () => {
+    for (const repairs of [[], ["REFUSED_READ_WAKES"]] as const) {
+      const { runtime, cache, cookie, run, labels } = await setUp("POST_FIX", repairs);
+      const read = borrowedRead(cache, cookie);
+      await run("ReadPage");
+      await run("ReadWaitLookup");
+      // The task's unit is taken before cookie->lock: relinquish drops its baseline unit to 1 and sleeps.
+      expect(cookie.n_active).toBe(2);
+      const rel = relinquish(cache, cookie);
+      for (const a of ["RelinquishCookie", "RelinquishKill", "RelinquishDropActive"]) await run(a);
+      expect(cookie.n_active).toBe(1);
+      // The object is killed and unhashed before the task takes cookie->lock.
+      for (let s = runtime.enabled().find((e) => e.label.action !== "ReadCookieLocked"); s;) {
+        await runtime.runStep(s.taskId);
+        s = runtime.enabled().find((e) => e.label.action !== "ReadCookieLocked");
+      }
+      expect(cookie.backing_objects).toEqual([]);
+      expect(labels()).toEqual(["ReadCookieLocked"]);
+      await run("ReadCookieLocked");
+      expect(await read).toBe("ENOBUFS");
+      expect(cookie.n_active).toBe(0);
+      if (repairs.length === 0) {
+        // n_active is 0 and nothing will ever wake the sleeper: 3.12's relinquish hangs (uninterruptibly).
+        expect(labels()).toEqual([]);
+        expect(runtime.blocked().map((b) => `${b.label.action} on ${b.queue}`)).toEqual([
+          `RelinquishWait on cookie:${cookie.id}:n_active`,
+        ]);
+      } else {
+        expect(labels()).toEqual(["RelinquishWait"]);
+        await runtime.runUntilQuiescent(firstEnabled);
+        await rel;
+        expect(cookie.mem).toBe("FREED");
+      }
+    }
   });
 
   it("repaired: a read of a disabled cookie gives ENOBUFS, at its entry or under cookie->lock", async () => {

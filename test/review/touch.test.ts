@@ -21,7 +21,7 @@ function reportWith(edits: readonly Edit[]): { report: string; root: string } {
 }
 
 const RAISE = "  touch(obj);\n  obj.events.add(ev);";
-const UNUSE = "  touch(cookie);\n  cookie.n_active--;";
+const UNUSE = "  touch(cookie);\n  cookie.n_active--;\n  bugOn(";
 const DROP_ACTIVE =
   '    await call.step("RelinquishDropActive");\n    touch(cookie);\n    cookie.n_active--;';
 const AVAILABLE = '  OBJECT_AVAILABLE({ core, obj }) {\n    touch(obj);\n    obj.oob = "run";';
@@ -44,7 +44,7 @@ describe("touch check", () => {
       {
         file: "src/fscache/cookie.ts",
         find: UNUSE,
-        replace: "  if (cookie.n_active > 1) touch(cookie);\n  cookie.n_active--;",
+        replace: "  if (cookie.n_active > 1) touch(cookie);\n  cookie.n_active--;\n  bugOn(",
       },
       {
         file: "src/fscache/netfs.ts",

@@ -61,7 +61,11 @@ describe("recording by revision", () => {
       "fscache/cookie.ts",
       "  touch(cookie);\n  cookie.n_active++;\n  return true;",
     ),
-    untouched("unuse-cookie-untouched", "fscache/cookie.ts", "  touch(cookie);\n  cookie.n_active--;"),
+    untouched(
+      "unuse-cookie-untouched",
+      "fscache/cookie.ts",
+      "  touch(cookie);\n  cookie.n_active--;\n  bugOn(",
+    ),
     untouched("acquire-parent-untouched", "fscache/netfs.ts", "    touch(parent);\n    parent.usage++;"),
   ])("$name: a recorded run throws", async (mutant) => {
     const tree = applyMutant(REPO, join(REPO, "src"), mutant);
