@@ -523,8 +523,9 @@ async function beginRead(core: CacheCore, call: Call, cookie: Cookie, multi: boo
   if (!op) return null;
   // An NFS task's read (a borrowed pointer) in 3.12: the increment is a step of its own before cookie->lock,
   // so its owner's relinquish can drop the baseline unit and sleep in between, and a refused read's give-back
-  // below must then wake it (F17). For an owner the split would change nothing it can reach (its own baseline
-  // unit is held across the read), and repair COOKIE_DISABLED_TESTED takes the unit under the lock.
+  // below, 3.12's plain decrement, then leaves it asleep (F17; repair REFUSED_READ_WAKES wakes it). For an owner
+  // the split would change nothing it can reach (its own baseline unit is held across the read), and repair
+  // COOKIE_DISABLED_TESTED takes the unit under the lock.
   const split = counted && call.caller.borrowed === true && !core.repaired("COOKIE_DISABLED_TESTED");
   if (split) {
     touch(cookie);
