@@ -6,11 +6,11 @@
 // does, the depth of the state graph TLC reports is how far the recording was followed.
 //
 // The abstraction is written once more here, in TLA+, as a projection on the spec's side: the recorded states
-// are already abstract (mapping/abstraction.ts), and the spec's bookkeeping fields (SPEC_ONLY: lastAction, lop,
-// alloc, cached) are left out of the comparison, as conformance leaves them out.
+// are already abstract (mapping/abstraction.ts), and the spec's bookkeeping (its SPEC_ONLY variables and fields)
+// is left out of the comparison, as conformance leaves it out.
 
 import { isObject, type Json } from "../json.ts";
-import { FIELDS } from "../mapping/abstraction.ts";
+import { FIELDS, SPEC_ONLY } from "../mapping/abstraction.ts";
 import { fieldShape } from "../../src/cli/fieldShapes.ts";
 import type { ModelConstants } from "../mapping/model.ts";
 import type { Design } from "../trace/format.ts";
@@ -90,6 +90,12 @@ function projection(name: string, kind: keyof typeof FIELDS): string {
   return `${name}(r) == [${FIELDS[kind].map((f) => `${f} |-> r.${f}`).join(", ")}]`;
 }
 
+/** What the abstraction projects away, as the generated module's comment names it: `lastAction, cookie.unwoken, …`. */
+function specOnlyNames(): string {
+  const fields = Object.entries(SPEC_ONLY.fields).flatMap(([v, fs]) => fs.map((f) => `${v}.${f}`));
+  return [...SPEC_ONLY.variables, ...fields].join(", ");
+}
+
 function setOf(xs: readonly string[]): string {
   return `{${xs.map(str).join(", ")}}`;
 }
@@ -128,7 +134,7 @@ export function traceModule(
     projection("VT_O", "object"),
     projection("VT_Op", "op"),
     projection("VT_T", "thread"),
-    "\\* The abstraction's view of the spec state: SPEC_ONLY fields (lop, alloc, cached, the cache's object list, lastAction) left out.",
+    `\\* The abstraction's view of the spec state: SPEC_ONLY (${specOnlyNames()}) left out.`,
     "VT_Abs == [cookie |-> [c \\in Cookies |-> VT_C(cookie[c])], object |-> [o \\in Objects |-> VT_O(object[o])],",
     "           op |-> [k \\in OpIds |-> VT_Op(op[k])], thread |-> [t \\in Threads |-> VT_T(thread[t])], oops |-> oops,",
     "           cache |-> [flags |-> cache.flags, wd |-> cache.wd, dying |-> cache.dying, waiters |-> cache.waiters]]",

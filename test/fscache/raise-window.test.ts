@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryBackend } from "../../src/fscache/backends/memory.ts";
 import { FsCache } from "../../src/fscache/index.ts";
 import { firstEnabled, SteppedRuntime } from "../../src/runtime/stepped.ts";
-import { fileDef, indexDef, newFile } from "./workload.ts";
+import { acquireFile } from "./drive.ts";
 
 /** A stepped cache with the raise window and one settled data cookie; `run` takes the step named. */
 async function cacheWithFile() {
@@ -19,14 +19,9 @@ async function cacheWithFile() {
     design: "POST_FIX_REPAIRED",
     raiseWindow: true,
   });
-  const index = cache.acquireCookie(null, indexDef, null);
-  await runtime.runUntilQuiescent(firstEnabled);
-  const file = newFile("a");
-  const acquired = cache.acquireCookie(await index, fileDef(file), file);
-  await runtime.runUntilQuiescent(firstEnabled);
-  const cookie = await acquired;
-  const obj = cookie?.backing_objects[0];
-  if (!cookie || !obj) throw new Error("no cookie or object");
+  const { cookie } = await acquireFile(runtime, cache);
+  const obj = cookie.backing_objects[0];
+  if (!obj) throw new Error("no object");
   const labels = (): string[] => runtime.enabled().map((e) => e.label.action);
   const run = async (...actions: string[]): Promise<void> => {
     for (const action of actions) {
