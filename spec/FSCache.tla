@@ -131,6 +131,14 @@ Withdrawal == FALSE
 \* in the models but `readeio`, and go through the copier only in `readasync`,
 \* whose cfgs override it (ReadResults <- MC_ReadResults).
 ReadResults == {"OK"}
+\* How a monitored page's backing read ends, which cachefiles_read_copier finds
+\* after its INVALIDATING test: "OK", the backing page is up to date and is
+\* copied; "EIO", the read failed (PageError): "Readpage failed on backing file",
+\* cachefiles_io_error_obj breaks the cache and the page ends with -EIO. Chosen
+\* in ReadCopier, the first step that reads it (nothing reads PageError
+\* before). Only `copyeio` and the trap model MCtrapEio widen it
+\* (CopyResults <- MC_CopyResults); "OK" is always in it.
+CopyResults == {"OK"}
 \* Whether a reader's or a writer's fscache_submit_op is two steps: its test of
 \* the object's flags (fscache_object_is_active, then IS_LOOKED_UP), then the
 \* branch's n_ops++ and queueing, with cookie->lock and object->lock held from
@@ -1761,25 +1769,37 @@ ReadWaiterEnqueue(k, p) ==
 \* tests the value atomic_sub_return gives, here. The copier's own waiter
 \* record, if its waiter has not yet read monitor->op, is marked TAKEN. The
 \* copier first tests the cookie's INVALIDATING (through object->cookie): set,
-\* the page ends with -ESTALE, neither copied nor marked cached.
-ReadCopier(k) ==
+\* the page ends with -ESTALE, neither copied nor marked cached. Else it acts
+\* on `res`, the outcome of the page's backing read (CopyResults, fixed when
+\* that read completed, so a parameter of the step whichever branch runs): up
+\* to date ("OK"), or in error ("EIO": cachefiles_io_error_obj(object,
+\* "Readpage failed on backing file %lx") sets the cache's IOERROR, and
+\* fscache_end_io hands the netfs -EIO; the page is not marked cached). A page
+\* neither up to date nor in error (truncated) is read again by
+\* cachefiles_read_reissue: not modelled.
+ReadCopier(k, res) ==
     LET o == op[k].object
         c == object[o].cookie
         p == Head(op[k].todo)
         w1 == [W0 EXCEPT !.op[k].todo = Tail(@), !.op[k].pc = "ReadCopierTest"]
         w2 == IF Fixed("F15") THEN RetrievalComplete(w1, k, "ReadCopier") ELSE w1
+        waiters == [i \in 1..Len(cache.waiters) |->
+                        IF cache.waiters[i].k = k /\ cache.waiters[i].p = p
+                        THEN [cache.waiters[i] EXCEPT !.monitor = "TAKEN"] ELSE cache.waiters[i]]
     IN /\ OpAt(k, "ReadCopier") /\ op[k].todo # << >>
-       /\ lastAction' = [name |-> "ReadCopier", k |-> k]
+       /\ lastAction' = [name |-> "ReadCopier", k |-> k, result |-> res]
        /\ IF ~CookieOK(W0, o) \/ ~cookie[c].netfs
-          THEN Oops("ReadCopier: mark_page_cached and end_io_func through a NULL/freed cookie or cleared netfs data")
+          THEN /\ Oops("ReadCopier: mark_page_cached and end_io_func through a NULL/freed cookie or cleared netfs data")
                /\ UNCHANGED cache
-          ELSE IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
-          ELSE /\ Commit(w2)
-               /\ thread' = IF "INVALIDATING" \in cookie[c].flags THEN thread   \* -ESTALE
-                            ELSE MarkCached(c, {p})
-               /\ cache' = [cache EXCEPT !.waiters = [i \in 1..Len(@) |->
-                                 IF @[i].k = k /\ @[i].p = p THEN [@[i] EXCEPT !.monitor = "TAKEN"] ELSE @[i]]]
-               /\ UNCHANGED oops
+          ELSE IF "INVALIDATING" \in cookie[c].flags   \* -ESTALE: the backing page is not looked at
+          THEN /\ IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
+                  ELSE Commit(w2) /\ cache' = [cache EXCEPT !.waiters = waiters] /\ UNCHANGED <<thread, oops>>
+          ELSE /\ IF w2.bug # "NONE" THEN Oops(w2.bug) /\ UNCHANGED cache
+                  ELSE /\ Commit(w2)
+                       /\ thread' = IF res = "EIO" THEN thread ELSE MarkCached(c, {p})
+                       /\ cache' = [cache EXCEPT !.waiters = waiters,
+                                                  !.flags = IF res = "EIO" THEN @ \cup {"IOERROR"} ELSE @]
+                       /\ UNCHANGED oops
 
 \* The rest of the copier's page: 3.12's atomic_read(&op->n_pages), and at 0
 \* fscache_op_complete, whose ASSERT fails if the reader's completion of its
@@ -1811,7 +1831,8 @@ OpStep(k) ==
     /\ \/ /\ op[k].object \in Objects => ~SubmitLocked(op[k].object)
           /\ \/ (\/ OpInvalidateObject(k) \/ WriteOp(k) \/ OpAttrChanged(k) \/ OpPut(k)) /\ UNCHANGED cache
              \/ \E res \in WriteResults : WriteOpWritePage(k, res)
-             \/ ReadCopier(k) \/ ReadCopierTest(k) \/ ReadCopierPut(k)
+             \/ \E res \in CopyResults : ReadCopier(k, res)
+             \/ ReadCopierTest(k) \/ ReadCopierPut(k)
        \* The waiter runs from the backing page's unlock and takes no object->lock.
        \/ \E p \in Pages : ReadWaiter(k, p) \/ ReadWaiterEnqueue(k, p)
 

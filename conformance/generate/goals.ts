@@ -314,6 +314,15 @@ export const PROTOCOL_GOALS: readonly ProtocolGoal[] = [
     mutant: "read-eio-keeps-cache",
   },
   {
+    // The copier found a monitored page's backing read failed ("Readpage failed on backing file") after the read
+    // call had returned: cachefiles_io_error_obj has broken the cache from the op's work item.
+    id: "CopierEioBreaksCache",
+    model: "MCtrapEio",
+    designs: ["POST_FIX_REPAIRED"],
+    predicate: `lastAction.name = "ReadCopier" /\\ lastAction.result = "EIO" /\\ thread["tD"].pc = "Ready"`,
+    mutant: "copier-eio-keeps-cache",
+  },
+  {
     // F16: NFS turned caching off (relinquish cleared the cookie's netfs pointers) while an NFS task, which had
     // loaded nfsi->fscache before, entered the read: ASSERTCMP(cookie->def->type) dereferences NULL.
     id: "NfsReadsClearedCookie",

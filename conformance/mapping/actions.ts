@@ -99,7 +99,7 @@ export const ACTIONS: Readonly<Record<string, ActionDef>> = {
   OpPut: op,
   ReadWaiter: op,
   ReadWaiterEnqueue: op,
-  ReadCopier: op,
+  ReadCopier: { actor: "k", chosen: ["result"] },
   ReadCopierTest: op,
   ReadCopierPut: op,
   WithdrawCache: { actor: "w" },

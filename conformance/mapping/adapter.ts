@@ -15,6 +15,7 @@ import type * as SteppedModule from "../../src/runtime/stepped.ts";
 import type * as RuntimeModule from "../../src/runtime/runtime.ts";
 import type { Cookie, CookieDef, Design, FsCache, NfsInode } from "../../src/fscache/index.ts";
 import type { FscacheObject } from "../../src/fscache/object.ts";
+import { pageName } from "../../src/fscache/names.ts";
 import type { StepLabel, Task } from "../../src/runtime/runtime.ts";
 import type { SteppedRuntime } from "../../src/runtime/stepped.ts";
 import type { Json } from "../json.ts";
@@ -119,6 +120,7 @@ class FsCacheTarget implements ReplayTarget {
       // reads do not fail in the spec: its ReadPagesIO has no result, but names the page already up to date.
       read: (objId) => this.readerNext(objId, "ReadIO", "result"),
       resident: (objId) => this.readerNext(objId, "ReadPagesIO", "up"),
+      copy: (objId, page) => this.copierNext(objId, page),
       error: (op, detail, afterNegative, code) =>
         new impl.backend.BackendError(code, op, detail, { afterNegative }),
     });
@@ -176,6 +178,27 @@ class FsCacheTarget implements ReplayTarget {
       if (this.k.TCookie[u] !== objId) continue;
       const next = this.nextOf(u);
       if (next?.name === name && typeof next.params[key] === "string") return next.params[key];
+    }
+    return undefined;
+  }
+
+  /**
+   * The result of the next ReadCopier of the op whose copier is about to take page `page` of object `objId` (the
+   * head of its op->to_do): a READ op of that object with that page first, whose next step in the script is it.
+   */
+  private copierNext(objId: string, page: string): string | undefined {
+    const ops = new Set<string>();
+    for (const op of this.cache.core.ops.values()) {
+      const key = op.object?.backend.key.path;
+      const head = op.todo[0];
+      if (op.kind === "READ" && key?.[key.length - 1] === objId && head && pageName(head.page) === page)
+        ops.add(String(op.id));
+    }
+    for (let i = this.cursor + 1; i < this.script.length; i++) {
+      const a = this.script.actionAt(i);
+      if (a?.name === "ReadCopier" && ops.has(String(a.params["k"]))) {
+        return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
+      }
     }
     return undefined;
   }

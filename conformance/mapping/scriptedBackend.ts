@@ -1,6 +1,7 @@
 // A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result, WriteOpWritePage's
-// result, ReadIO's (whether the page read meets EIO, or goes through the copier) and ReadPagesIO's `up` (the
-// page already up to date in the backing file's page cache) nondeterministically, so before running such a step
+// result, ReadIO's (whether the page read meets EIO, or goes through the copier), ReadPagesIO's `up` (the
+// page already up to date in the backing file's page cache) and ReadCopier's result (whether a monitored page's
+// backing read failed) nondeterministically, so before running such a step
 // the harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read
 // that does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the
 // spec.
@@ -25,6 +26,8 @@ export interface BackendScript {
   read(objectId: string): string | undefined;
   /** The page of the object's next multi-page read that is already up to date (`NONE`: none), if decided. */
   resident(objectId: string): string | undefined;
+  /** The outcome (`OK`, `EIO`) of the backing read of a monitored page, which the copier's next step names. */
+  copy(objectId: string, page: string): string | undefined;
   /**
    * The implementation's BackendError (a mutant's copy has its own class) with error code `code`: a lookup,
    * create, page read or page write the spec fails with EIO is an I/O error (EIO), one it fails with ERROR is
@@ -120,6 +123,10 @@ export class ScriptedBackend implements CacheBackend {
     const single = this.script.read(id);
     if (single !== undefined) return single !== "MONITOR";
     return this.script.resident(id) === pageName(page);
+  }
+
+  backingReadFailed(obj: BackendObject, page: number): boolean {
+    return this.script.copy(ScriptedBackend.idOf(obj), pageName(page)) === "EIO";
   }
 
   async writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void> {

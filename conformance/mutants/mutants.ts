@@ -330,6 +330,13 @@ export const MUTANTS: readonly Mutant[] = [
     why: "a page read that meets EIO fails without cachefiles_io_error_obj: the cache stays usable",
   },
   {
+    name: "copier-eio-keeps-cache",
+    file: "fscache/retrieval.ts",
+    find: "if (m.error) core.ioError();\n        else markPageCached(cookie, netfs, m.page);",
+    replace: "if (!m.error) markPageCached(cookie, netfs, m.page);",
+    why: "the copier finds a page's backing read failed without cachefiles_io_error_obj: the cache stays usable",
+  },
+  {
     name: "invalidate-raises-again",
     file: "fscache/netfs.ts",
     find: '  if (obj && !cookie.flags.has("INVALIDATING")) {',

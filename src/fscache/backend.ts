@@ -68,6 +68,13 @@ export interface CacheBackend {
    * every page of a multi-page read go through the copier, and a single-page read's page copied by its reader.
    */
   pageResident?(obj: BackendObject, page: number): boolean;
+  /**
+   * Whether the backing read of a page the copier completes ended in error (PageError on the backing page), which
+   * the copier finds after the read call returned (cachefiles_read_copier's "Readpage failed on backing file":
+   * the cache's I/O error, EIO for the page). A backend without it reports a failed read from `readPage` (EIO)
+   * when the read starts; the copier finds that error all the same.
+   */
+  backingReadFailed?(obj: BackendObject, page: number): boolean;
   /** `write_page`: store one page. Throws BackendError (EIO, ENOSPC) on failure. */
   writePage(obj: BackendObject, page: number, data: Uint8Array): Promise<void>;
   /** `drop_object`: the object leaves the active set; with `retire` its stored data is deleted. */

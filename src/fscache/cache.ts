@@ -15,6 +15,7 @@ import { objectLockGate } from "./object.ts";
 import type { Caller, Eviction, ReadOutcome, WaitingCall } from "./netfs.ts";
 import { runOpWorker } from "./opwork.ts";
 import { type EndIo, OP_FIRST_STEP } from "./operation.ts";
+import { copierParams } from "./retrieval.ts";
 import { touch } from "./revision.ts";
 import { runWithdrawal, startWithdrawal, WITHDRAW_FIRST_STEP } from "./withdraw.ts";
 
@@ -116,9 +117,11 @@ export class FsCache {
           const first = OP_FIRST_STEP[op.kind] ?? "OpPut";
           // Its first step waits, as the later ones do, while a submitter holds the object's lock (opwork.ts).
           const gate = op.object ? objectLockGate(core, op.object) : undefined;
+          // The copier's first step names the outcome of its first page's backing read (retrieval.ts).
+          const params = op.kind === "READ" ? copierParams(core, op) : {};
           const h = core.runtime.spawn(
             name,
-            label(first, { k: op.id }),
+            label(first, { k: op.id, ...params }),
             (task) => runOpWorker(core, op, task),
             gate,
           );

@@ -27,8 +27,12 @@ export const OP_FIRST_STEP: Partial<Record<OpKind, string>> = {
 export interface Monitor {
   readonly page: number;
   readonly data: Uint8Array | null;
-  /** The backing read failed (cachefiles_read_copier's "Readpage failed" path; not in the spec). */
-  readonly error: boolean;
+  /**
+   * The backing read failed (PageError: cachefiles_read_copier's "Readpage failed" path, the spec's ReadCopier
+   * with result EIO): set when the backend's read reported EIO as it started, or when the backend says so as the
+   * copier's step for this page is labelled (`copierParams`).
+   */
+  error: boolean;
 }
 
 /**

@@ -104,6 +104,21 @@ export function retrievalComplete(
   opComplete(core, op, true);
 }
 
+/**
+ * The parameters of the copier's next ReadCopier step: the outcome of the backing read of the page at the head of
+ * op->to_do (the spec's `result`), which the step acts on past its INVALIDATING test. A failure the backend
+ * reports now is kept on the monitor, so that the step does what its label says.
+ */
+export function copierParams(core: CacheCore, op: Operation): { result: "OK" | "EIO" } {
+  const m = op.todo[0];
+  bugOn(m === undefined, `read copier: op ${op.id} has nothing to do`);
+  if (m && !m.error && op.object && core.backend.backingReadFailed?.(op.object.backend, m.page) === true) {
+    touch(op);
+    m.error = true;
+  }
+  return { result: m?.error ? "EIO" : "OK" };
+}
+
 /** The waiter records of the monitor the copier holds (its waiter not yet past reading `monitor->op`). */
 function markWaiters(core: CacheCore, op: Operation, from: "LIVE" | "TAKEN", page: number | null): void {
   for (const w of core.waiters) {
@@ -125,7 +140,7 @@ export async function runReadCopier(
   core: CacheCore,
   op: Operation,
   obj: FscacheObject,
-  yieldTo: (action: string) => Promise<void>,
+  yieldTo: (action: string, params?: Record<string, string>) => Promise<void>,
 ): Promise<void> {
   for (;;) {
     const m = op.todo[0];
@@ -137,7 +152,7 @@ export async function runReadCopier(
     if (m) {
       markWaiters(core, op, "LIVE", m.page);
       // 3.12 tests the cookie's INVALIDATING first: the page ends with -ESTALE, neither copied nor marked cached.
-      // Else a failed backing read: cachefiles_io_error_obj and end_io_func with -EIO (not in the spec).
+      // Else a failed backing read: cachefiles_io_error_obj breaks the cache, end_io_func gets -EIO.
       const stale = cookie.flags.has("INVALIDATING");
       if (stale) op.endIo?.(m.page, null, "ESTALE");
       else {
@@ -154,7 +169,7 @@ export async function runReadCopier(
     putOp(core, op);
     markWaiters(core, op, "TAKEN", null);
     if (op.todo.length > 0) {
-      await yieldTo("ReadCopier");
+      await yieldTo("ReadCopier", copierParams(core, op));
       continue;
     }
     await yieldTo("ReadCopierPut");
@@ -163,6 +178,6 @@ export async function runReadCopier(
     op.pc = "NONE";
     putOp(core, op);
     if (!again) return;
-    await yieldTo("ReadCopier");
+    await yieldTo("ReadCopier", copierParams(core, op));
   }
 }

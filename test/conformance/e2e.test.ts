@@ -105,6 +105,8 @@ const BEYOND_MCCI: Readonly<Record<string, string>> = {
   "lookup-eio-keeps-cache": "needs a lookup failing with EIO; MCci's lookups all succeed",
   "create-eio-keeps-cache": "needs a negative lookup whose creation fails with EIO",
   "read-eio-keeps-cache": "needs a page read failing with EIO; MCci's reads all succeed",
+  "copier-eio-keeps-cache":
+    "needs a multi-page read whose backing read the copier finds failed; MCci's netfs does not make one",
   "invalidate-raises-again": "needs two invalidations of one cookie: two calls",
   "write-ignores-invalidating": "needs a read, an invalidation and a write: three calls",
   "write-requeues-storing-page": "needs two writes of one page and two op slots",
@@ -332,9 +334,15 @@ describe("conformance over full state graphs (streamed from TLC), protocol goals
     for (const m of ["raise-reads-mask-early", "drop-ignores-raise-lock"])
       expect(by.get(m)?.killedIn, m).toBe("MCraise/POST_FIX_REPAIRED");
     expect(by.get("object-available-skips-ops")?.status).toBe("killed");
-    // A lookup's, a create's or a page read's EIO breaks the cache: the state after it shows a mutant that
-    // does not, on its goal's short trace (MCfail's cover finds them too, after the covers before it).
-    for (const m of ["lookup-eio-keeps-cache", "create-eio-keeps-cache", "read-eio-keeps-cache"])
+    // A lookup's, a create's, a page read's or the copier's EIO breaks the cache: the state after it shows a
+    // mutant that does not, on its goal's short trace (MCfail's cover finds the first three too, after the covers
+    // before it).
+    for (const m of [
+      "lookup-eio-keeps-cache",
+      "create-eio-keeps-cache",
+      "read-eio-keeps-cache",
+      "copier-eio-keeps-cache",
+    ])
       expect(by.get(m)?.killedIn, m).toBe("goals MCtrapEio/POST_FIX_REPAIRED");
     // A second call into a running invalidation or write is reached only by its goal.
     expect(by.get("invalidate-raises-again")?.killedIn).toBe("goals MCtrap/POST_FIX");

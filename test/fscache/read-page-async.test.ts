@@ -106,7 +106,7 @@ describe("the single-page reader through the copier", () => {
     expect(cookie.n_active).toBe(1);
     expect(labels()).toEqual(["ReadWaiter(k=1, p=p0)"]);
     await run("ReadWaiter(k=1, p=p0)");
-    await run("ReadCopier(k=1)");
+    await run("ReadCopier(k=1, result=OK)");
     expect([...file.cached]).toEqual([0]);
     await run("ReadCopierTest(k=1)");
     expect(labels().filter((l) => l.startsWith("Relinquish"))).toEqual([]);
@@ -135,7 +135,7 @@ describe("the single-page reader through the copier", () => {
     void cache.invalidate(cookie);
     await run("Invalidate");
     await run("ReadWaiter(k=1, p=p0)");
-    await run("ReadCopier(k=1)");
+    await run("ReadCopier(k=1, result=OK)");
     expect(await read).toEqual({ result: "ENOBUFS", data: null });
     expect(file.cached.size).toBe(0);
     expect(cache.inspect().oops).toBe("NONE");

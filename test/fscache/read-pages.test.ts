@@ -181,10 +181,44 @@ describe("the multi-page reader", () => {
     await run("Invalidate");
     expect(cookie.flags.has("INVALIDATING")).toBe(true);
     await run("ReadWaiter(k=1, p=p0)");
-    await run("ReadCopier(k=1)");
+    await run("ReadCopier(k=1, result=OK)");
     // cachefiles_read_copier tests INVALIDATING before it copies: -ESTALE, no data, not PG_fscache.
     expect(got.get(0)).toEqual({ data: null, error: "ESTALE" });
     expect(cookie.cachedPages.has(0)).toBe(false);
+    expect(cache.inspect().oops).toBe("NONE");
+  });
+
+  it("a backing read the copier finds failed breaks the cache in the copier's step, after the call returned", async () => {
+    // The backend says page 1's backing read ended in error (PageError) once it completed: the read call has
+    // returned OK, and cachefiles_read_copier's "Readpage failed on backing file" breaks the cache.
+    class FailsLater extends MemoryBackend {
+      backingReadFailed(_obj: BackendObject, page: number): boolean {
+        return page === 1;
+      }
+    }
+    const backend = await backendWithPages(new FailsLater());
+    const runtime = new SteppedRuntime();
+    const cache = new FsCache({ runtime, backend, design: "POST_FIX_REPAIRED" });
+    const { cookie } = await acquireFile(runtime, cache);
+    const got: Delivered = new Map();
+    const { labels, run } = namedSteps(runtime);
+    const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
+    for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive", "ReadPagesIO(up=NONE)", "ReadPutOp"])
+      await run(s);
+    expect(await read).toBe("OK");
+    await run("ReadWaiter(k=1, p=p1)");
+    expect(labels()).toContain("ReadCopier(k=1, result=EIO)");
+    expect(cache.core.broken).toBe(false);
+    await run("ReadCopier(k=1, result=EIO)");
+    expect(got.get(1)).toEqual({ data: null, error: "EIO" });
+    expect(cookie.cachedPages.has(1)).toBe(false);
+    expect(cache.core.broken).toBe(true);
+    // The other page, its backing read whole, is still copied and marked cached.
+    await run("ReadWaiter(k=1, p=p0)");
+    await run("ReadCopierTest(k=1)");
+    await run("ReadCopier(k=1, result=OK)");
+    expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
+    expect(cookie.cachedPages.has(0)).toBe(true);
     expect(cache.inspect().oops).toBe("NONE");
   });
 
@@ -196,7 +230,7 @@ describe("the multi-page reader", () => {
     await run("ReadWaiter(k=1, p=p1)");
     await run("ReadWaiterEnqueue(k=1, p=p1)");
     // The copier, queued by p1's waiter, takes p0's monitor first and frees it.
-    await run("ReadCopier(k=1)");
+    await run("ReadCopier(k=1, result=OK)");
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
     expect(cache.core.waiters.map((w) => w.monitor)).toEqual(["TAKEN"]);
     await run("ReadCopierTest(k=1)");
@@ -208,8 +242,8 @@ describe("the multi-page reader", () => {
   it("repaired: the waiter queues the op in its first step, and the copier runs again when queued late", async () => {
     const { cache, got, labels, run } = await readReturned("POST_FIX_REPAIRED");
     await run("ReadWaiter(k=1, p=p0)");
-    expect(labels().sort()).toEqual(["ReadCopier(k=1)", "ReadWaiter(k=1, p=p1)"]);
-    await run("ReadCopier(k=1)");
+    expect(labels().sort()).toEqual(["ReadCopier(k=1, result=OK)", "ReadWaiter(k=1, p=p1)"]);
+    await run("ReadCopier(k=1, result=OK)");
     await run("ReadCopierTest(k=1)");
     // op->to_do is empty: the copier has returned, and fscache_op_work_func has still to put its ref.
     expect(labels().sort()).toEqual(["ReadCopierPut(k=1)", "ReadWaiter(k=1, p=p1)"]);
@@ -217,8 +251,8 @@ describe("the multi-page reader", () => {
     expect(cache.core.ops.get(1)?.pc).toBe("ReadCopierRequeue");
     await run("ReadCopierPut(k=1)");
     // Queued while it ran: the item runs again for p1; its last put frees the op.
-    expect(labels()).toEqual(["ReadCopier(k=1)"]);
-    await run("ReadCopier(k=1)");
+    expect(labels()).toEqual(["ReadCopier(k=1, result=OK)"]);
+    await run("ReadCopier(k=1, result=OK)");
     await run("ReadCopierTest(k=1)");
     await run("ReadCopierPut(k=1)");
     expect(got.get(0)).toEqual({ data: bytes(0), error: "OK" });
@@ -237,7 +271,7 @@ describe("the multi-page reader", () => {
     expect(t.got.get(1)).toEqual({ data: bytes(1), error: "OK" });
     await t.run("ReadWaiter(k=1, p=p0)");
     if (design === "POST_FIX") await t.run("ReadWaiterEnqueue(k=1, p=p0)");
-    await t.run("ReadCopier(k=1)");
+    await t.run("ReadCopier(k=1, result=OK)");
     expect(t.got.get(0)).toEqual({ data: bytes(0), error: "OK" });
     expect(t.cache.core.ops.get(1)?.nPages).toBe(0);
     return t;

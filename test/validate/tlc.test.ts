@@ -131,7 +131,13 @@ describe("validation by TLC", () => {
     );
     // D1's object was found with its data: the read's pages went through the waiters and the copier.
     expect(actions).toContain("LookupObject(POSITIVE)");
-    for (const a of ["ReadPagesIO()", "ReadWaiter()", "ReadCopier()", "ReadCopierTest()", "ReadCopierPut()"])
+    for (const a of [
+      "ReadPagesIO()",
+      "ReadWaiter()",
+      "ReadCopier(OK)",
+      "ReadCopierTest()",
+      "ReadCopierPut()",
+    ])
       expect(actions).toContain(a);
     expect(await checkByTlc(run, k, DESIGN, { repoRoot: REPO })).toMatchObject({
       matched: true,
