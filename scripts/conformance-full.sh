@@ -3,8 +3,9 @@
 # figures): MCconf in all three designs, the fault model MCfault (lookup ERROR, write errors, retire, op-slot exhaustion, WaitOnInvalidate,
 # AttrChanged) in both designs, MCwrite in all three, MCwindowAttr (attr_changed's submit window) and MCpages (the
 # multi-page reader) in both designs, MCraiseFail (the raise window with lookup faults) in all three,
-# MCtrapNfs (an NFS task reading through its owner's cookie, F16) and MCtrapAsync (a single-page read the copier
-# completes) in all three, and the POST_FIX covers of MCcalls and MCfail (npm test
+# MCtrapNfs (an NFS task reading through its owner's cookie, F16), MCtrapAsync (a single-page read the copier
+# completes) and MCtrapEio (the cache's I/O errors, the copier's among them) in all three, and the POST_FIX covers
+# of MCcalls and MCfail (npm test
 # replays their POST_FIX_REPAIRED covers). Each full state graph is streamed from TLC and every transition
 # replayed on every core; the first failing model stops the run (exit 1), with its failing paths written
 # under out/conformance-full/.
@@ -41,3 +42,6 @@ run MCtrapNfs PRE_FIX
 run MCtrapAsync POST_FIX
 run MCtrapAsync POST_FIX_REPAIRED
 run MCtrapAsync PRE_FIX
+run MCtrapEio POST_FIX
+run MCtrapEio POST_FIX_REPAIRED
+run MCtrapEio PRE_FIX

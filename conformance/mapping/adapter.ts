@@ -117,7 +117,8 @@ class FsCacheTarget implements ReplayTarget {
       write: () => this.lookahead("WriteOpWritePage"),
       // One thread per cookie: the reader of the object's page is the thread owning its cookie, whose next
       // step reports the read (the backend reads in the tail of ReadWaitActive). A multi-page read's backing
-      // reads do not fail in the spec: its ReadPagesIO has no result, but names the page already up to date.
+      // reads do not fail when they start (its ReadPagesIO has no result, but names the page already up to
+      // date); a monitored page's failure is found by the copier, whose next ReadCopier of that op reports it.
       read: (objId) => this.readerNext(objId, "ReadIO", "result"),
       resident: (objId) => this.readerNext(objId, "ReadPagesIO", "up"),
       copy: (objId, page) => this.copierNext(objId, page),

@@ -1,17 +1,16 @@
 // A backend wrapper whose outcomes the trace decides: the spec chooses LookupObject's result, WriteOpWritePage's
-// result, ReadIO's (whether the page read meets EIO, or goes through the copier), ReadPagesIO's `up` (the
-// page already up to date in the backing file's page cache) and ReadCopier's result (whether a monitored page's
-// backing read failed) nondeterministically, so before running such a step
-// the harness sets the outcome here, and the wrapped backend (the in-memory one) does the bookkeeping. A read
-// that does not fail always finds data, so its result depends only on the cookie's NO_DATA_YET flag, as in the
-// spec.
+// result, ReadIO's (whether the page read meets EIO, or goes through the copier), ReadPagesIO's `up` (the page
+// already up to date in the backing file's page cache) and ReadCopier's result (whether a monitored page's
+// backing read failed) nondeterministically, so before running such a step the harness sets the outcome here,
+// and the wrapped backend (the in-memory one) does the bookkeeping. A read that does not fail always finds data,
+// so its result depends only on the cookie's NO_DATA_YET flag, as in the spec.
 
 import type { BackendObject, CacheBackend, LookupOutcome, ObjectKey } from "../../src/fscache/backend.ts";
 import { pageName } from "../../src/fscache/names.ts";
 
 /**
  * Where the outcomes come from: the trace's next LookupObject of the object, its next WriteOpWritePage, the
- * reading thread's next ReadIO (result EIO: the read fails).
+ * reading thread's next ReadIO (result EIO: the read fails) or ReadPagesIO, the copier's next ReadCopier.
  */
 export interface BackendScript {
   /** The lookup outcome for the object with this id (the last key element), if the trace decides it. */

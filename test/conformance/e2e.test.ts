@@ -6,11 +6,11 @@
 // merging the shard results gives exactly the single-process result. Every mutant (PRE_FIX included) must
 // be killed by the suite, the killing path named, and by the CI model's cover alone unless its fault needs
 // a path outside that model's scope (listed with the reason). MCconf (all three designs), MCfault, MCwrite,
-// MCwindowAttr, MCpages, MCraiseFail, MCtrapNfs, MCtrapAsync and the POST_FIX covers of MCcalls and MCfail run
-// outside `npm test` (`npm run conformance:full`); MCtrapNfs's REPAIRED cover is the one that sees a relinquish not
-// waiting for the NFS task (an enabled step, which goal traces do not compare): test/fscache/nfs-tasks.test.ts
-// checks that wait in `npm test`. For the same reason MCtrapWake's POST_FIX cover is here: F17's relinquish left
-// asleep differs from a woken one only in its enabled step.
+// MCwindowAttr, MCpages, MCraiseFail, MCtrapNfs, MCtrapAsync, MCtrapEio and the POST_FIX covers of MCcalls and
+// MCfail run outside `npm test` (`npm run conformance:full`); MCtrapNfs's REPAIRED cover is the one that sees a
+// relinquish not waiting for the NFS task (an enabled step, which goal traces do not compare):
+// test/fscache/nfs-tasks.test.ts checks that wait in `npm test`. For the same reason MCtrapWake's POST_FIX cover is
+// here: F17's relinquish left asleep differs from a woken one only in its enabled step.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

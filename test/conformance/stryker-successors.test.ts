@@ -167,8 +167,9 @@ describe("one TLC step from each state of an MCconf behaviour", () => {
   it("the cache regenerates a stale file alone, annotated, and records its stamp", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fscache-stale-test-"));
     dirs.push(dir);
-    // Every file present but empty; the manifest current but for one goal file, as if its goals had changed.
-    const stale = cachedFile(dir, { model: "MCtrapWrite", design: "POST_FIX_REPAIRED", source: "goals" });
+    // Every file present but empty; the manifest current but for one goal file, as if its goals had changed (a
+    // small one: one goal, a short BFS).
+    const stale = cachedFile(dir, { model: "MCtrapStale", design: "POST_FIX_REPAIRED", source: "goals" });
     for (const f of strykerFiles(dir)) writeFileSync(f, "");
     const current = currentManifest(dir);
     const name = basename(stale);
@@ -182,10 +183,7 @@ describe("one TLC step from each state of an MCconf behaviour", () => {
     const r = readTraceFile(stale);
     expect(r.errors).toEqual([]);
     expect(r.header?.tlc?.["successors"]).toBe("one-step expansion");
-    expect(r.traces.map((t) => t.id).sort()).toEqual([
-      "trap_WriteWhilePendingWrite",
-      "trap_WriteWhileStoring",
-    ]);
+    expect(r.traces.map((t) => t.id)).toEqual(["trap_CopierStaleAfterInvalidate"]);
     // The other files are untouched, and nothing else is left in the directory.
     for (const f of strykerFiles(dir)) if (f !== stale) expect(readFileSync(f, "utf8"), f).toBe("");
     expect(readdirSync(dir).sort()).toEqual([MANIFEST, ...strykerFiles(dir).map((f) => basename(f))].sort());
