@@ -51,7 +51,8 @@ export const VARIABLES = ["cookie", "object", "op", "thread", "oops", "cache"] a
 
 /**
  * What the spec has and the implementation does not, projected away on the spec side: the history variable
- * naming each step, and bookkeeping the spec keeps to state its actions (docs/model.md: changes 1, 3 and 14, and the cache's `list`).
+ * naming each step, and bookkeeping the spec keeps to state its actions (docs/model.md: changes 1, 3 and 14, and
+ * the cache's `list`).
  */
 export const SPEC_ONLY = {
   variables: ["lastAction"],

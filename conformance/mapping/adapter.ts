@@ -112,8 +112,8 @@ class FsCacheTarget implements ReplayTarget {
     this.rt = new impl.stepped.SteppedRuntime();
     this.idle = this.rt.waitQueue("conformance:idle");
     const backend = new ScriptedBackend(new impl.memory.MemoryBackend(), {
-      lookup: (objId) => this.lookahead("LookupObject", "o", objId),
-      create: (objId) => this.lookahead("LookupCreate", "o", objId),
+      lookup: (objId) => this.lookahead("LookupObject", (a) => a.params["o"] === objId),
+      create: (objId) => this.lookahead("LookupCreate", (a) => a.params["o"] === objId),
       write: () => this.lookahead("WriteOpWritePage"),
       // One thread per cookie: the reader of the object's page is the thread owning its cookie, whose next
       // step reports the read (the backend reads in the tail of ReadWaitActive). A multi-page read's backing
@@ -159,11 +159,11 @@ class FsCacheTarget implements ReplayTarget {
     this.spawnReady();
   }
 
-  /** The `result` of the next `name` action (of actor `key` = `value`) after the current step. */
-  private lookahead(name: string, key?: string, value?: string): string | undefined {
+  /** The `result` of the next `name` action (of the actor `of` accepts) after the current step. */
+  private lookahead(name: string, of: (a: SpecAction) => boolean = () => true): string | undefined {
     for (let i = this.cursor + 1; i < this.script.length; i++) {
       const a = this.script.actionAt(i);
-      if (a?.name === name && (key === undefined || a.params[key] === value)) {
+      if (a?.name === name && of(a)) {
         return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
       }
     }
@@ -195,13 +195,7 @@ class FsCacheTarget implements ReplayTarget {
       if (op.kind === "READ" && key?.[key.length - 1] === objId && head && pageName(head.page) === page)
         ops.add(String(op.id));
     }
-    for (let i = this.cursor + 1; i < this.script.length; i++) {
-      const a = this.script.actionAt(i);
-      if (a?.name === "ReadCopier" && ops.has(String(a.params["k"]))) {
-        return typeof a.params["result"] === "string" ? a.params["result"] : undefined;
-      }
-    }
-    return undefined;
+    return this.lookahead("ReadCopier", (a) => ops.has(String(a.params["k"])));
   }
 
   /** Thread t's next action after the current step, if the script has one. */

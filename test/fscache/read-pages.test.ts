@@ -150,10 +150,15 @@ describe("the multi-page reader", () => {
 
   /**
    * A stepped cache over the backend with data, file `a` acquired, and its two-page read at ReadPagesIO; with
-   * `resident`, the backend holds that page in memory and the reader copies it itself.
+   * `resident`, the backend holds that page in memory and the reader copies it itself; `backend` replaces the
+   * memory backend the data is written to.
    */
-  async function readAtIo(design: Design, resident?: number) {
-    const backend = await backendWithPages(new ResidentBackend(resident));
+  async function readAtIo(
+    design: Design,
+    resident?: number,
+    backend: MemoryBackend = new ResidentBackend(resident),
+  ) {
+    await backendWithPages(backend);
     const runtime = new SteppedRuntime();
     const cache = new FsCache({ runtime, backend, design });
     const { cookie } = await acquireFile(runtime, cache);
@@ -165,8 +170,8 @@ describe("the multi-page reader", () => {
   }
 
   /** readAtIo with no page in memory, and the read returned OK. */
-  async function readReturned(design: Design) {
-    const { cache, cookie, got, labels, run, read } = await readAtIo(design);
+  async function readReturned(design: Design, backend?: MemoryBackend) {
+    const { cache, cookie, got, labels, run, read } = await readAtIo(design, undefined, backend);
     for (const s of ["ReadPagesIO(up=NONE)", "ReadPutOp"]) await run(s);
     expect(await read).toBe("OK");
     // Nothing delivered yet: both backing reads are still in flight, each monitor holding an op ref.
@@ -196,16 +201,7 @@ describe("the multi-page reader", () => {
         return page === 1;
       }
     }
-    const backend = await backendWithPages(new FailsLater());
-    const runtime = new SteppedRuntime();
-    const cache = new FsCache({ runtime, backend, design: "POST_FIX_REPAIRED" });
-    const { cookie } = await acquireFile(runtime, cache);
-    const got: Delivered = new Map();
-    const { labels, run } = namedSteps(runtime);
-    const read = cache.readPages(cookie, [0, 1], (page, data, error) => got.set(page, { data, error }));
-    for (const s of ["ReadPages", "ReadWaitLookup", "ReadWaitActive", "ReadPagesIO(up=NONE)", "ReadPutOp"])
-      await run(s);
-    expect(await read).toBe("OK");
+    const { cache, cookie, got, labels, run } = await readReturned("POST_FIX_REPAIRED", new FailsLater());
     await run("ReadWaiter(k=1, p=p1)");
     expect(labels()).toContain("ReadCopier(k=1, result=EIO)");
     expect(cache.core.broken).toBe(false);
