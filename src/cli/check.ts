@@ -56,6 +56,12 @@ export interface CheckReport {
   readonly wallMs: number;
   /** What TLC or SANY reported, each `file:line:column: message` when they said where. */
   readonly errors: readonly string[];
+  /**
+   * What spec/models.json records for this entry (distinct states, and depth where it records one), compared with
+   * this run's when the run is deterministic (one worker, seed 0): `check --all` fails on a difference, which means
+   * the spec or the model changed since the entry was measured.
+   */
+  readonly recorded?: { readonly distinct: number; readonly depth?: number; readonly asRecorded: boolean };
   /** The specification the reported run checked: SpecWeakFair (`weak`) or the model's Spec (`full`). */
   readonly fairness: "weak" | "full";
   /** With `auto`, when the weak-fairness run found a liveness violation: that run, re-checked under Spec. */
@@ -117,11 +123,18 @@ export async function checkModel(entry: ModelEntry, options: CheckOptions = {}):
       });
     };
     const r = await withFairness(options.fairness ?? "auto", SPECIFICATION_SPEC.test(cfgText), once);
-    return report(entry, r.run, r.fairness, r.weakRun);
+    const deterministic = (options.workers ?? 1) === 1 && (options.seed ?? 0) === 0;
+    return report(entry, r.run, r.fairness, r.weakRun, deterministic);
   });
 }
 
-function report(entry: ModelEntry, run: TlcRun, fairness: "weak" | "full", weakRun?: TlcRun): CheckReport {
+function report(
+  entry: ModelEntry,
+  run: TlcRun,
+  fairness: "weak" | "full",
+  weakRun: TlcRun | undefined,
+  deterministic: boolean,
+): CheckReport {
   const property = run.violation?.name;
   const states = run.trace?.states.map((s) => toJsonState(s.state)) ?? [];
   const names =
@@ -141,6 +154,7 @@ function report(entry: ModelEntry, run: TlcRun, fairness: "weak" | "full", weakR
     asExpected,
     ...(property === undefined ? {} : { property }),
     stats: run.stats,
+    ...recordedOf(entry, run, deterministic),
     wallMs: Math.round(run.wallMs + (weakRun?.wallMs ?? 0)),
     errors: run.errors.map(describeTlcError),
     fairness,
@@ -197,6 +211,20 @@ export const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
   crashed: "TLC crashed",
 };
 
+/** The entry's recorded counts beside this run's; none when nothing is recorded or the run could not count. */
+function recordedOf(entry: ModelEntry, run: TlcRun, deterministic: boolean): Pick<CheckReport, "recorded"> {
+  if (!deterministic || entry.distinct === undefined || run.stats.distinct === undefined) return {};
+  const asRecorded =
+    run.stats.distinct === entry.distinct && (entry.depth === undefined || run.stats.depth === entry.depth);
+  return {
+    recorded: {
+      distinct: entry.distinct,
+      ...(entry.depth === undefined ? {} : { depth: entry.depth }),
+      asRecorded,
+    },
+  };
+}
+
 /** The readable summary `check` prints. */
 export function formatReport(r: CheckReport): string {
   const s = r.stats;
@@ -215,6 +243,12 @@ export function formatReport(r: CheckReport): string {
       : []),
     ...(checked
       ? [`  expected: ${r.expected}${r.asExpected ? " (as expected)" : " (NOT as expected)"}`]
+      : []),
+    ...(r.recorded !== undefined && !r.recorded.asRecorded
+      ? [
+          `  recorded in spec/models.json: distinct states ${fmt(r.recorded.distinct)}` +
+            `${r.recorded.depth === undefined ? "" : `, depth ${fmt(r.recorded.depth)}`} (NOT as recorded)`,
+        ]
       : []),
     ...r.errors.map((e) => `  error: ${e}`),
   ];

@@ -87,10 +87,12 @@ function emit(reports: readonly CheckReport[], json: boolean | undefined): Promi
   return write(`${reports.map(formatReport).join("\n\n")}\n`);
 }
 
-/** Several checks: 2 if any could not run, else 1 if any missed its expectation, else 0. */
+/**
+ * Several checks: 2 if any could not run, else 1 if any missed its expectation or its recorded counts, else 0.
+ */
 function exitCodeOfAll(reports: readonly CheckReport[]): number {
   if (reports.some((r) => exitCodeOf(r) === 2)) return 2;
-  return reports.every((r) => r.asExpected) ? 0 : 1;
+  return reports.every((r) => r.asExpected && r.recorded?.asRecorded !== false) ? 0 : 1;
 }
 
 async function check(flags: CheckFlags): Promise<number> {

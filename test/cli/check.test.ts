@@ -5,6 +5,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, wr
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkModel, formatReport } from "../../src/cli/check.ts";
+import { readManifest } from "../../src/cli/models.ts";
 import { cli, projectCopy } from "./project.ts";
 
 /** One line on stderr, nothing that looks like a stack trace. */
@@ -159,6 +161,26 @@ describe("check", () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { without: string; property: string; asExpected: boolean };
     expect(report).toMatchObject({ without: "F7", property: "NoOops", asExpected: true });
+  });
+
+  it("compares a one-worker run with the counts spec/models.json records, and says when they differ", async () => {
+    const entry = (await readManifest()).find((e) => e.model === "attr" && e.variant === "POST_FIX");
+    if (entry?.distinct === undefined || entry.depth === undefined)
+      throw new Error("attr POST_FIX has no counts");
+    const same = await checkModel(entry);
+    expect(same.recorded).toEqual({ distinct: entry.distinct, depth: entry.depth, asRecorded: true });
+    expect(formatReport(same)).not.toContain("NOT as recorded");
+    // The same run against a record the spec has since outgrown: the verdict is still as expected.
+    const stale = await checkModel({ ...entry, distinct: entry.distinct + 1 });
+    expect(stale).toMatchObject({ asExpected: true, recorded: { asRecorded: false } });
+    expect(formatReport(stale)).toContain(
+      `recorded in spec/models.json: distinct states ${entry.distinct + 1}, depth ${entry.depth} (NOT as recorded)`,
+    );
+    const deeper = await checkModel({ ...entry, depth: entry.depth + 1 });
+    expect(deeper.recorded?.asRecorded).toBe(false);
+    // Two workers may count differently: nothing is compared.
+    if (availableParallelism() >= 2)
+      expect((await checkModel(entry, { workers: 2 })).recorded).toBeUndefined();
   });
 });
 
