@@ -190,10 +190,9 @@ class FsCacheTarget implements ReplayTarget {
   private copierNext(objId: string, page: string): string | undefined {
     const ops = new Set<string>();
     for (const op of this.cache.core.ops.values()) {
-      const key = op.object?.backend.key.path;
       const head = op.todo[0];
-      if (op.kind === "READ" && key?.[key.length - 1] === objId && head && pageName(head.page) === page)
-        ops.add(String(op.id));
+      const ofObject = op.object !== null && ScriptedBackend.idOf(op.object.backend) === objId;
+      if (op.kind === "READ" && ofObject && head && pageName(head.page) === page) ops.add(String(op.id));
     }
     return this.lookahead("ReadCopier", (a) => ops.has(String(a.params["k"])));
   }

@@ -66,7 +66,7 @@ export class ScriptedBackend implements CacheBackend {
   }
 
   /** The id of an object (the last element of its key, as the spec names objects by their cookies). */
-  private static idOf(obj: BackendObject): string {
+  static idOf(obj: BackendObject): string {
     return obj.key.path[obj.key.path.length - 1] ?? "";
   }
 
