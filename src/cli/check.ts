@@ -211,9 +211,17 @@ export const VERDICT: Readonly<Record<TlcRun["outcome"], string>> = {
   crashed: "TLC crashed",
 };
 
-/** The entry's recorded counts beside this run's; none when nothing is recorded or the run could not count. */
-function recordedOf(entry: ModelEntry, run: TlcRun, deterministic: boolean): Pick<CheckReport, "recorded"> {
+/**
+ * The entry's recorded counts beside this run's; none when nothing is recorded, or the run did not finish its
+ * search (a timeout's last progress report counts only the states found so far).
+ */
+export function recordedOf(
+  entry: ModelEntry,
+  run: Pick<TlcRun, "outcome" | "stats">,
+  deterministic: boolean,
+): Pick<CheckReport, "recorded"> {
   if (!deterministic || entry.distinct === undefined || run.stats.distinct === undefined) return {};
+  if (exitCodeOf(run) === 2) return {};
   const asRecorded =
     run.stats.distinct === entry.distinct && (entry.depth === undefined || run.stats.depth === entry.depth);
   return {
@@ -266,7 +274,7 @@ function fmt(n: number | undefined): string {
 }
 
 /** The exit code of `check`: 0 no violation, 1 a property violated, 2 the check itself could not run. */
-export function exitCodeOf(r: CheckReport): number {
+export function exitCodeOf(r: Pick<CheckReport, "outcome">): number {
   if (r.outcome === "success") return 0;
   if (["safety", "liveness", "deadlock", "assert"].includes(r.outcome)) return 1;
   return 2;

@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, wr
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkModel, formatReport } from "../../src/cli/check.ts";
+import { checkModel, formatReport, recordedOf } from "../../src/cli/check.ts";
 import { readManifest } from "../../src/cli/models.ts";
 import { cli, projectCopy } from "./project.ts";
 
@@ -178,6 +178,10 @@ describe("check", () => {
     );
     const deeper = await checkModel({ ...entry, depth: entry.depth + 1 });
     expect(deeper.recorded?.asRecorded).toBe(false);
+    // A run stopped before the end of its search (here, by its timeout) counted only part of the states.
+    const partial = { distinct: entry.distinct - 1, depth: entry.depth - 1 };
+    expect(recordedOf(entry, { outcome: "timeout", stats: partial }, true)).toEqual({});
+    expect(recordedOf(entry, { outcome: "safety", stats: partial }, true).recorded?.asRecorded).toBe(false);
     // Two workers may count differently: nothing is compared.
     if (availableParallelism() >= 2)
       expect((await checkModel(entry, { workers: 2 })).recorded).toBeUndefined();
