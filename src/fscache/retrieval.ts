@@ -110,13 +110,13 @@ export function retrievalComplete(
  * reports now is kept on the monitor, so that the step does what its label says.
  */
 export function copierParams(core: CacheCore, op: Operation): { result: "OK" | "EIO" } {
-  const m = op.todo[0];
-  bugOn(m === undefined, `read copier: op ${op.id} has nothing to do`);
-  if (m && !m.error && op.object && core.backend.backingReadFailed?.(op.object.backend, m.page) === true) {
+  const m = op.todo[0] ?? null;
+  bugOnNull(m, `read copier: op ${op.id} has nothing to do`);
+  if (!m.error && op.object && core.backend.backingReadFailed?.(op.object.backend, m.page) === true) {
     touch(op);
     m.error = true;
   }
-  return { result: m?.error ? "EIO" : "OK" };
+  return { result: m.error ? "EIO" : "OK" };
 }
 
 /** The waiter records of the monitor the copier holds (its waiter not yet past reading `monitor->op`). */
